@@ -1,0 +1,277 @@
+"""The playground's datasets, its shuffle-and-split, and the user's own points as CSV.
+
+Every set is an (n, 3) float64 array of rows x, y, label. The generators follow TensorFlow
+Playground's dataset.ts (ANCHOR.md "Data"): `noise` is the 0–50 control and the generators
+use noise/100. Each generator draws the same random numbers whatever the noise, so for one
+seed the noise only moves what it is meant to move (a label, or the points of gauss/spiral).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from playground.engine.files import atomic_write_text
+
+Array = np.ndarray
+
+CLASSIFICATION_DATASETS: tuple[str, ...] = ("circle", "xor", "gauss", "spiral")
+REGRESSION_DATASETS: tuple[str, ...] = ("plane", "multigauss")
+DATASET_POINTS: dict[str, int] = {
+    "circle": 500,
+    "xor": 500,
+    "gauss": 500,
+    "spiral": 500,
+    "plane": 1200,
+    "multigauss": 1200,
+}
+PROBLEMS: tuple[str, ...] = ("classification", "regression")
+MAX_NOISE = 50.0
+CSV_COLUMNS: tuple[str, ...] = ("x", "y", "label")
+
+# multigauss centres: rows of cx, cy, sign.
+_GAUSSIANS = np.array(
+    [[-4, 2.5, 1], [0, 2.5, -1], [4, 2.5, 1], [-4, -2.5, -1], [0, -2.5, 1], [4, -2.5, -1]],
+    dtype=np.float64,
+)
+
+
+class DataError(ValueError):
+    """The user's points cannot be used; the message is one line naming what and where."""
+
+
+def _rows(xy: Array, label: Array) -> Array:
+    # (n, 2) points and (n,) labels → (n, 3) rows of x, y, label.
+    return np.column_stack([xy, label])
+
+
+def _distance(a: Array, b: Array) -> Array:
+    # √(dx² + dy²) over the last axis (size 2), broadcasting a against b, as dataset.ts.
+    d = a - b
+    return np.sqrt(d[..., 0] * d[..., 0] + d[..., 1] * d[..., 1])
+
+
+def _circle(n: int, noise: float, rng: np.random.Generator) -> Array:
+    # Half at radius U(0, 2.5), half at U(3.5, 5); label +1 iff the noisy point is within 2.5.
+    half = n // 2
+    r = np.concatenate([rng.uniform(0.0, 2.5, half), rng.uniform(3.5, 5.0, n - half)])
+    angle = rng.uniform(0.0, 2.0 * math.pi, n)
+    xy = np.column_stack([r * np.sin(angle), r * np.cos(angle)])  # (n, 2)
+    offset = rng.uniform(-5.0, 5.0, (n, 2)) * noise  # moves only the point that is labelled
+    label = np.where(_distance(xy + offset, np.zeros(2)) < 2.5, 1.0, -1.0)
+    return _rows(xy, label)
+
+
+def _xor(n: int, noise: float, rng: np.random.Generator) -> Array:
+    # x, y ~ U(-5, 5), each pushed 0.3 away from its axis; label +1 iff x·y ≥ 0 (noisy point).
+    xy = rng.uniform(-5.0, 5.0, (n, 2))
+    xy += np.where(xy > 0, 0.3, -0.3)
+    noisy = xy + rng.uniform(-5.0, 5.0, (n, 2)) * noise
+    label = np.where(noisy[:, 0] * noisy[:, 1] >= 0, 1.0, -1.0)
+    return _rows(xy, label)
+
+
+def _gauss(n: int, noise: float, rng: np.random.Generator) -> Array:
+    # Blobs around (2, 2) → +1 and (-2, -2) → -1; variance 0.5 + (4 - 0.5)·noise/0.5.
+    half = n // 2
+    variance = 0.5 + (4.0 - 0.5) * (noise / 0.5)
+    centre = np.repeat([[2.0, 2.0], [-2.0, -2.0]], [half, n - half], axis=0)  # (n, 2)
+    xy = centre + math.sqrt(variance) * rng.standard_normal((n, 2))
+    label = np.repeat([1.0, -1.0], [half, n - half])
+    return _rows(xy, label)
+
+
+def _spiral(n: int, noise: float, rng: np.random.Generator) -> Array:
+    # Per arm i = 0..m-1: r = i/m·5, t = 1.75·i/m·2π + Δ, point (r sin t, r cos t) + U(-1, 1)·noise.
+    m = n // 2
+    i = np.arange(m, dtype=np.float64)
+    r = np.tile(i / m * 5, 2)  # (n,)
+    t = np.concatenate([1.75 * i / m * 2 * math.pi + delta for delta in (0.0, math.pi)])
+    xy = np.column_stack([r * np.sin(t), r * np.cos(t)])
+    xy += rng.uniform(-1.0, 1.0, (2 * m, 2)) * noise
+    label = np.repeat([1.0, -1.0], m)  # Δ = 0 → +1, Δ = π → -1
+    return _rows(xy, label)
+
+
+def _plane(n: int, noise: float, rng: np.random.Generator) -> Array:
+    # x, y ~ U(-6, 6); label (x + y)/10 of the point moved by U(-6, 6)·noise.
+    xy = rng.uniform(-6.0, 6.0, (n, 2))
+    noisy = xy + rng.uniform(-6.0, 6.0, (n, 2)) * noise
+    return _rows(xy, (noisy[:, 0] + noisy[:, 1]) / 10)
+
+
+def _multigauss(n: int, noise: float, rng: np.random.Generator) -> Array:
+    # x, y ~ U(-6, 6); centre k gives sign_k·max(0, 1 - d_k/2) at the noisy point;
+    # the label is the one of largest magnitude (the first such centre on a tie).
+    xy = rng.uniform(-6.0, 6.0, (n, 2))
+    noisy = xy + rng.uniform(-6.0, 6.0, (n, 2)) * noise
+    d = _distance(noisy[:, None, :], _GAUSSIANS[:, :2])  # (n, 6)
+    value = _GAUSSIANS[:, 2] * np.maximum(0.0, 1.0 - d / 2)  # (n, 6)
+    label = value[np.arange(n), np.argmax(np.abs(value), axis=1)]
+    return _rows(xy, label)
+
+
+_GENERATORS: dict[str, Callable[[int, float, np.random.Generator], Array]] = {
+    "circle": _circle,
+    "xor": _xor,
+    "gauss": _gauss,
+    "spiral": _spiral,
+    "plane": _plane,
+    "multigauss": _multigauss,
+}
+
+
+def generate(name: str, noise: float, rng: np.random.Generator) -> Array:
+    """Return the (n, 3) rows x, y, label of dataset `name`, in generation order.
+
+    `noise` is the playground's 0–50 control. Classification sets have 500 points with
+    labels ±1 (the +1 points first); regression sets have 1200 points.
+    """
+    if name not in _GENERATORS:
+        raise ValueError(f"unknown dataset {name!r}; allowed: {', '.join(_GENERATORS)}")
+    if not 0.0 <= noise <= MAX_NOISE:
+        raise ValueError(f"noise {noise!r} is out of range; allowed: 0 to {MAX_NOISE:g}")
+    return _GENERATORS[name](DATASET_POINTS[name], noise / 100.0, rng)
+
+
+def shuffle_split(
+    points: Array, train_ratio: float, rng: np.random.Generator
+) -> tuple[Array, Array]:
+    """Shuffle the rows once; the first floor(N·ratio/100) train, the rest test (copies)."""
+    if not 0.0 <= train_ratio <= 100.0:
+        raise ValueError(f"train ratio {train_ratio!r} is out of range; allowed: 0 to 100")
+    shuffled = points[rng.permutation(len(points))]
+    n_train = math.floor(len(points) * train_ratio / 100)
+    return shuffled[:n_train].copy(), shuffled[n_train:].copy()
+
+
+def save_csv(path: str | os.PathLike[str], points: Array) -> None:
+    """Write (n, 3) rows x, y, label under a header, each float exactly (repr), atomically."""
+    rows = np.asarray(points, dtype=np.float64)
+    if rows.ndim != 2 or rows.shape[1] != 3:
+        raise ValueError(f"points must have shape (n, 3), got {rows.shape}")
+    if not np.isfinite(rows).all():
+        raise ValueError("points must be finite numbers to be saved")
+    lines = [",".join(CSV_COLUMNS)]
+    lines += [",".join(repr(float(v)) for v in row) for row in rows]
+    atomic_write_text(path, "\n".join(lines) + "\n")
+
+
+def load_csv(path: str | os.PathLike[str], problem: str) -> Array:
+    """Read the user's points: (n, 3) rows x, y, label from a CSV file.
+
+    An optional header row must read x, y, label. Classification labels must be -1 or 1,
+    with both present; regression labels any finite number. At least 2 points.
+    Every refusal raises DataError with one line.
+    """
+    if problem not in PROBLEMS:
+        raise ValueError(f"unknown problem {problem!r}; allowed: {', '.join(PROBLEMS)}")
+    name = Path(path).name
+    rows: list[tuple[float, float, float]] = []
+    seen_header = False
+    for line_no, cells in _csv_rows(path, name):
+        if not rows and not seen_header and not all(_is_number(c) for c in cells):
+            _check_header(name, line_no, cells)
+            seen_header = True
+            continue
+        rows.append(_parse_row(name, line_no, cells, problem))
+    _check_points(name, rows, seen_header, problem)
+    return np.array(rows, dtype=np.float64).reshape(-1, 3)
+
+
+def _read_text(path: str | os.PathLike[str]) -> str:
+    prefix = f"cannot read points file '{os.fspath(path)}'"
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise DataError(f"{prefix}: no such file") from None
+    except IsADirectoryError:
+        raise DataError(f"{prefix}: it is a directory, not a file") from None
+    except OSError as exc:
+        raise DataError(f"{prefix}: {exc.strerror or type(exc).__name__}") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{prefix}: not UTF-8 text (bad byte at offset {exc.start})") from None
+
+
+def _csv_rows(path: str | os.PathLike[str], name: str) -> list[tuple[int, list[str]]]:
+    # Non-blank rows as (line number, stripped cells).
+    reader = csv.reader(io.StringIO(_read_text(path), newline=""))
+    result: list[tuple[int, list[str]]] = []
+    try:
+        for cells in reader:
+            stripped = [c.strip() for c in cells]
+            if any(stripped):
+                result.append((reader.line_num, stripped))
+    except csv.Error as exc:
+        raise DataError(f"{name} line {reader.line_num}: not valid CSV ({exc})") from None
+    return result
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _show(cell: str) -> str:
+    # A cell quoted for a message, shortened if long; repr escapes control characters.
+    return repr(cell if len(cell) <= 30 else cell[:27] + "...")
+
+
+def _check_header(name: str, line_no: int, cells: list[str]) -> None:
+    if [c.lower() for c in cells] != list(CSV_COLUMNS):
+        found = ",".join(cells)
+        raise DataError(
+            f"{name} line {line_no}: header {_show(found)} is not allowed; "
+            f"allowed: a first row x,y,label or no header"
+        )
+
+
+def _parse_row(
+    name: str, line_no: int, cells: list[str], problem: str
+) -> tuple[float, float, float]:
+    if len(cells) != len(CSV_COLUMNS):
+        raise DataError(
+            f"{name} line {line_no}: {len(cells)} columns; allowed: exactly 3 (x, y, label)"
+        )
+    values = []
+    for column, cell in zip(CSV_COLUMNS, cells):
+        where = f"{name} line {line_no}, column '{column}'"
+        if not _is_number(cell):
+            raise DataError(f"{where}: {_show(cell)} is not a number; allowed: finite numbers")
+        value = float(cell)
+        if not math.isfinite(value):
+            raise DataError(f"{where}: {_show(cell)} is not finite; allowed: finite numbers")
+        values.append(value)
+    if problem == "classification" and values[2] not in (-1.0, 1.0):
+        raise DataError(
+            f"{name} line {line_no}, column 'label': {_show(cells[2])} is not a class label; "
+            "allowed: -1 or 1 for classification"
+        )
+    return values[0], values[1], values[2]
+
+
+def _check_points(
+    name: str, rows: list[tuple[float, float, float]], seen_header: bool, problem: str
+) -> None:
+    if not rows:
+        what = "has a header but no points" if seen_header else "is empty"
+        raise DataError(f"{name} {what}; allowed: rows of x,y,label, at least 2 points")
+    if len(rows) < 2:
+        raise DataError(f"{name} has only 1 point; allowed: at least 2 points")
+    labels = {row[2] for row in rows}
+    if problem == "classification" and len(labels) < 2:
+        raise DataError(
+            f"{name}: every point has label {labels.pop():g}; "
+            "allowed: both classes -1 and 1 present for classification"
+        )
