@@ -102,6 +102,11 @@ class Trainer:
 
     # ----- training -------------------------------------------------------------------
     def train_epoch(self) -> EpochResult:
+        # Overflow is how divergence starts; it is reported in the result, not warned about.
+        with np.errstate(all="ignore"):
+            return self._train_epoch()
+
+    def _train_epoch(self) -> EpochResult:
         for inputs, targets in self._chunks:
             self._kernel.gradient_sum(inputs, targets, self._grad_blocks)
             count = self.batch_size
