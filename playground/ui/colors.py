@@ -1,0 +1,49 @@
+"""Colour scales shared by every view.
+
+Values (activations, weights, the output) use the playground's scale: orange #f59322 at −1,
+light grey #e8eaeb at 0, blue #0877bd at +1, clamped. Gradients use a second diverging scale
+(magenta − … + green) so a learner never mistakes a gradient for a weight.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtGui import QColor
+
+NEGATIVE, ZERO, POSITIVE = (0xF5, 0x93, 0x22), (0xE8, 0xEA, 0xEB), (0x08, 0x77, 0xBD)
+GRAD_NEGATIVE, GRAD_ZERO, GRAD_POSITIVE = (0xC5, 0x1B, 0x7D), (0xE8, 0xEA, 0xEB), (0x2E, 0x8B, 0x22)
+NAN_COLOR = (0x70, 0x70, 0x70)  # a diverged (NaN) value draws dark grey
+
+
+def diverging_lut(negative: tuple[int, int, int], zero: tuple[int, int, int], positive: tuple[int, int, int]) -> np.ndarray:
+    """(256, 3) uint8: entry 0 ↔ −1, 127.5 ↔ 0, 255 ↔ +1, linear through ``zero``."""
+    t = np.linspace(-1.0, 1.0, 256)[:, None]  # (256, 1)
+    lo, mid, hi = (np.array(c, dtype=float) for c in (negative, zero, positive))
+    rgb = np.where(t < 0, mid + (lo - mid) * -t, mid + (hi - mid) * t)
+    return np.round(rgb).astype(np.uint8)
+
+
+VALUE_LUT = diverging_lut(NEGATIVE, ZERO, POSITIVE)
+GRADIENT_LUT = diverging_lut(GRAD_NEGATIVE, GRAD_ZERO, GRAD_POSITIVE)
+DISCRETE_LUT = np.array([NEGATIVE] * 128 + [POSITIVE] * 128, dtype=np.uint8)  # "discretize output"
+
+
+def lut_index(value: float) -> int:
+    """Index into a 256-entry LUT for a value in [−1, 1] (clamped)."""
+    return int(round((min(max(value, -1.0), 1.0) + 1.0) * 127.5))
+
+
+def value_color(value: float, lut: np.ndarray = VALUE_LUT) -> QColor:
+    if not np.isfinite(value):
+        return QColor(*NAN_COLOR)
+    return QColor(*(int(c) for c in lut[lut_index(value)]))
+
+
+def to_rgb(maps: np.ndarray, lut: np.ndarray = VALUE_LUT, scale: float = 1.0) -> np.ndarray:
+    """float maps (..., h, w) in [−scale, scale] → (..., h, w, 3) uint8 colours; NaN → NAN_COLOR."""
+    with np.errstate(invalid="ignore"):
+        scaled = np.clip(maps / scale, -1.0, 1.0)
+    index = np.round((np.nan_to_num(scaled, nan=0.0) + 1.0) * 127.5).astype(np.uint8)
+    rgb = lut[index]
+    rgb[np.isnan(maps)] = NAN_COLOR
+    return rgb

@@ -1,0 +1,58 @@
+"""What the worker hands the views: an immutable picture of the trainer at one moment.
+
+Every array is a fresh copy made in the worker thread and never mutated afterwards (pyqtgraph
+keeps views of what it is given). No Qt here: views, tests and the screenshot code share it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from playground.engine.config import Config
+from playground.engine.trace import SampleTrace
+
+HISTORY_FIELDS = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    serial: int  # increases by one with every snapshot sent
+    epoch: int
+    config: Config  # the settings in force
+    layer_sizes: tuple[int, ...]  # (n_features, *hidden, n_outputs)
+    weights: tuple[np.ndarray, ...]  # weights[l]: (n_in, n_out)
+    biases: tuple[np.ndarray, ...]  # biases[l]: (n_out,)
+    weight_gradients: tuple[np.ndarray, ...]  # mean dE/dW of the last update, (n_in, n_out) each
+    bias_gradients: tuple[np.ndarray, ...]  # mean dE/db of the last update, (n_out,) each
+    dead: tuple[np.ndarray, ...]  # (n_in, n_out) bools: weights L1 has killed
+    node_maps: np.ndarray  # (n_nodes, res, res) float32: features, hidden, output; row 0 = bottom
+    grid_extent: float  # the maps cover [−extent, extent]²
+    data_version: int  # changes whenever train/test points change
+    train_points: np.ndarray  # (n_train, 3) x, y, label
+    test_points: np.ndarray  # (n_test, 3)
+    train_loss: float
+    test_loss: float
+    train_accuracy: float  # nan for regression
+    test_accuracy: float
+    history_reset: bool  # the loss curve must be cleared before appending new_history
+    history_start: int  # epoch of new_history's first row
+    new_history: np.ndarray  # (k, 4) rows of HISTORY_FIELDS for epochs history_start...
+    epochs_per_second: float  # training speed over the last second (0 when paused)
+    running: bool
+    diverged: bool
+    message: str  # what happened and what to try, when diverged
+    trace: SampleTrace | None  # the sample under the mouse, traced through the network
+
+    @property
+    def n_nodes(self) -> int:
+        return sum(self.layer_sizes)
+
+    def node_index(self, layer: int, neuron: int) -> int:
+        """Row of node_maps for neuron ``neuron`` of layer ``layer`` (0 = the features)."""
+        return sum(self.layer_sizes[:layer]) + neuron
+
+    @property
+    def output_map(self) -> np.ndarray:
+        return self.node_maps[-1]  # (res, res)
