@@ -25,7 +25,8 @@ from playground.engine.network import Network
 from playground.engine.optimizers import Optimizer, make_optimizer
 from playground.engine.regularization import get_regularizer
 
-HYPERPARAMETERS = ("learning_rate", "regularization", "regularization_rate", "optimizer")
+# Settings that change without a reset (the playground resets on all but the learning rate).
+HYPERPARAMETERS = ("learning_rate", "regularization", "regularization_rate", "optimizer", "batch_size")
 
 
 def output_activation(problem: str) -> str:
@@ -193,7 +194,7 @@ class Trainer:
 
     # ----- live changes ---------------------------------------------------------------
     def set_hyperparameters(self, **changes: object) -> None:
-        """Change learning rate, regularization, its rate or optimizer without a reset."""
+        """Change learning rate, regularization, its rate, optimizer or batch size; keep the network."""
         unknown = set(changes) - set(HYPERPARAMETERS)
         if unknown:
             raise ValueError(f"cannot change {sorted(unknown)} without a rebuild; live: {', '.join(HYPERPARAMETERS)}")
@@ -203,3 +204,16 @@ class Trainer:
             self.optimizer = make_optimizer(self.config.optimizer, self.network.size)
         if self.config.regularization != "l1":
             self.alive[:] = 1.0  # dead weights are an L1 mechanism; leaving L1 revives them
+        if self.config.batch_size != old.batch_size:
+            self._make_chunks()
+
+    def set_parameter(self, layer: int, row: int, neuron: int, value: float) -> None:
+        """Set one weight (row < n_in) or the bias (row == n_in) of ``neuron`` in ``layer``.
+
+        An edited weight that L1 had killed comes back to life.
+        """
+        block = self.network.blocks[layer]  # (n_out, n_in + 1)
+        if not (0 <= neuron < block.shape[0] and 0 <= row < block.shape[1]):
+            raise ValueError(f"no parameter at layer {layer}, input {row}, neuron {neuron}")
+        block[neuron, row] = value
+        self.network.views(self.alive).blocks[layer][neuron, row] = 1.0

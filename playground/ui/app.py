@@ -1,0 +1,123 @@
+"""Starting the window: the application object, style, error dialogs, and the two
+non-interactive modes (a screenshot, a smoke test)."""
+
+from __future__ import annotations
+
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from playground.engine.trainer import Trainer
+from playground.ui.main_window import WINDOW_TITLE, MainWindow
+from playground.worker.controller import TrainingController
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+SMOKE_EPOCHS = 300
+SMOKE_MIN_FRAMES = 5
+TIMEOUT_S = 120.0
+POLL_MS = 20
+
+
+def make_application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(WINDOW_TITLE)
+    style = RESOURCES / "style.qss"
+    if style.exists():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    icon = RESOURCES / "icon.png"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
+
+
+def install_error_dialog(window: MainWindow) -> None:
+    """An unexpected error shows a dialog (details on stderr), never a bare traceback."""
+
+    def hook(kind, value, tb) -> None:
+        traceback.print_exception(kind, value, tb, file=sys.stderr)
+        QMessageBox.critical(window, WINDOW_TITLE, f"Something went wrong: {value}\n\nDetails were printed to the console.")
+
+    sys.excepthook = hook
+
+
+def run_window(trainer: Trainer, screenshot: str | None = None, smoke_test: bool = False) -> int:
+    app = make_application()
+    controller = TrainingController(trainer)
+    window = MainWindow(controller)
+    window.show()
+    if screenshot:
+        return _when(app, lambda: controller.snapshot is not None, lambda: _save_screenshot(window, screenshot))
+    if smoke_test:
+        return _smoke_test(app, window)
+    install_error_dialog(window)
+    return app.exec()
+
+
+def _when(app: QApplication, condition, action) -> int:
+    """Poll ``condition`` from the event loop; then run ``action`` (returns the exit status)."""
+    deadline = time.monotonic() + TIMEOUT_S
+    status = {"code": 1}
+
+    def poll() -> None:
+        if condition():
+            timer.stop()
+            status["code"] = action()
+            app.quit()
+        elif time.monotonic() > deadline:
+            timer.stop()
+            print("error: the window did not become ready in time", file=sys.stderr)
+            app.quit()
+
+    timer = QTimer()
+    timer.timeout.connect(poll)
+    timer.start(POLL_MS)
+    app.exec()
+    return status["code"]
+
+
+def _save_screenshot(window: MainWindow, path: str) -> int:
+    QApplication.processEvents()
+    ok = window.grab().save(path)
+    window.close()
+    if not ok:
+        print(f"error: cannot write screenshot '{path}'", file=sys.stderr)
+        return 2
+    print(f"wrote {path}")
+    return 0
+
+
+def _smoke_test(app: QApplication, window: MainWindow) -> int:
+    controller = window.controller
+    frames = {"count": 0}
+    controller.snapshot_changed.connect(lambda _s: frames.__setitem__("count", frames["count"] + 1))
+    start = time.perf_counter()
+    first = {}
+
+    def ready() -> bool:
+        snapshot = controller.snapshot
+        if snapshot is None:
+            return False
+        if not first:
+            first.update(epoch=snapshot.epoch, loss=snapshot.train_loss)
+            controller.play()
+        return snapshot.epoch - first["epoch"] >= SMOKE_EPOCHS and frames["count"] >= SMOKE_MIN_FRAMES or snapshot.diverged
+
+    def check() -> int:
+        snapshot = controller.snapshot
+        seconds = time.perf_counter() - start
+        window.close()
+        fell = snapshot.train_loss < first["loss"]
+        ok = fell and not snapshot.diverged and not controller.thread_running
+        print(
+            f"smoke test {'passed' if ok else 'FAILED'}: {snapshot.epoch - first['epoch']} epochs, "
+            f"{frames['count']} frames in {seconds:.1f} s, train loss {first['loss']:.4f} -> {snapshot.train_loss:.4f}"
+            f"{'' if fell else ' (did not fall)'}, worker thread {'stopped' if not controller.thread_running else 'STILL RUNNING'}"
+        )
+        return 0 if ok else 1
+
+    return _when(app, ready, check)

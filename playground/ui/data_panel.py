@@ -1,0 +1,163 @@
+"""The data panel: which points to learn, how many train, how noisy, the batch size."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+from PySide6.QtCore import QPointF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.engine.config import CLASSIFICATION_DATASETS, MAX_SEED, REGRESSION_DATASETS
+from playground.engine.data import data_rng, is_builtin_dataset
+from playground.engine.datasets import generate
+from playground.ui.colors import value_color
+from playground.worker.snapshot import Snapshot
+
+DATASET_LABELS = {"circle": "Circle", "xor": "Exclusive or", "gauss": "Gaussian", "spiral": "Spiral",
+                  "plane": "Plane", "multigauss": "Multi Gaussian"}
+PREVIEW_PIXELS = 64
+PREVIEW_NOISE = 0
+
+
+def dataset_preview(name: str, pixels: int = PREVIEW_PIXELS) -> QPixmap:
+    """A small picture of a built-in dataset: its points coloured by label."""
+    points = generate(name, PREVIEW_NOISE, data_rng(1))  # (n, 3)
+    pixmap = QPixmap(pixels, pixels)
+    pixmap.fill(QColor("#f7f7f7"))
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    scale = pixels / 12.0  # the plane is [−6, 6]²
+    for x, y, label in points[:: max(1, len(points) // 300)]:
+        painter.setBrush(value_color(float(np.clip(label, -1, 1))))
+        painter.drawEllipse(QPointF((x + 6) * scale, (6 - y) * scale), 1.6, 1.6)
+    painter.end()
+    return pixmap
+
+
+class DataPanel(QWidget):
+    setting_changed = Signal(str, object)  # config key, new value
+    regenerate_clicked = Signal()
+    load_csv_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        column = QVBoxLayout(self)
+        column.addWidget(_heading("DATA"))
+        column.addWidget(QLabel("Which dataset do you want to use?"))
+        self._dataset_buttons: dict[str, QToolButton] = {}
+        self._dataset_group = QButtonGroup(self)
+        grid = QGridLayout()
+        for index, name in enumerate(CLASSIFICATION_DATASETS + REGRESSION_DATASETS):
+            button = self._dataset_button(name)
+            grid.addWidget(button, (index % 4) // 2, index % 2)
+        column.addLayout(grid)
+        self.custom_data_label = QLabel("")
+        self.custom_data_label.setObjectName("custom_data_label")
+        self.custom_data_label.setWordWrap(True)
+        column.addWidget(self.custom_data_label)
+        self.train_ratio_slider, self._ratio_label = self._slider(
+            column, "train_ratio_slider", "train_ratio", 10, 90, 10,
+            "Share of the points used for training; the rest are test points", "Ratio of training to test data: {}%")
+        self.noise_slider, self._noise_label = self._slider(
+            column, "noise_slider", "noise", 0, 50, 5, "How noisy the data is (new points)", "Noise: {}")
+        self.batch_size_slider, self._batch_label = self._slider(
+            column, "batch_size_slider", "batch_size", 1, 30, 1,
+            "Examples averaged into each update (changes live, keeps the network)", "Batch size: {}")
+        self.seed_spin = QSpinBox()
+        self.seed_spin.setObjectName("seed_spin")
+        self.seed_spin.setRange(0, min(MAX_SEED, 2**31 - 1))
+        self.seed_spin.setToolTip("Random seed: the same seed gives the same points and initial weights")
+        self.seed_spin.editingFinished.connect(lambda: self.setting_changed.emit("seed", self.seed_spin.value()))
+        column.addWidget(QLabel("Seed"))
+        column.addWidget(self.seed_spin)
+        self.regenerate_button = _push("Regenerate", "regenerate_button", "Draw new points with the same settings; keeps the network")
+        self.regenerate_button.clicked.connect(self.regenerate_clicked)
+        self.load_csv_button = _push("Load points from CSV…", "load_csv_button",
+                                     "Use your own points: a CSV file with columns x, y, label")
+        self.load_csv_button.clicked.connect(self.load_csv_clicked)
+        column.addWidget(self.regenerate_button)
+        column.addWidget(self.load_csv_button)
+        column.addStretch(1)
+
+    def _dataset_button(self, name: str) -> QToolButton:
+        button = QToolButton()
+        button.setObjectName(f"dataset_button_{name}")
+        button.setCheckable(True)
+        button.setIcon(QIcon(dataset_preview(name)))
+        button.setIconSize(QSize(PREVIEW_PIXELS, PREVIEW_PIXELS))
+        button.setText(DATASET_LABELS[name])
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+        kind = "classification" if name in CLASSIFICATION_DATASETS else "regression"
+        button.setToolTip(f"{DATASET_LABELS[name]} ({kind})")
+        button.clicked.connect(lambda: self.setting_changed.emit("dataset", name))
+        self._dataset_group.addButton(button)
+        self._dataset_buttons[name] = button
+        return button
+
+    def _slider(self, column: QVBoxLayout, name: str, key: str, low: int, high: int, step: int,
+                tooltip: str, caption: str) -> tuple[QSlider, QLabel]:
+        label = QLabel(caption.format(low))
+        slider = QSlider(Qt.Orientation.Horizontal)
+        slider.setObjectName(name)
+        slider.setRange(low, high)
+        slider.setSingleStep(step)
+        slider.setPageStep(step)
+        slider.setToolTip(tooltip)
+        slider.setTracking(False)  # apply on release; the label follows while dragging
+        slider.sliderMoved.connect(lambda v: label.setText(caption.format(v)))
+        slider.valueChanged.connect(lambda v: (label.setText(caption.format(v)), self.setting_changed.emit(key, v)))
+        column.addWidget(label)
+        column.addWidget(slider)
+        return slider, label
+
+    def dataset_button(self, name: str) -> QToolButton:
+        return self._dataset_buttons[name]
+
+    def _on_snapshot_changed(self, snapshot: Snapshot) -> None:
+        config = snapshot.config
+        names = CLASSIFICATION_DATASETS if config.problem == "classification" else REGRESSION_DATASETS
+        for name, button in self._dataset_buttons.items():
+            button.setVisible(name in names)
+        builtin = is_builtin_dataset(config.dataset)
+        self._dataset_group.setExclusive(builtin)
+        for name, button in self._dataset_buttons.items():
+            button.setChecked(name == config.dataset)
+        self._dataset_group.setExclusive(True)
+        self.custom_data_label.setText("" if builtin else f"Your points: {os.path.basename(config.dataset)}")
+        for slider, value in ((self.train_ratio_slider, config.train_ratio), (self.noise_slider, config.noise),
+                              (self.batch_size_slider, min(config.batch_size, 30))):
+            slider.blockSignals(True)
+            slider.setValue(int(round(value)))
+            slider.blockSignals(False)
+        self._ratio_label.setText(f"Ratio of training to test data: {config.train_ratio:g}%")
+        self._noise_label.setText(f"Noise: {config.noise:g}")
+        self._batch_label.setText(f"Batch size: {config.batch_size}")
+        self.regenerate_button.setEnabled(builtin)
+        if not self.seed_spin.hasFocus():
+            self.seed_spin.setValue(config.seed)
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("panel_heading")
+    return label
+
+
+def _push(text: str, name: str, tooltip: str) -> QPushButton:
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setToolTip(tooltip)
+    return button

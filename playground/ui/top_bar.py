@@ -1,0 +1,135 @@
+"""The top bar: run controls, the epoch counter and speed, and the live hyperparameters."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from playground.engine.config import (
+    ACTIVATION_NAMES,
+    OPTIMIZER_NAMES,
+    PRESETS,
+    PROBLEM_NAMES,
+    REGULARIZATION_NAMES,
+    Config,
+    ConfigError,
+)
+from playground.ui.value_combo import ValueCombo
+from playground.worker.snapshot import Snapshot
+
+ACTIVATION_LABELS = {
+    "relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": "Linear", "leaky_relu": "Leaky ReLU",
+    "elu": "ELU", "swish": "Swish", "sine": "Sine", "gaussian": "Gaussian",
+}
+REGULARIZATION_LABELS = {"none": "None", "l1": "L1", "l2": "L2"}
+OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}
+PROBLEM_LABELS = {"classification": "Classification", "regression": "Regression"}
+
+
+def config_problem(key: str, value: object) -> str:
+    """The ConfigError message for setting ``key`` to ``value``, or "" when allowed."""
+    try:
+        Config().replace(**{key: value})
+    except ConfigError as exc:
+        return str(exc)
+    return ""
+
+
+class TopBar(QWidget):
+    play_clicked = Signal()
+    step_clicked = Signal()
+    reset_clicked = Signal()
+    setting_changed = Signal(str, object)  # config key, new value
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        row = QHBoxLayout(self)
+        self.reset_button = _button("↺", "reset_button", "Reset the network to its initial weights, epoch 0 (R)")
+        self.play_button = _button("▶", "play_button", "Train continuously / pause (Space)")
+        self.play_button.setMinimumSize(52, 52)
+        self.step_button = _button("⏭", "step_button", "Train exactly one epoch (Right arrow)")
+        for button, signal in ((self.reset_button, self.reset_clicked), (self.play_button, self.play_clicked), (self.step_button, self.step_clicked)):
+            button.clicked.connect(signal)
+            row.addWidget(button)
+        self.epoch_label = QLabel("000,000")
+        self.epoch_label.setObjectName("epoch_label")
+        self.epoch_label.setToolTip("Epochs trained: one epoch is one pass over every training point")
+        self.speed_label = QLabel("")
+        self.speed_label.setObjectName("speed_label")
+        self.speed_label.setToolTip("Training speed while running, in epochs per second")
+        row.addLayout(_titled("Epoch", self.epoch_label, self.speed_label))
+        self.learning_rate_combo = ValueCombo(
+            PRESETS["learning_rate"], lambda v: config_problem("learning_rate", v),
+            "Learning rate: the step size of every update (changes live, keeps the network)",
+        )
+        self.learning_rate_combo.setObjectName("learning_rate_combo")
+        self.learning_rate_combo.value_chosen.connect(lambda v: self.setting_changed.emit("learning_rate", v))
+        row.addLayout(_titled("Learning rate", self.learning_rate_combo))
+        self.activation_combo = self._choice("activation_combo", "activation", ACTIVATION_LABELS,
+                                             "Activation of every hidden neuron (rebuilds the network)")
+        row.addLayout(_titled("Activation", self.activation_combo))
+        self.regularization_combo = self._choice("regularization_combo", "regularization", REGULARIZATION_LABELS,
+                                                 "Penalty on large weights: L1 pushes weights to exactly 0, L2 shrinks them (live)")
+        row.addLayout(_titled("Regularization", self.regularization_combo))
+        self.regularization_rate_combo = ValueCombo(
+            PRESETS["regularization_rate"], lambda v: config_problem("regularization_rate", v),
+            "Regularization rate: how strongly the penalty pulls weights towards 0 (live)",
+        )
+        self.regularization_rate_combo.setObjectName("regularization_rate_combo")
+        self.regularization_rate_combo.value_chosen.connect(lambda v: self.setting_changed.emit("regularization_rate", v))
+        row.addLayout(_titled("Regularization rate", self.regularization_rate_combo))
+        self.optimizer_combo = self._choice("optimizer_combo", "optimizer", OPTIMIZER_LABELS,
+                                            "How gradients become weight changes: plain SGD (the playground's), momentum or Adam (live)")
+        row.addLayout(_titled("Optimizer", self.optimizer_combo))
+        self.problem_combo = self._choice("problem_combo", "problem", PROBLEM_LABELS,
+                                          "Classify points into two classes, or fit a real-valued surface (new data)")
+        row.addLayout(_titled("Problem type", self.problem_combo))
+        row.addStretch(1)
+
+    def _choice(self, name: str, key: str, labels: dict[str, str], tooltip: str) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(name)
+        combo.setToolTip(tooltip)
+        for value, label in labels.items():
+            combo.addItem(label, value)
+        combo.activated.connect(lambda _index: self.setting_changed.emit(key, combo.currentData()))
+        return combo
+
+    def _on_snapshot_changed(self, snapshot: Snapshot) -> None:
+        self.epoch_label.setText(f"{snapshot.epoch:07,d}")
+        self.speed_label.setText(f"{snapshot.epochs_per_second:,.0f} epochs/s" if snapshot.running else "paused")
+        self.play_button.setText("❚❚" if snapshot.running else "▶")
+        self.play_button.setProperty("running", bool(snapshot.running))
+        config = snapshot.config
+        self.learning_rate_combo.set_value(config.learning_rate)
+        self.regularization_rate_combo.set_value(config.regularization_rate)
+        for combo, value in (
+            (self.activation_combo, config.activation),
+            (self.regularization_combo, config.regularization),
+            (self.optimizer_combo, config.optimizer),
+            (self.problem_combo, config.problem),
+        ):
+            combo.setCurrentIndex(combo.findData(value))
+
+
+def _button(text: str, name: str, tooltip: str) -> QPushButton:
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setToolTip(tooltip)
+    button.setMinimumSize(40, 40)
+    return button
+
+
+def _titled(title: str, *widgets: QWidget) -> QVBoxLayout:
+    column = QVBoxLayout()
+    label = QLabel(title)
+    label.setObjectName("control_title")
+    column.addWidget(label)
+    for widget in widgets:
+        column.addWidget(widget)
+    column.addStretch(1)
+    return column
+
+
+assert set(ACTIVATION_LABELS) == set(ACTIVATION_NAMES) and set(OPTIMIZER_LABELS) == set(OPTIMIZER_NAMES)
+assert set(REGULARIZATION_LABELS) == set(REGULARIZATION_NAMES) and set(PROBLEM_LABELS) == set(PROBLEM_NAMES)

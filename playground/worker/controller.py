@@ -1,0 +1,145 @@
+"""The GUI-thread side: owns the worker and its thread, and is the views' only door to it.
+
+Requests go to the worker as queued signals; snapshots come back to a slot of this QObject
+(never to a lambda, which would run in the worker's thread) and are re-emitted to the views,
+then acknowledged so the worker may send the next one.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, Signal, Slot
+
+from playground.engine.config import Config
+from playground.engine.trainer import Trainer
+from playground.worker.snapshot import Snapshot
+from playground.worker.training_worker import TrainingWorker
+
+
+class TrainingController(QObject):
+    snapshot_changed = Signal(object)  # Snapshot, for the views
+    failed = Signal(str)  # a one-line message to show the user
+    saved = Signal(str)
+
+    # Requests, delivered to the worker's thread.
+    _play = Signal()
+    _pause = Signal()
+    _step = Signal()
+    _reset = Signal()
+    _refresh = Signal()
+    _regenerate = Signal()
+    _apply_config = Signal(object)
+    _set_parameter = Signal(int, int, int, float)
+    _set_trace_point = Signal(object)
+    _load = Signal(str)
+    _save = Signal(str)
+    _drawn = Signal(int)
+
+    def __init__(self, trainer: Trainer, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.snapshot: Snapshot | None = None  # the latest, as drawn
+        self._thread = QThread()
+        self._thread.setObjectName("training-worker")
+        self._worker = TrainingWorker(trainer)
+        self._worker.moveToThread(self._thread)
+        w = self._worker
+        for request, slot in (
+            (self._play, w.play),
+            (self._pause, w.pause),
+            (self._step, w.step),
+            (self._reset, w.reset),
+            (self._refresh, w.refresh),
+            (self._regenerate, w.regenerate),
+            (self._apply_config, w.apply_config),
+            (self._set_parameter, w.set_parameter),
+            (self._set_trace_point, w.set_trace_point),
+            (self._load, w.load_experiment),
+            (self._save, w.save_experiment),
+            (self._drawn, w.snapshot_drawn),
+        ):
+            request.connect(slot)
+        w.snapshot_ready.connect(self._on_snapshot)
+        w.failed.connect(self._on_failed)
+        w.saved.connect(self._on_saved)
+        self._thread.start()
+        self._stopped = False
+        self._refresh.emit()  # the first snapshot
+
+    # ----- what the views may ask -------------------------------------------------------
+    @property
+    def config(self) -> Config:
+        assert self.snapshot is not None, "no snapshot yet"
+        return self.snapshot.config
+
+    @property
+    def running(self) -> bool:
+        return bool(self.snapshot and self.snapshot.running)
+
+    def play(self) -> None:
+        self._play.emit()
+
+    def pause(self) -> None:
+        self._pause.emit()
+
+    def toggle_running(self) -> None:
+        (self.pause if self.running else self.play)()
+
+    def step(self) -> None:
+        self._step.emit()
+
+    def reset(self) -> None:
+        self._reset.emit()
+
+    def regenerate(self) -> None:
+        self._regenerate.emit()
+
+    def apply_config(self, config: Config) -> None:
+        self._apply_config.emit(config)
+
+    def set_weight(self, layer: int, i: int, j: int, value: float) -> None:
+        self._set_parameter.emit(layer, i, j, value)
+
+    def set_bias(self, layer: int, j: int, value: float) -> None:
+        n_in = self.snapshot.layer_sizes[layer] if self.snapshot else 0
+        self._set_parameter.emit(layer, n_in, j, value)
+
+    def set_trace_point(self, x: float, y: float, label: float) -> None:
+        self._set_trace_point.emit((x, y, label))
+
+    def clear_trace_point(self) -> None:
+        self._set_trace_point.emit(None)
+
+    def load_experiment(self, path: str) -> None:
+        self._load.emit(path)
+
+    def save_experiment(self, path: str) -> None:
+        self._save.emit(path)
+
+    def shutdown(self) -> None:
+        """Stop the worker's timer in its own thread, then the thread; safe to call twice."""
+        if self._stopped:
+            return
+        self._stopped = True
+        QMetaObject.invokeMethod(self._worker, "stop", Qt.ConnectionType.BlockingQueuedConnection)
+        self._thread.quit()
+        self._thread.wait()
+
+    @property
+    def thread_running(self) -> bool:
+        return self._thread.isRunning()
+
+    # ----- from the worker ---------------------------------------------------------------
+    @Slot(object)
+    def _on_snapshot(self, snapshot: Snapshot) -> None:
+        if self._stopped:
+            return
+        self.snapshot = snapshot
+        self.snapshot_changed.emit(snapshot)  # views draw synchronously here
+        self._drawn.emit(snapshot.serial)
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self.failed.emit(message)
+
+    @Slot(str)
+    def _on_saved(self, path: str) -> None:
+        self.saved.emit(path)

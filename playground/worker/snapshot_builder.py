@@ -1,0 +1,78 @@
+"""Builds a :class:`Snapshot` from a trainer: every array copied, so the worker may go on."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from playground.engine.grid import GRID_EXTENT, GridEvaluator
+from playground.engine.history import HISTORY_COLUMNS
+from playground.engine.trace import trace_sample
+from playground.engine.trainer import Trainer
+from playground.worker.snapshot import Snapshot
+
+
+class SnapshotBuilder:
+    """Remembers what the views already have (history rows, the data version, the grid)."""
+
+    def __init__(self) -> None:
+        self.serial = 0
+        self.history_sent = 0  # rows of history already sent
+        self.history_reset = True
+        self.data_version = 0
+        self._evaluator: GridEvaluator | None = None
+
+    def restart_history(self) -> None:
+        """The next snapshot tells the views to clear the loss curve (reset, rebuild, load)."""
+        self.history_sent, self.history_reset = 0, True
+
+    def data_changed(self) -> None:
+        self.data_version += 1
+
+    def build(
+        self,
+        trainer: Trainer,
+        *,
+        running: bool,
+        epochs_per_second: float,
+        trace_point: tuple[float, float, float] | None = None,
+        diverged: bool = False,
+        message: str = "",
+    ) -> Snapshot:
+        net = trainer.network
+        if self._evaluator is None or self._evaluator.features != trainer.config.features:
+            self._evaluator = GridEvaluator(trainer.config.features)
+        gradient = net.views(trainer.last_gradient())
+        history = trainer.history
+        new_rows = np.column_stack([history.column(name)[self.history_sent :] for name in HISTORY_COLUMNS])
+        result = trainer.last_result()
+        self.serial += 1
+        snapshot = Snapshot(
+            serial=self.serial,
+            epoch=trainer.epoch,
+            config=trainer.config,
+            layer_sizes=net.layer_sizes,
+            weights=tuple(w.copy() for w in net.weights),
+            biases=tuple(b.copy() for b in net.biases),
+            weight_gradients=tuple(w.copy() for w in gradient.weights),
+            bias_gradients=tuple(b.copy() for b in gradient.biases),
+            dead=tuple(w == 0 for w in net.views(trainer.alive).weights),
+            node_maps=self._evaluator.evaluate(net),
+            grid_extent=self._evaluator.extent,
+            data_version=self.data_version,
+            train_points=trainer.data.train.copy(),
+            test_points=trainer.data.test.copy(),
+            train_loss=result.train_loss,
+            test_loss=result.test_loss,
+            train_accuracy=result.train_accuracy,
+            test_accuracy=result.test_accuracy,
+            history_reset=self.history_reset,
+            history_start=self.history_sent,
+            new_history=new_rows,
+            epochs_per_second=epochs_per_second,
+            running=running,
+            diverged=diverged or result.diverged,
+            message=message or result.message,
+            trace=None if trace_point is None else trace_sample(net, trainer.config.features, *trace_point),
+        )
+        self.history_sent, self.history_reset = len(history), False
+        return snapshot

@@ -1,0 +1,209 @@
+"""The training worker: a QObject living in a QThread, training in short chunks.
+
+A zero-interval timer calls :meth:`_tick`, which trains for about CHUNK_SECONDS and returns
+to the thread's event loop, so every request (pause, step, a new learning rate, shutdown)
+arrives as a queued slot call *between* chunks: no locks, no shared flags. Snapshots go out
+at most MAX_SNAPSHOTS_PER_SECOND, and never while the views have not acknowledged the last.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
+
+from playground.engine.config import Config, ConfigError
+from playground.engine.data import make_data
+from playground.engine.datasets import DataError
+from playground.engine.experiment import ExperimentError, load_experiment, save_experiment
+from playground.engine.trainer import HYPERPARAMETERS, Trainer
+from playground.worker.snapshot_builder import SnapshotBuilder
+
+CHUNK_SECONDS = 0.010
+MAX_SNAPSHOTS_PER_SECOND = 30
+SPEED_WINDOW_SECONDS = 1.0
+# Keys whose change needs new points; the others in REBUILD_KEYS need only a new network.
+DATA_KEYS = ("problem", "dataset", "noise", "train_ratio", "seed")
+REBUILD_KEYS = (*DATA_KEYS, "features", "hidden", "activation")
+
+
+class TrainingWorker(QObject):
+    snapshot_ready = Signal(object)  # Snapshot
+    failed = Signal(str)  # a one-line message for the user; nothing was changed
+    saved = Signal(str)  # the path an experiment was written to
+
+    def __init__(self, trainer: Trainer) -> None:
+        super().__init__()
+        self._timer = QTimer(self)  # moves with the worker to its thread
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._tick)
+        self._builder = SnapshotBuilder()
+        self._generation = 0  # "Regenerate" presses since the data config last changed
+        self._trainer = trainer  # built (and validated) by the caller before the thread starts
+        self._running = False
+        self._awaiting_ack = False
+        self._dirty = True  # something changed that the views have not seen
+        self._last_emit = 0.0
+        self._trace_point: tuple[float, float, float] | None = None
+        self._epoch_times: deque[tuple[float, int]] = deque()  # (time, epoch) over the last second
+
+    # ----- requests (queued slots, called between chunks) -------------------------------
+    @Slot()
+    def play(self) -> None:
+        if self._trainer.last_result().diverged:
+            self._changed()
+            return
+        self._running = True
+        self._epoch_times.clear()
+        self._timer.start()
+
+    @Slot()
+    def pause(self) -> None:
+        self._running = False
+        self._changed()
+
+    @Slot()
+    def step(self) -> None:
+        self._running = False
+        self._trainer.train_epoch()
+        self._changed()
+
+    @Slot()
+    def refresh(self) -> None:
+        """Send a snapshot of the current state (the first one, or after a view was rebuilt)."""
+        self._changed()
+
+    @Slot()
+    def reset(self) -> None:
+        """Epoch 0 again: the seed's initial weights on the current points."""
+        config = self._trainer.config
+        self._trainer = Trainer(config, self._trainer.data)
+        self._builder.restart_history()
+        self._changed()
+
+    @Slot(object)
+    def apply_config(self, config: Config) -> None:
+        """Live hyperparameters change in place; data, features or architecture rebuild."""
+        old = self._trainer.config
+        changed = {k for k, v in config.to_dict().items() if v != old.to_dict()[k]}
+        try:
+            if changed & set(REBUILD_KEYS):
+                self._rebuild(config, new_data=bool(changed & set(DATA_KEYS)))
+            elif changed:
+                self._trainer.set_hyperparameters(**{k: getattr(config, k) for k in changed & set(HYPERPARAMETERS)})
+        except (ConfigError, DataError, ValueError) as exc:
+            self.failed.emit(str(exc))
+        self._changed()
+
+    def _rebuild(self, config: Config, new_data: bool) -> None:
+        if new_data:
+            self._generation = 0
+        data = make_data(config, self._generation) if new_data else self._trainer.data
+        self._trainer = Trainer(config, data)  # built fully before it replaces the old one
+        self._builder.restart_history()
+        if new_data:
+            self._builder.data_changed()
+
+    @Slot()
+    def regenerate(self) -> None:
+        """New points from the same settings, same network (the playground's Regenerate)."""
+        self._generation += 1
+        try:
+            self._trainer.set_data(make_data(self._trainer.config, self._generation))
+        except DataError as exc:
+            self.failed.emit(str(exc))
+        self._builder.data_changed()
+        self._changed()
+
+    @Slot(int, int, int, float)
+    def set_parameter(self, layer: int, row: int, neuron: int, value: float) -> None:
+        try:
+            self._trainer.set_parameter(layer, row, neuron, value)
+        except (ValueError, IndexError) as exc:
+            self.failed.emit(str(exc))
+        self._changed()
+
+    @Slot(object)
+    def set_trace_point(self, point: tuple[float, float, float] | None) -> None:
+        self._trace_point = point
+        self._changed()
+
+    @Slot(str)
+    def load_experiment(self, path: str) -> None:
+        try:
+            trainer = load_experiment(path)  # fully validated before anything changes
+        except ExperimentError as exc:
+            self.failed.emit(str(exc))
+            return
+        self._running, self._trainer, self._generation = False, trainer, 0
+        self._builder.restart_history()
+        self._builder.data_changed()
+        self._changed()
+
+    @Slot(str)
+    def save_experiment(self, path: str) -> None:
+        try:
+            save_experiment(self._trainer, path)
+        except (ExperimentError, OSError) as exc:
+            self.failed.emit(f"cannot save experiment '{path}': {getattr(exc, 'strerror', None) or exc}")
+            return
+        self.saved.emit(path)
+
+    @Slot(int)
+    def snapshot_drawn(self, serial: int) -> None:
+        if serial == self._builder.serial:
+            self._awaiting_ack = False
+            if self._dirty and not self._running:
+                self._emit_snapshot()
+
+    @Slot()
+    def stop(self) -> None:
+        """Stop the timer in this thread, then hand the object back to the GUI thread."""
+        self._running = False
+        self._timer.stop()
+        self.moveToThread(QCoreApplication.instance().thread())
+
+    # ----- the loop -----------------------------------------------------------------------
+    def _changed(self) -> None:
+        self._dirty = True
+        if not self._running:
+            self._timer.stop()
+            if not self._awaiting_ack:
+                self._emit_snapshot()
+
+    @Slot()
+    def _tick(self) -> None:
+        if self._running:
+            deadline = time.perf_counter() + CHUNK_SECONDS
+            while time.perf_counter() < deadline:
+                if self._trainer.train_epoch().diverged:
+                    self._running = False
+                    break
+            self._dirty = True
+        if not self._running:  # paused by divergence: the views must see it now
+            self._changed()
+            return
+        now = time.perf_counter()
+        if self._dirty and not self._awaiting_ack and now - self._last_emit >= 1.0 / MAX_SNAPSHOTS_PER_SECOND:
+            self._emit_snapshot()
+
+    def _emit_snapshot(self) -> None:
+        now = time.perf_counter()
+        self._last_emit, self._dirty, self._awaiting_ack = now, False, True
+        snapshot = self._builder.build(
+            self._trainer, running=self._running, epochs_per_second=self._speed(now), trace_point=self._trace_point
+        )
+        self.snapshot_ready.emit(snapshot)
+
+    def _speed(self, now: float) -> float:
+        """Epochs per second over the last SPEED_WINDOW_SECONDS while running, else 0."""
+        if not self._running:
+            self._epoch_times.clear()
+            return 0.0
+        times = self._epoch_times
+        times.append((now, self._trainer.epoch))
+        while len(times) > 2 and now - times[0][0] > SPEED_WINDOW_SECONDS:
+            times.popleft()
+        (t0, e0), (t1, e1) = times[0], times[-1]
+        return (e1 - e0) / (t1 - t0) if t1 > t0 else 0.0

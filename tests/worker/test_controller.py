@@ -1,0 +1,155 @@
+"""The worker in its thread, driven through the GUI-thread controller, with no window."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from playground.engine.config import Config
+from playground.engine.data import make_data
+from playground.engine.trainer import Trainer
+from playground.worker.controller import TrainingController
+
+WAIT_MS = 20_000
+
+
+@pytest.fixture
+def make_controller(qtbot):
+    made = []
+
+    def make(config: Config | None = None) -> TrainingController:
+        config = config or Config()
+        controller = TrainingController(Trainer(config, make_data(config)))
+        made.append(controller)
+        qtbot.waitUntil(lambda: controller.snapshot is not None, timeout=WAIT_MS)
+        return controller
+
+    yield make
+    for controller in made:
+        controller.shutdown()
+        assert not controller.thread_running
+
+
+def test_play_trains_and_lowers_the_loss_then_pause_stops(make_controller, qtbot):
+    controller = make_controller(Config(dataset="circle"))
+    start_loss = controller.snapshot.test_loss
+    controller.play()
+    qtbot.waitUntil(lambda: controller.snapshot.running and controller.snapshot.epoch >= 100, timeout=WAIT_MS)
+    controller.pause()
+    qtbot.waitUntil(lambda: not controller.snapshot.running, timeout=WAIT_MS)
+    paused_epoch = controller.snapshot.epoch
+    assert controller.snapshot.test_loss < start_loss
+    # A step after the pause shows exactly one more epoch: nothing ran in between.
+    controller.step()
+    qtbot.waitUntil(lambda: controller.snapshot.epoch == paused_epoch + 1, timeout=WAIT_MS)
+
+
+def test_step_advances_exactly_one_epoch_and_reset_returns_to_zero(make_controller, qtbot):
+    controller = make_controller()
+    initial = [w.copy() for w in controller.snapshot.weights]
+    for expected in (1, 2, 3):
+        controller.step()
+        qtbot.waitUntil(lambda: controller.snapshot.epoch == expected, timeout=WAIT_MS)
+    controller.reset()
+    qtbot.waitUntil(lambda: controller.snapshot.epoch == 0, timeout=WAIT_MS)
+    assert controller.snapshot.history_reset
+    for before, after in zip(initial, controller.snapshot.weights):
+        np.testing.assert_array_equal(before, after)
+
+
+def test_history_arrives_in_increments_that_add_up(make_controller, qtbot):
+    controller = make_controller()
+    rows = [controller.snapshot.new_history]
+    controller.snapshot_changed.connect(lambda s: rows.append(s.new_history))
+    controller.play()
+    qtbot.waitUntil(lambda: controller.snapshot.epoch >= 300, timeout=WAIT_MS)
+    controller.pause()
+    qtbot.waitUntil(lambda: not controller.snapshot.running, timeout=WAIT_MS)
+    total = np.concatenate(rows)
+    assert len(total) == controller.snapshot.epoch + 1  # entry 0 = before training
+    assert total[-1, 0] == pytest.approx(controller.snapshot.train_loss)
+
+
+def test_learning_rate_change_mid_run_keeps_the_weights(make_controller, qtbot):
+    controller = make_controller()
+    controller.step()
+    qtbot.waitUntil(lambda: controller.snapshot.epoch == 1, timeout=WAIT_MS)
+    weights = [w.copy() for w in controller.snapshot.weights]
+    controller.apply_config(controller.config.replace(learning_rate=0.1, regularization="l2", optimizer="adam"))
+    qtbot.waitUntil(lambda: controller.snapshot.config.learning_rate == 0.1, timeout=WAIT_MS)
+    assert controller.snapshot.epoch == 1 and controller.snapshot.config.optimizer == "adam"
+    for before, after in zip(weights, controller.snapshot.weights):
+        np.testing.assert_array_equal(before, after)
+
+
+def test_architecture_change_rebuilds_and_keeps_running(make_controller, qtbot):
+    controller = make_controller()
+    controller.play()
+    qtbot.waitUntil(lambda: controller.snapshot.epoch >= 50, timeout=WAIT_MS)
+    controller.apply_config(controller.config.replace(hidden=[3, 3, 2]))
+    qtbot.waitUntil(lambda: controller.snapshot.layer_sizes == (2, 3, 3, 2, 1), timeout=WAIT_MS)
+    assert controller.snapshot.running
+    controller.pause()
+
+
+def test_divergence_pauses_with_a_message(make_controller, qtbot):
+    controller = make_controller(Config(problem="regression", dataset="plane", learning_rate=10, hidden=[8, 8, 8]))
+    controller.play()
+    qtbot.waitUntil(lambda: controller.snapshot.diverged and not controller.snapshot.running, timeout=WAIT_MS)
+    assert "learning rate" in controller.snapshot.message.lower()
+    assert np.isnan(controller.snapshot.output_map).any()
+
+
+def test_editing_a_weight_changes_the_output_map(make_controller, qtbot):
+    controller = make_controller()
+    before = controller.snapshot.output_map.copy()
+    controller.set_weight(2, 0, 0, 5.0)  # the weight from hidden neuron 0 of layer 2 to the output
+    qtbot.waitUntil(lambda: controller.snapshot.weights[2][0, 0] == 5.0, timeout=WAIT_MS)
+    assert not np.allclose(before, controller.snapshot.output_map)
+    controller.set_bias(2, 0, -0.75)
+    qtbot.waitUntil(lambda: controller.snapshot.biases[2][0] == -0.75, timeout=WAIT_MS)
+
+
+def test_trace_point_traces_that_sample(make_controller, qtbot):
+    controller = make_controller()
+    controller.set_trace_point(1.0, -2.0, 1.0)
+    qtbot.waitUntil(lambda: controller.snapshot.trace is not None, timeout=WAIT_MS)
+    assert controller.snapshot.trace.point == (1.0, -2.0)
+    controller.clear_trace_point()
+    qtbot.waitUntil(lambda: controller.snapshot.trace is None, timeout=WAIT_MS)
+
+
+def test_a_bad_experiment_file_fails_and_changes_nothing(make_controller, qtbot, tmp_path):
+    controller = make_controller()
+    controller.step()
+    qtbot.waitUntil(lambda: controller.snapshot.epoch == 1, timeout=WAIT_MS)
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "playground-experiment", "version": 1, "config": {', encoding="utf-8")
+    with qtbot.waitSignal(controller.failed, timeout=WAIT_MS) as failure:
+        controller.load_experiment(str(bad))
+    assert "bad.json" in failure.args[0]
+    controller.step()
+    qtbot.waitUntil(lambda: controller.snapshot.epoch == 2, timeout=WAIT_MS)
+
+
+def test_save_then_load_restores_the_experiment(make_controller, qtbot, tmp_path):
+    controller = make_controller()
+    for expected in (1, 2):
+        controller.step()
+        qtbot.waitUntil(lambda: controller.snapshot.epoch == expected, timeout=WAIT_MS)
+    path = str(tmp_path / "run.json")
+    with qtbot.waitSignal(controller.saved, timeout=WAIT_MS):
+        controller.save_experiment(path)
+    controller.reset()
+    qtbot.waitUntil(lambda: controller.snapshot.epoch == 0, timeout=WAIT_MS)
+    controller.load_experiment(path)
+    qtbot.waitUntil(lambda: controller.snapshot.epoch == 2, timeout=WAIT_MS)
+
+
+def test_shutdown_while_running_stops_the_thread(make_controller, qtbot):
+    controller = make_controller()
+    controller.play()
+    qtbot.waitUntil(lambda: controller.snapshot.running, timeout=WAIT_MS)
+    controller.shutdown()
+    controller.shutdown()  # idempotent
+    assert not controller.thread_running
