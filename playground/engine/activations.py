@@ -63,7 +63,7 @@ ACTIVATIONS: dict[str, Activation] = {
             lambda z: np.maximum(z, 0.0),
             lambda z, a: (z > 0).astype(z.dtype),
             "max(0, z)",
-            lambda z, out: np.maximum(z, 0.0, out),
+            lambda z, out: np.maximum(z, 0.0, out=out),
         ),
         Activation("tanh", np.tanh, lambda z, a: 1.0 - a * a, "tanh(z)", np.tanh),
         Activation("sigmoid", _sigmoid, lambda z, a: a * (1.0 - a), "1 / (1 + e^(−z))"),

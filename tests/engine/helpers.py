@@ -25,9 +25,10 @@ _PY_ACTIVATIONS = {
 }
 
 
-def relative_error(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def relative_error(a: np.ndarray, b: np.ndarray, floor: float = 1e-8) -> np.ndarray:
+    """|a − b| / max(|a| + |b|, floor), elementwise."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-8)
+    return np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), floor)
 
 
 def random_network(sizes: tuple[int, ...], activation: str, problem: str, seed: int) -> Network:
