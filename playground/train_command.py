@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from playground.cli_errors import OneLineParser, UsageError, fail
 from playground.engine.config import CONFIG_KEYS, Config, ConfigError, parse_value
-from playground.engine.data import make_data
+from playground.engine.data import is_builtin_dataset, make_data
 from playground.engine.datasets import DataError
 from playground.engine.experiment import ExperimentError, load_experiment, save_experiment
 from playground.engine.trainer import HYPERPARAMETERS, EpochResult, Trainer
@@ -60,7 +60,10 @@ def build_trainer(args: argparse.Namespace) -> Trainer:
             trainer.set_hyperparameters(**overrides)
         return trainer
     config = Config.load(args.config) if args.config else Config()
-    config = config.replace(**overrides) if overrides else config
+    base = config.to_dict()
+    if "problem" in overrides and "dataset" not in overrides and is_builtin_dataset(config.dataset):
+        del base["dataset"]  # a built-in dataset belongs to one problem: take the new problem's default
+    config = Config.from_dict({**base, **overrides})
     return Trainer(config, make_data(config))
 
 

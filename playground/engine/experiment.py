@@ -126,12 +126,12 @@ def _expect(mapping: dict, key: str, kind: type) -> Any:
 
 
 def _array(values: Any, shape: tuple[int, ...] | None, what: str, finite: bool = True) -> np.ndarray:
+    if not _only_numbers(values):
+        raise ExperimentError(f"{what} must hold numbers only (no text, true/false or null)")
     try:
         array = np.array(values, dtype=np.float64)
     except (TypeError, ValueError):
         raise ExperimentError(f"{what} must be a list of numbers of consistent shape") from None
-    if array.dtype != np.float64 or any(isinstance(v, bool) for v in np.ravel(np.array(values, dtype=object))):
-        raise ExperimentError(f"{what} must hold numbers only")
     if shape is not None and array.shape != shape:
         raise ExperimentError(f"{what} has shape {array.shape}; the config needs {shape}")
     if finite and not np.isfinite(array).all():
@@ -139,7 +139,21 @@ def _array(values: Any, shape: tuple[int, ...] | None, what: str, finite: bool =
     return array
 
 
+def _only_numbers(values: Any) -> bool:
+    """True when every leaf of nested lists is an int or float (JSON numbers, not bools)."""
+    if isinstance(values, list):
+        return all(_only_numbers(v) for v in values)
+    return isinstance(values, (int, float)) and not isinstance(values, bool)
+
+
+def _check_keys(mapping: dict, what: str, keys: tuple[str, ...]) -> None:
+    unknown = sorted(set(mapping) - set(keys))
+    if unknown:
+        raise ExperimentError(f"unknown key {unknown[0]!r} in {what}; allowed keys: {', '.join(keys)}")
+
+
 def _read_data(data: dict, problem: str) -> SplitData:
+    _check_keys(data, "data", ("train", "test"))
     parts = {}
     for key in ("train", "test"):
         rows = _array(_expect(data, key, list), None, f"data.{key}")
@@ -155,6 +169,7 @@ def _read_data(data: dict, problem: str) -> SplitData:
 
 def _read_layers(net: Network, layers: dict, what: str, finite: bool) -> np.ndarray:
     """A flat vector laid out like net.params from {"weights": [...], "biases": [...]}."""
+    _check_keys(layers, what, ("count", "weights", "biases") if what.startswith("training") else ("weights", "biases"))
     flat = np.zeros(net.size)
     views = net.views(flat)
     for key, targets in (("weights", views.weights), ("biases", views.biases)):
@@ -180,12 +195,16 @@ def _read_history(history: dict, epoch: int) -> History:
 
 def _restore_training(trainer: Trainer, training: dict) -> None:
     net = trainer.network
+    _check_keys(training, "training", ("optimizer", "dead", "pending", "last_update"))
     try:
         trainer.optimizer.load_state(_expect(training, "optimizer", dict))
     except ValueError as exc:
         raise ExperimentError(f"training.optimizer: {exc}") from None
     dead = np.zeros(net.size, dtype=bool)
-    for layer, (value, target) in enumerate(zip(_expect(training, "dead", list), net.views(dead).weights)):
+    dead_layers = _expect(training, "dead", list)
+    if len(dead_layers) != net.n_layers:
+        raise ExperimentError(f"training.dead has {len(dead_layers)} layers; the config needs {net.n_layers}")
+    for layer, (value, target) in enumerate(zip(dead_layers, net.views(dead).weights)):
         if np.array(value).shape != target.shape or np.array(value).dtype != bool:
             raise ExperimentError(f"training.dead[{layer}] must be booleans of shape {target.shape}")
         target[...] = value

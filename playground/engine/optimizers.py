@@ -110,6 +110,8 @@ def _expect_keys(name: str, state: dict[str, Any], keys: set[str]) -> None:
 
 
 def _vector(values: Any, size: int, what: str) -> np.ndarray:
+    if not isinstance(values, list) or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        raise ValueError(f"optimizer state {what!r} must be a list of {size} numbers")
     array = np.asarray(values, dtype=np.float64)
     if array.shape != (size,) or not np.all(np.isfinite(array)):
         raise ValueError(f"optimizer state {what!r} must be {size} finite numbers; got shape {array.shape}")
