@@ -28,6 +28,16 @@ GRADIENT_LUT = diverging_lut(GRAD_NEGATIVE, GRAD_ZERO, GRAD_POSITIVE)
 DISCRETE_LUT = np.array([NEGATIVE] * 128 + [POSITIVE] * 128, dtype=np.uint8)  # "discretize output"
 
 
+def lightened(lut: np.ndarray, white: float = 0.3) -> np.ndarray:
+    """``lut`` mixed with ``white`` parts of white: a map under points keeps the points readable."""
+    return np.round(lut * (1.0 - white) + 255.0 * white).astype(np.uint8)
+
+
+# The heatmap behind the data points (the playground also draws it paler than the points).
+MAP_LUT = lightened(VALUE_LUT)
+MAP_DISCRETE_LUT = lightened(DISCRETE_LUT)
+
+
 def lut_index(value: float) -> int:
     """Index into a 256-entry LUT for a value in [−1, 1] (clamped)."""
     return int(round((min(max(value, -1.0), 1.0) + 1.0) * 127.5))

@@ -56,7 +56,9 @@ class DataPanel(QWidget):
         super().__init__(parent)
         column = QVBoxLayout(self)
         column.addWidget(_heading("DATA"))
-        column.addWidget(QLabel("Which dataset do you want to use?"))
+        question = QLabel("Which dataset do you want to use?")
+        question.setWordWrap(True)
+        column.addWidget(question)
         self._dataset_buttons: dict[str, QToolButton] = {}
         self._dataset_group = QButtonGroup(self)
         grid = QGridLayout()
@@ -110,6 +112,7 @@ class DataPanel(QWidget):
     def _slider(self, column: QVBoxLayout, name: str, key: str, low: int, high: int, step: int,
                 tooltip: str, caption: str) -> tuple[QSlider, QLabel]:
         label = QLabel(caption.format(low))
+        label.setWordWrap(True)
         slider = QSlider(Qt.Orientation.Horizontal)
         slider.setObjectName(name)
         slider.setRange(low, high)

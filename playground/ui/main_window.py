@@ -36,6 +36,7 @@ class MainWindow(QMainWindow):
         self.message_banner.setWordWrap(True)
         self.message_banner.hide()
         self._dialog: QMessageBox | None = None
+        self._hovered_node = -1  # the neuron whose map the output plot shows, or −1
         self._build_layout()
         self._connect()
         self._build_menu()
@@ -122,6 +123,8 @@ class MainWindow(QMainWindow):
         self.apply_setting("hidden", change(list(self.controller.config.hidden)))
 
     def _show_node(self, index: int) -> None:
+        """Show neuron ``index``'s map large in the output plot (−1 or the output: the output)."""
+        self._hovered_node = index
         snapshot = self.controller.snapshot
         if snapshot is None or index < 0 or index >= snapshot.n_nodes - 1:
             self.output_panel.show_node_map(None)
@@ -169,6 +172,8 @@ class MainWindow(QMainWindow):
         self.data_panel._on_snapshot_changed(snapshot)
         self.network_view.update_snapshot(snapshot)
         self.output_panel.update_snapshot(snapshot)
+        if self._hovered_node >= 0:  # keep the hovered neuron's map live while it trains
+            self._show_node(self._hovered_node)
         self.message_banner.setVisible(bool(snapshot.diverged))
         self.message_banner.setText(snapshot.message if snapshot.diverged else "")
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QPolygonF
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QStyle, QVBoxLayout, QWidget
 
 from playground.engine.config import (
     ACTIVATION_NAMES,
@@ -44,10 +45,15 @@ class TopBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         row = QHBoxLayout(self)
-        self.reset_button = _button("↺", "reset_button", "Reset the network to its initial weights, epoch 0 (R)")
-        self.play_button = _button("▶", "play_button", "Train continuously / pause (Space)")
-        self.play_button.setMinimumSize(52, 52)
-        self.step_button = _button("⏭", "step_button", "Train exactly one epoch (Right arrow)")
+        style = self.style()
+        self._play_icon, self._pause_icon = _glyph_icon(playing=False), _glyph_icon(playing=True)
+        self.reset_button = _button(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), "reset_button",
+                                    "Reset the network to its initial weights, epoch 0 (R)")
+        self.play_button = _button(self._play_icon, "play_button", "Train continuously / pause (Space)")
+        self.play_button.setFixedSize(52, 52)
+        self.play_button.setIconSize(QSize(28, 28))
+        self.step_button = _button(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward), "step_button",
+                                   "Train exactly one epoch (Right arrow)")
         for button, signal in ((self.reset_button, self.reset_clicked), (self.play_button, self.play_clicked), (self.step_button, self.step_clicked)):
             button.clicked.connect(signal)
             row.addWidget(button)
@@ -98,7 +104,7 @@ class TopBar(QWidget):
     def _on_snapshot_changed(self, snapshot: Snapshot) -> None:
         self.epoch_label.setText(f"{snapshot.epoch:07,d}")
         self.speed_label.setText(f"{snapshot.epochs_per_second:,.0f} epochs/s" if snapshot.running else "paused")
-        self.play_button.setText("❚❚" if snapshot.running else "▶")
+        self.play_button.setIcon(self._pause_icon if snapshot.running else self._play_icon)
         self.play_button.setProperty("running", bool(snapshot.running))
         config = snapshot.config
         self.learning_rate_combo.set_value(config.learning_rate)
@@ -112,8 +118,26 @@ class TopBar(QWidget):
             combo.setCurrentIndex(combo.findData(value))
 
 
-def _button(text: str, name: str, tooltip: str) -> QPushButton:
-    button = QPushButton(text)
+def _glyph_icon(playing: bool, pixels: int = 56) -> QIcon:
+    """A white play triangle or pause bars, to sit on the dark round play button."""
+    pixmap = QPixmap(pixels, pixels)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor("white"))
+    u = pixels / 8.0
+    if playing:
+        painter.drawRect(QRectF(2 * u, 1.5 * u, 1.4 * u, 5 * u))
+        painter.drawRect(QRectF(4.6 * u, 1.5 * u, 1.4 * u, 5 * u))
+    else:
+        painter.drawPolygon(QPolygonF([QPointF(2.6 * u, 1.4 * u), QPointF(6.6 * u, 4 * u), QPointF(2.6 * u, 6.6 * u)]))
+    painter.end()
+    return QIcon(pixmap)
+
+
+def _button(icon: QIcon, name: str, tooltip: str) -> QPushButton:
+    button = QPushButton(icon, "")
     button.setObjectName(name)
     button.setToolTip(tooltip)
     button.setMinimumSize(40, 40)
