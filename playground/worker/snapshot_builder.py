@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from playground.engine.grid import GRID_EXTENT, GridEvaluator
+from playground.engine.grid import GridEvaluator
 from playground.engine.history import HISTORY_COLUMNS
 from playground.engine.trace import trace_sample
 from playground.engine.trainer import Trainer

@@ -1,0 +1,275 @@
+"""The decision-boundary heatmap: the output neuron over the input plane, with the data on top.
+
+One ImageItem (row-major float32, fixed levels and a 256-entry LUT) draws the map; a grey
+rectangle behind it shows through where the map is NaN (ImageItem draws NaN transparent).
+Training points have a white outline, test points (on request) a dark one. Hovering a point
+emits ``sample_hovered(x, y, label)`` so other views can trace that sample.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QResizeEvent
+from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QSizePolicy, QWidget
+
+from playground.ui.colors import MAP_DISCRETE_LUT, MAP_LUT, NAN_COLOR, VALUE_LUT, lut_index
+from playground.worker.snapshot import Snapshot
+
+DEFAULT_EXTENT = 6.0
+HOVER_RADIUS_PX = 8.0  # a point this close to the mouse counts as hovered
+POINT_SIZE = 7.0  # px
+TRAIN_OUTLINE = QColor(255, 255, 255)
+TEST_OUTLINE = QColor(30, 30, 30)
+RING_COLOR = QColor(20, 20, 20)
+MARGIN_TOP, AXIS_LEFT = 8, 26  # px
+
+
+def point_brushes(labels: np.ndarray) -> list[QBrush]:
+    """One fill per point: its label on the value scale (±1 for classes, a value for regression)."""
+    cache: dict[int, QBrush] = {}
+    brushes = []
+    for label in labels.tolist():
+        index = lut_index(label) if np.isfinite(label) else -1
+        if index not in cache:
+            rgb = NAN_COLOR if index < 0 else VALUE_LUT[index]
+            cache[index] = QBrush(QColor(*(int(c) for c in rgb)))
+        brushes.append(cache[index])
+    return brushes
+
+
+def display_scale(scale: float) -> float:
+    """A usable colour range: positive and finite, else 1."""
+    scale = float(scale)
+    return scale if math.isfinite(scale) and scale > 0 else 1.0
+
+
+class BoundaryPlot(QWidget):
+    """Square heatmap of the output (or of one hovered neuron) with the training/test points."""
+
+    sample_hovered = Signal(float, float, float)  # x, y, label of the point under the mouse
+    sample_left = Signal()  # the mouse is no longer over a point
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._extent = DEFAULT_EXTENT
+        self._discretize = False
+        self._show_test = False
+        self._output_map: np.ndarray | None = None  # (res, res) float32 of the last snapshot
+        self._node_map_shown = False
+        self._data_version: int | None = None
+        self._train = np.empty((0, 3))  # (n_train, 3) x, y, label
+        self._test = np.empty((0, 3))  # (n_test, 3)
+        self._hovered: tuple[float, float, float] | None = None
+        self._image_resolution = 0  # rows of the image currently placed
+        self._build()
+
+    # ----- construction ---------------------------------------------------------------
+    def _build(self) -> None:
+        self.plot_widget = pg.PlotWidget(background="w")
+        self.plot_widget.setObjectName("boundary_plot_view")
+        self.plot_widget.setToolTip(
+            "The network's output over the input plane: blue = +1, orange = −1, grey = NaN.\n"
+            "Points are the data; hover one to trace it through the network."
+        )
+        # Smooth scaling of the 100 × 100 image, as the playground's scaled canvas.
+        self.plot_widget.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        self.plot_widget.setParent(self)  # placed by resizeEvent: the largest centred square
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        plot = self.plot_widget.getPlotItem()
+        self.plot_item = plot
+        self.view_box: pg.ViewBox = plot.getViewBox()
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        plot.setMouseEnabled(x=False, y=False)
+        self._lay_out_axes()
+        self._nan_rect = QGraphicsRectItem()
+        self._nan_rect.setBrush(QBrush(QColor(*NAN_COLOR)))
+        self._nan_rect.setPen(QPen(Qt.PenStyle.NoPen))
+        self._nan_rect.setZValue(-20)
+        self._nan_rect.setVisible(False)
+        plot.addItem(self._nan_rect)
+        self.image_item = pg.ImageItem(axisOrder="row-major", levels=(-1.0, 1.0), lut=MAP_LUT)
+        self.image_item.setZValue(-10)
+        plot.addItem(self.image_item)
+        self.train_scatter = self._scatter(TRAIN_OUTLINE, 1.0, z=10)
+        self.test_scatter = self._scatter(TEST_OUTLINE, 1.4, z=11)
+        self.hover_ring = pg.ScatterPlotItem(size=POINT_SIZE + 11, brush=None, pxMode=True)  # halo + ring
+        self.hover_ring.setZValue(20)
+        plot.addItem(self.hover_ring)
+        self._set_extent(DEFAULT_EXTENT)
+        self.caption = self._build_caption()
+        self.plot_widget.viewport().setMouseTracking(True)
+        self.plot_widget.viewport().installEventFilter(self)
+
+    def _lay_out_axes(self) -> None:
+        # Equal overhead across and down (4 + 26 + 10 = 8 + 24 + 8) keeps the view square in a
+        # square widget; the margins leave room for the edge tick labels (±6).
+        self.plot_item.layout.setContentsMargins(4, MARGIN_TOP, 10, 8)
+        self.plot_item.getAxis("left").setWidth(AXIS_LEFT)
+        self.plot_item.getAxis("bottom").setHeight(24)
+        for name in ("left", "bottom"):
+            self.plot_item.getAxis(name).setStyle(hideOverlappingLabels=False)
+        self.view_box.setAspectLocked(True, ratio=1.0)
+        self.view_box.setDefaultPadding(0.0)
+
+    def _build_caption(self) -> QLabel:
+        """Says, while a neuron's map replaces the output, that it is not the output."""
+        caption = QLabel("hovered neuron", self.plot_widget)
+        caption.setObjectName("boundary_caption")
+        caption.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        caption.setStyleSheet("background: rgba(255, 255, 255, 200); color: #222; padding: 1px 4px;")
+        caption.move(AXIS_LEFT + 10, MARGIN_TOP + 4)
+        caption.hide()
+        return caption
+
+    def _scatter(self, outline: QColor, width: float, z: float) -> pg.ScatterPlotItem:
+        item = pg.ScatterPlotItem(size=POINT_SIZE, pen=pg.mkPen(outline, width=width), pxMode=True)
+        item.setZValue(z)
+        self.plot_item.addItem(item)
+        return item
+
+    def _set_extent(self, extent: float) -> None:
+        """Axes exactly [−extent, extent]² with integer ticks; the image covers it."""
+        self._extent = float(extent)
+        e = self._extent
+        self._nan_rect.setRect(QRectF(-e, -e, 2 * e, 2 * e))
+        self.view_box.setRange(xRange=(-e, e), yRange=(-e, e), padding=0.0)
+        self.view_box.disableAutoRange()
+        step = max(1, int(round(e / 3)))
+        major = [(float(v), str(v)) for v in range(-int(e), int(e) + 1, step)]
+        minor = [(float(v), "") for v in range(-int(e), int(e) + 1)]
+        for name in ("left", "bottom"):
+            self.plot_item.getAxis(name).setTicks([major, minor])
+        if self._image_resolution:
+            self._place_image(self._image_resolution)
+
+    def _place_image(self, resolution: int) -> None:
+        """Grid points include both edges, so each pixel is centred on its sample."""
+        self._image_resolution = resolution
+        e = self._extent
+        half_pixel = e / (resolution - 1) if resolution > 1 else e
+        self.image_item.setRect(QRectF(-e - half_pixel, -e - half_pixel, 2 * (e + half_pixel), 2 * (e + half_pixel)))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return QSize(400, 400)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        side = min(self.width(), self.height())
+        self.plot_widget.setGeometry((self.width() - side) // 2, 0, side, side)
+        super().resizeEvent(event)
+
+    # ----- what it shows --------------------------------------------------------------
+    def update_snapshot(self, snapshot: Snapshot) -> None:
+        if snapshot.grid_extent != self._extent:
+            self._set_extent(snapshot.grid_extent)
+        self._output_map = snapshot.node_maps[-1]
+        if not self._node_map_shown:
+            self._show_map(self._output_map, 1.0, self._output_lut())
+        if snapshot.data_version != self._data_version:
+            self._set_points(snapshot.train_points, snapshot.test_points)
+            self._data_version = snapshot.data_version
+
+    def set_discretize(self, on: bool) -> None:
+        """Threshold the output at 0 (two colours) instead of the continuous scale."""
+        self._discretize = bool(on)
+        if not self._node_map_shown:
+            self.image_item.setLookupTable(self._output_lut())
+
+    def set_show_test(self, on: bool) -> None:
+        self._show_test = bool(on)
+        self._refresh_test_points()
+        if not self._show_test and self._hovered is not None and not self._is_train(self._hovered):
+            self._set_hovered(None)
+
+    def show_node_map(self, node_map: np.ndarray | None, scale: float = 1.0) -> None:
+        """Show one neuron's (res, res) map instead of the output, coloured over [−scale, scale];
+        None restores the output."""
+        if node_map is None:
+            self._node_map_shown = False
+            self.caption.hide()
+            if self._output_map is not None:
+                self._show_map(self._output_map, 1.0, self._output_lut())
+            return
+        self._node_map_shown = True
+        self.caption.show()
+        scale = display_scale(scale)
+        self._show_map(np.asarray(node_map, dtype=np.float32), scale, MAP_LUT)
+
+    def _output_lut(self) -> np.ndarray:
+        return MAP_DISCRETE_LUT if self._discretize else MAP_LUT
+
+    def _show_map(self, image: np.ndarray, scale: float, lut: np.ndarray) -> None:
+        self.image_item.setLookupTable(lut, update=False)
+        self.image_item.setImage(image, autoLevels=False, levels=(-scale, scale))
+        if image.shape[0] != self._image_resolution:
+            self._place_image(image.shape[0])  # setRect scales by the image size: after setImage
+        has_nan = bool(np.isnan(image.min())) if image.size else False  # min is NaN iff any is
+        self._nan_rect.setVisible(has_nan)
+
+    def _set_points(self, train: np.ndarray, test: np.ndarray) -> None:
+        self._train, self._test = train, test
+        self.train_scatter.setData(x=train[:, 0], y=train[:, 1], brush=point_brushes(train[:, 2]))
+        self._refresh_test_points()
+        if self._hovered is not None:
+            self._set_hovered(None)
+
+    def _refresh_test_points(self) -> None:
+        test = self._test
+        if self._show_test and len(test):
+            self.test_scatter.setData(x=test[:, 0], y=test[:, 1], brush=point_brushes(test[:, 2]))
+        else:
+            self.test_scatter.clear()
+
+    def _is_train(self, point: tuple[float, float, float]) -> bool:
+        return bool(np.any(np.all(self._train == np.array(point), axis=1)))
+
+    # ----- hovering -------------------------------------------------------------------
+    def point_at(self, scene_pos: QPointF) -> tuple[float, float, float] | None:
+        """The (x, y, label) of the nearest shown point within HOVER_RADIUS_PX, else None."""
+        if not self.view_box.sceneBoundingRect().contains(scene_pos):
+            return None
+        points = self._train if not (self._show_test and len(self._test)) else np.vstack([self._train, self._test])
+        if not len(points):
+            return None
+        where = self.view_box.mapSceneToView(scene_pos)
+        pixel_w, pixel_h = self.view_box.viewPixelSize()  # data units per screen pixel
+        dx = (points[:, 0] - where.x()) / pixel_w
+        dy = (points[:, 1] - where.y()) / pixel_h
+        distance2 = dx * dx + dy * dy
+        nearest = int(np.argmin(distance2))
+        if distance2[nearest] > HOVER_RADIUS_PX**2:
+            return None
+        x, y, label = (float(v) for v in points[nearest])
+        return x, y, label
+
+    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
+        self._set_hovered(self.point_at(scene_pos))
+
+    def _set_hovered(self, point: tuple[float, float, float] | None) -> None:
+        if point == self._hovered:
+            return
+        self._hovered = point
+        if point is None:
+            self.hover_ring.clear()
+            self.sample_left.emit()
+            return
+        x, y = [point[0]] * 2, [point[1]] * 2
+        self.hover_ring.setData(x=x, y=y, pen=[pg.mkPen("w", width=5), pg.mkPen(RING_COLOR, width=2.5)])
+        self.sample_hovered.emit(*point)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Every move, read here: the scene's sigMouseMoved drops moves closer than 10 ms apart,
+        # which would leave a stale hover when the mouse stops just after a quick move.
+        if event.type() == QEvent.Type.MouseMove:
+            self._on_mouse_moved(self.plot_widget.mapToScene(event.position().toPoint()))
+        elif event.type() == QEvent.Type.Leave:
+            self._set_hovered(None)
+        return super().eventFilter(watched, event)
+
+    @property
+    def hovered_point(self) -> tuple[float, float, float] | None:
+        return self._hovered

@@ -1,0 +1,223 @@
+"""The loss chart: train and test loss, one point per epoch, fast after 100,000+ epochs.
+
+Snapshots carry only the rows since the last one (``new_history``); they are appended to
+preallocated float64 buffers that double when full, and the curves are given views of the
+filled part. Clipping to the view and peak downsampling keep drawing cheap; the finite check
+is skipped while every value is finite (and positive, in log mode). Hovering shows a vertical
+line and "epoch E · train … · test …".
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from playground.worker.snapshot import Snapshot
+
+TRAIN_COLOR = QColor(150, 150, 150)  # the playground: train grey, test black
+TEST_COLOR = QColor(20, 20, 20)
+INITIAL_CAPACITY = 1024
+# Past this many epochs one frame's new rows move the curve by well under a pixel, while a
+# redraw (peak-downsampling every row, re-laying the axes) costs milliseconds: redraw at most
+# every LONG_REDRAW_INTERVAL seconds.
+LONG_HISTORY = 20_000
+LONG_REDRAW_INTERVAL = 0.25
+
+
+def format_loss(value: float) -> str:
+    return f"{value:.4f}" if math.isfinite(value) else "NaN" if math.isnan(value) else str(value)
+
+
+class LossAxis(pg.AxisItem):
+    """In log mode label only 1, 2 and 5 × 10^k (only 10^k over many decades), so the labels
+    of a short chart never pile up."""
+
+    def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+        if not values:
+            return []
+        wide = max(values) - min(values) > 2.5
+        strings = []
+        for value in values:
+            mantissa = round(10 ** (value - math.floor(value)), 6)
+            keep = mantissa in (1.0, 10.0) or (not wide and mantissa in (2.0, 5.0))
+            strings.append(f"{10 ** value * scale:.3g}" if keep else "")
+        return strings
+
+
+class LossPlot(QWidget):
+    """Train (grey) and test (black) loss against the epoch."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._epochs = np.empty(INITIAL_CAPACITY)  # (capacity,) epoch of each row
+        self._losses = np.empty((2, INITIAL_CAPACITY))  # (2, capacity) train, test loss
+        self._count = 0
+        self._all_finite = True  # every stored loss is finite
+        self._all_positive = True  # every stored loss is > 0 (log mode can skip its check)
+        self._log = False
+        self._last_redraw = 0.0  # time.monotonic() of the last setData
+        self._redraw_timer = QTimer(self)  # a deferred redraw of a long history
+        self._redraw_timer.setSingleShot(True)
+        self._redraw_timer.timeout.connect(self._redraw)
+        self._build()
+
+    def _build(self) -> None:
+        self.plot_widget = pg.PlotWidget(background="w", axisItems={"left": LossAxis("left")})
+        self.plot_widget.setObjectName("loss_plot_view")
+        self.plot_widget.setToolTip("Loss after every epoch: grey = training data, black = test data.")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot_widget)
+        plot = self.plot_widget.getPlotItem()
+        self.plot_item = plot
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        plot.setMouseEnabled(x=False, y=False)
+        plot.showGrid(x=False, y=True, alpha=0.15)
+        plot.setClipToView(True)
+        plot.setDownsampling(auto=True, mode="peak")
+        plot.getAxis("left").setWidth(42)
+        self.legend = plot.addLegend(offset=(-4, 4), labelTextSize="8pt", verSpacing=-6)
+        # Peak downsampling at one bin per pixel keeps every spike; 1 px pens draw fastest.
+        self.train_curve = plot.plot(name="train", pen=pg.mkPen(TRAIN_COLOR, width=1), autoDownsampleFactor=1.0)
+        self.test_curve = plot.plot(name="test", pen=pg.mkPen(TEST_COLOR, width=1), autoDownsampleFactor=1.0)
+        line_pen = pg.mkPen((90, 90, 90), width=1, style=Qt.PenStyle.DashLine)
+        self.hover_line = pg.InfiniteLine(angle=90, movable=False, pen=line_pen)
+        self.hover_line.setVisible(False)
+        plot.addItem(self.hover_line, ignoreBounds=True)
+        self.readout = QLabel(self.plot_widget)
+        self.readout.setObjectName("loss_hover_readout")
+        self.readout.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.readout.setStyleSheet(
+            "background: rgba(255, 255, 255, 215); color: #222; padding: 1px 4px; font-size: 8pt;"
+        )
+        self.readout.hide()
+        self.plot_widget.viewport().setMouseTracking(True)
+        self.plot_widget.viewport().installEventFilter(self)
+
+    # ----- data -----------------------------------------------------------------------
+    def update_snapshot(self, snapshot: Snapshot) -> None:
+        if snapshot.history_reset:
+            self.clear()
+        rows = snapshot.new_history
+        if len(rows):
+            self.append(snapshot.history_start, rows[:, 0], rows[:, 1])
+
+    def clear(self) -> None:
+        self._count = 0
+        self._all_finite = self._all_positive = True
+        self._set_hover(None)
+        self._redraw()
+
+    def append(self, first_epoch: int, train_loss: np.ndarray, test_loss: np.ndarray) -> None:
+        """Rows for epochs first_epoch, first_epoch + 1, … (one per entry)."""
+        k = len(train_loss)
+        self._reserve(self._count + k)
+        end = self._count + k
+        self._epochs[self._count : end] = np.arange(first_epoch, first_epoch + k)
+        new = self._losses[:, self._count : end]
+        new[0], new[1] = train_loss, test_loss
+        self._count = end
+        finite = bool(np.isfinite(new).all())
+        self._all_finite &= finite
+        with np.errstate(invalid="ignore"):
+            self._all_positive &= finite and bool((new > 0).all())
+        self._request_redraw()
+
+    def _reserve(self, needed: int) -> None:
+        capacity = len(self._epochs)
+        if needed <= capacity:
+            return
+        while capacity < needed:
+            capacity *= 2
+        epochs, losses = np.empty(capacity), np.empty((2, capacity))
+        epochs[: self._count] = self._epochs[: self._count]
+        losses[:, : self._count] = self._losses[:, : self._count]
+        self._epochs, self._losses = epochs, losses
+
+    def _request_redraw(self) -> None:
+        if self._count < LONG_HISTORY:
+            self._redraw()
+        elif not self._redraw_timer.isActive():
+            wait = LONG_REDRAW_INTERVAL - (time.monotonic() - self._last_redraw)
+            if wait <= 0:
+                self._redraw()
+            else:
+                self._redraw_timer.start(int(wait * 1000) + 1)
+
+    def _redraw(self) -> None:
+        self._redraw_timer.stop()
+        self._last_redraw = time.monotonic()
+        n = self._count
+        skip = self._all_finite and (self._all_positive or not self._log)
+        x = self._epochs[:n]
+        self.train_curve.setData(x, self._losses[0, :n], skipFiniteCheck=skip)
+        self.test_curve.setData(x, self._losses[1, :n], skipFiniteCheck=skip)
+
+    @property
+    def count(self) -> int:
+        """How many epochs the curves hold."""
+        return self._count
+
+    def losses(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Views (do not modify) of epochs, train loss, test loss."""
+        n = self._count
+        return self._epochs[:n], self._losses[0, :n], self._losses[1, :n]
+
+    # ----- log scale ------------------------------------------------------------------
+    def set_log_scale(self, on: bool) -> None:
+        """Log y axis; zero, negative and NaN losses are left out of the drawing."""
+        self._log = bool(on)
+        self.plot_item.setLogMode(x=False, y=self._log)
+        self._redraw()
+
+    @property
+    def log_scale(self) -> bool:
+        return self._log
+
+    # ----- hovering -------------------------------------------------------------------
+    def row_at(self, scene_pos: QPointF) -> int | None:
+        """Index of the epoch nearest the mouse's x, or None outside the plot or without data."""
+        view_box = self.plot_item.getViewBox()
+        if self._count == 0 or not view_box.sceneBoundingRect().contains(scene_pos):
+            return None
+        x = view_box.mapSceneToView(scene_pos).x()
+        first = self._epochs[0]
+        return int(min(max(round(x - first), 0), self._count - 1))
+
+    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
+        self._set_hover(self.row_at(scene_pos))
+
+    def _set_hover(self, row: int | None) -> None:
+        if row is None or row >= self._count:
+            self.hover_line.setVisible(False)
+            self.readout.hide()
+            return
+        epoch = int(self._epochs[row])
+        train, test = (float(v) for v in self._losses[:, row])
+        self.hover_line.setPos(epoch)
+        self.hover_line.setVisible(True)
+        self.readout.setText(f"epoch {epoch} · train {format_loss(train)} · test {format_loss(test)}")
+        self.readout.adjustSize()
+        left = int(self.plot_item.getViewBox().sceneBoundingRect().left()) + 4
+        self.readout.move(left, 4)
+        self.readout.show()
+
+    def hover_text(self) -> str:
+        """What the hover readout shows now; empty when not hovering."""
+        return "" if self.readout.isHidden() else self.readout.text()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Every move, read here: the scene's sigMouseMoved drops moves closer than 10 ms apart,
+        # which would leave a stale hover when the mouse stops just after a quick move.
+        if event.type() == QEvent.Type.MouseMove:
+            self._on_mouse_moved(self.plot_widget.mapToScene(event.position().toPoint()))
+        elif event.type() == QEvent.Type.Leave:
+            self._set_hover(None)
+        return super().eventFilter(watched, event)

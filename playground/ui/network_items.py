@@ -1,0 +1,354 @@
+"""Pieces of the network view: thumbnails, layout, scene items, and its small widgets.
+
+Nothing here knows about signals or snapshots. Items carry a ``target`` tuple naming what they
+show — ("feature", name), ("node", layer, neuron), ("bias", layer, neuron), ("edge", layer, i, j)
+— and report hovers and clicks to a ``hooks`` object (the view). Layers of nodes count from 0 =
+the features; layers of weights and biases from 0 = features → first layer, as in a Snapshot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QImage, QPainterPath, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QGraphicsPathItem,
+    QGraphicsPixmapItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsSceneHelpEvent,
+    QGraphicsSceneHoverEvent,
+    QGraphicsSceneMouseEvent,
+    QGraphicsSimpleTextItem,
+    QToolTip,
+)
+
+from playground.ui.colors import NAN_COLOR, VALUE_LUT
+
+RING_IDLE = QColor("#dde2e8")  # the frame of a square when no sample is traced
+RING_WIDTH = 4.0
+EDGE_SAMPLES = 24  # points per edge for hit testing
+Target = tuple[Any, ...]
+
+
+class Hooks(Protocol):
+    def hovered(self, target: Target, inside: bool) -> None: ...
+    def clicked(self, target: Target, scene_pos: QPointF) -> None: ...
+    def tooltip(self, target: Target) -> str: ...
+
+
+# ----------------------------------------------------------------------------- thumbnails
+
+def packed_lut(lut: np.ndarray) -> np.ndarray:
+    """(257,) uint32 0xffRRGGBB: the 256 colours of ``lut`` and, last, the NaN grey."""
+    rgb = np.vstack([lut, np.array(NAN_COLOR, dtype=np.uint8)]).astype(np.uint32)  # (257, 3)
+    return (0xFF << 24) | (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]
+
+
+def colour_pixels(values: np.ndarray, packed: np.ndarray) -> np.ndarray:
+    """Values in [−1, 1] (clamped; NaN grey) → contiguous uint32 pixels of the same shape."""
+    index = np.rint((np.clip(np.nan_to_num(values), -1.0, 1.0) + 1.0) * 127.5).astype(np.intp)
+    index[np.isnan(values)] = 256
+    return np.ascontiguousarray(packed[index])
+
+
+def pixmap(pixels: np.ndarray, ratio: float = 1.0) -> QPixmap:
+    """(h, w) contiguous uint32 0xffRRGGBB pixels as a pixmap (the pixmap owns a copy)."""
+    h, w = pixels.shape
+    image = QImage(pixels.data, w, h, 4 * w, QImage.Format.Format_RGB32)
+    result = QPixmap.fromImage(image)
+    result.setDevicePixelRatio(ratio)
+    return result
+
+
+class Thumbnailer:
+    """Turns (n, res, res) maps (row 0 = bottom) into n square pixmaps ``pixels`` wide.
+
+    Each thumbnail pixel shows the grid point nearest its centre (the maps are smooth at this
+    scale, and a gather costs a fraction of block averaging), divided by ``scales``, clamped to
+    [−1, 1], NaN grey. Pixmaps are made at the size they are shown, so drawing them is a blit.
+    """
+
+    def __init__(self, resolution: int, pixels: int, ratio: float, lut: np.ndarray = VALUE_LUT) -> None:
+        self.key = (resolution, pixels, ratio)
+        self.ratio = ratio
+        centres = ((np.arange(pixels) + 0.5) * (resolution / pixels)).astype(np.intp)  # (pixels,)
+        self.rows, self.columns = centres[::-1, None], centres[None, :]  # flipped: row 0 = top
+        self.packed = packed_lut(lut)
+
+    def pixmaps(self, maps: np.ndarray, scales: np.ndarray | None = None) -> list[QPixmap]:
+        small = maps[:, self.rows, self.columns]  # (n, pixels, pixels)
+        if scales is not None:
+            small = small / scales[:, None, None]
+        return [pixmap(image, self.ratio) for image in colour_pixels(small, self.packed)]
+
+
+# ----------------------------------------------------------------------------- layout
+
+HEADER = 70.0  # room above the squares for the layer controls
+MARGIN = 10.0
+LABEL_WIDTH = 58.0  # feature names, left of the first column
+MIN_THUMB, MAX_THUMB = 22.0, 46.0
+MIN_GAP = 28.0  # between the squares of neighbouring columns
+
+
+@dataclass(frozen=True)
+class Layout:
+    thumb: float  # side of a square
+    xs: list[float]  # left of each column's squares
+    ys: list[list[float]]  # top of each square, per column
+    width: float  # of the whole scene
+    height: float
+
+    @property
+    def ring(self) -> float:
+        """Width of the frame around each square."""
+        return RING_WIDTH if self.thumb >= 36 else RING_WIDTH - 1
+
+    def spacing(self) -> float:
+        return self.xs[1] - self.xs[0] if len(self.xs) > 1 else self.width
+
+
+def compute_layout(column_sizes: list[int], width: float, height: float) -> Layout:
+    """Spread the columns over ``width`` × ``height``; grow beyond it only when it is too small.
+
+    A square is at most 0.42 of a column's spacing wide, so edges always have room between columns.
+    """
+    tallest = max(column_sizes)
+    pitch = min(max((height - HEADER - MARGIN) / tallest, MIN_THUMB + 8.0), MAX_THUMB + 26.0)
+    left = MARGIN + LABEL_WIDTH
+    usable = width - MARGIN - 6.0 - left
+    n_gaps = max(len(column_sizes) - 1, 1)
+    thumb = float(int(min(max(pitch - 16.0, MIN_THUMB), MAX_THUMB, max(0.42 * usable / (n_gaps + 0.42), MIN_THUMB))))
+    spacing = max((usable - thumb) / n_gaps, thumb + MIN_GAP)
+    xs = [float(round(left + k * spacing)) for k in range(len(column_sizes))]  # whole pixels: crisp
+    ys = []
+    for size in column_sizes:
+        top = HEADER + (tallest - size) * pitch / 2 + (pitch - thumb) / 2
+        ys.append([float(round(top + k * pitch)) for k in range(size)])
+    return Layout(thumb, xs, ys, xs[-1] + thumb + MARGIN + 6.0, HEADER + tallest * pitch + MARGIN)
+
+
+# ----------------------------------------------------------------------------- items
+
+class NodeItem(QGraphicsRectItem):
+    """A square thumbnail framed by a ring (the traced sample's value); features and neurons."""
+
+    def __init__(self, target: Target, hooks: Hooks, clickable: bool) -> None:
+        super().__init__()
+        self.target, self.hooks, self.clickable = target, hooks, clickable
+        self.thumb = QGraphicsPixmapItem(self)  # made at the displayed size: drawn unscaled
+        self.thumb.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+        self.setPen(QPen(RING_IDLE, RING_WIDTH))
+        self.setAcceptHoverEvents(True)
+        self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton if clickable else Qt.MouseButton.NoButton)
+        if clickable:
+            self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setZValue(1)
+
+    def place(self, x: float, y: float, size: float, ring: float) -> None:
+        self.setPos(x, y)
+        self.setRect(QRectF(-ring / 2, -ring / 2, size + ring, size + ring))
+        if ring != self.pen().widthF():
+            self.setPen(QPen(self.pen().color(), ring))
+
+    def set_ring(self, color: QColor | None) -> None:
+        color = RING_IDLE if color is None else color
+        if self.pen().color() != color:
+            self.setPen(QPen(color, self.pen().widthF()))
+
+    def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
+        self.hooks.hovered(self.target, True)
+
+    def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
+        self.hooks.hovered(self.target, False)
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        event.accept()
+        self.hooks.clicked(self.target, event.scenePos())
+
+
+class LabelItem(QGraphicsSimpleTextItem):
+    """A feature's name; clicking it clicks its square."""
+
+    def __init__(self, text: str, owner: NodeItem) -> None:
+        super().__init__(text, owner)
+        self.owner = owner
+        self.target = owner.target
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        self.owner.mousePressEvent(event)
+
+
+class BiasItem(QGraphicsRectItem):
+    """The small square at a neuron's lower left, coloured by its bias (or dE/db)."""
+
+    def __init__(self, target: Target, hooks: Hooks) -> None:
+        super().__init__()
+        self.target, self.hooks = target, hooks
+        self.setPen(QPen(QColor("#7a828c"), 0.8))
+        self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setZValue(2)
+
+    def place(self, node_x: float, node_y: float, thumb: float, ring: float) -> None:
+        side = max(8.0, round(thumb * 0.22))
+        self.setRect(QRectF(node_x - side - ring - 1.0, node_y + thumb - side, side, side))
+
+    def set_color(self, color: QColor) -> None:
+        if self.brush().color() != color:
+            self.setBrush(QBrush(color))
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        event.accept()
+        self.hooks.clicked(self.target, event.scenePos())
+
+
+class EdgeSet:
+    """Every weight as a curve; restyled per frame from arrays, hit-tested with NumPy."""
+
+    def __init__(self, scene: QGraphicsScene, shapes: list[tuple[int, int]]) -> None:
+        self.targets: list[Target] = [
+            ("edge", layer, i, j) for layer, (n_in, n_out) in enumerate(shapes) for i in range(n_in) for j in range(n_out)
+        ]
+        self.items: list[QGraphicsPathItem] = []
+        for target in self.targets:
+            item = QGraphicsPathItem()
+            item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+            item.setZValue(0)
+            item.target = target
+            scene.addItem(item)
+            self.items.append(item)
+        self.index = {target[1:]: k for k, target in enumerate(self.targets)}
+        self.points = np.zeros((len(self.items), EDGE_SAMPLES, 2))  # (n_edges, samples, xy)
+        self.widths = np.ones(len(self.items))
+        self._keys: list[tuple[int, int, bool] | None] = [None] * len(self.items)
+        self._pens: dict[tuple[int, int, bool], QPen] = {}
+        self.highlight = QGraphicsPathItem()
+        self.highlight.setPen(QPen(QColor(40, 44, 52, 90), 1.0))
+        self.highlight.setZValue(-1)
+        self.highlight.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.highlight.hide()
+        scene.addItem(self.highlight)
+
+    def place(self, ends: list[tuple[QPointF, QPointF]]) -> None:
+        """``ends[k]``: where edge k leaves its source and enters its target."""
+        t = np.linspace(0.0, 1.0, EDGE_SAMPLES)[:, None]  # (samples, 1)
+        for k, (start, end) in enumerate(ends):
+            mid = (start.x() + end.x()) / 2
+            path = QPainterPath(start)
+            path.cubicTo(QPointF(mid, start.y()), QPointF(mid, end.y()), end)
+            self.items[k].setPath(path)
+            p0, p3 = np.array([start.x(), start.y()]), np.array([end.x(), end.y()])
+            p1, p2 = np.array([mid, start.y()]), np.array([mid, end.y()])
+            self.points[k] = (1 - t) ** 3 * p0 + 3 * (1 - t) ** 2 * t * p1 + 3 * (1 - t) * t**2 * p2 + t**3 * p3
+        self.highlight.hide()
+
+    def restyle(self, values: np.ndarray, lut: np.ndarray, widths: np.ndarray, dead: np.ndarray) -> None:
+        """Colour from ``values`` in [−1, 1] (NaN grey) on ``lut``; widths in px; dead dashed."""
+        finite = np.isfinite(values)
+        index = np.where(finite, np.round((np.clip(np.nan_to_num(values), -1, 1) + 1) * 127.5), -1).astype(int)
+        quarters = np.round(np.nan_to_num(widths, nan=1.0) * 4).astype(int)
+        self.widths = quarters / 4
+        for k, item in enumerate(self.items):
+            key = (int(index[k]), int(quarters[k]), bool(dead[k]))
+            if key != self._keys[k]:
+                self._keys[k] = key
+                item.setPen(self._pen(key, lut))
+
+    def _pen(self, key: tuple[int, int, bool], lut: np.ndarray) -> QPen:
+        full_key = (*key, id(lut))
+        pen = self._pens.get(full_key)
+        if pen is None:
+            index, quarters, dead = key
+            color = QColor(*NAN_COLOR) if index < 0 else QColor(*(int(c) for c in lut[index]))
+            if dead:
+                color = QColor(150, 150, 150, 120)
+            pen = QPen(color, 1.0 if dead else quarters / 4)
+            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+            if dead:
+                pen.setStyle(Qt.PenStyle.DashLine)
+            self._pens[full_key] = pen
+        return pen
+
+    def edge_at(self, pos: QPointF, tolerance: float) -> int | None:
+        """Index of the edge nearest ``pos`` if within ``tolerance`` (plus half its width)."""
+        if not self.items:
+            return None
+        d = np.hypot(self.points[..., 0] - pos.x(), self.points[..., 1] - pos.y()).min(axis=1)  # (n_edges,)
+        k = int(np.argmin(d - self.widths / 2))
+        return k if d[k] <= tolerance + self.widths[k] / 2 else None
+
+    def set_highlight(self, k: int | None) -> None:
+        if k is None:
+            self.highlight.hide()
+            return
+        pen = QPen(self.highlight.pen())
+        pen.setWidthF(float(self.widths[k]) + 5.0)
+        self.highlight.setPen(pen)
+        self.highlight.setPath(self.items[k].path())
+        self.highlight.show()
+
+
+class NetworkScene(QGraphicsScene):
+    """Adds live tooltips (computed on demand) and clicking/hovering of edges to a scene."""
+
+    def __init__(self, hooks: Hooks) -> None:
+        super().__init__()
+        self.hooks = hooks
+        self.edges: EdgeSet | None = None
+        self.hovered_edge: int | None = None
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)  # items restyle every frame
+
+    def target_at(self, pos: QPointF) -> Target | None:
+        for item in self.items(pos):
+            target = getattr(item, "target", None)
+            if target is not None and target[0] != "edge":
+                return target
+        k = self._edge_at(pos)
+        return None if k is None else self.edges.targets[k]
+
+    def _edge_at(self, pos: QPointF) -> int | None:
+        if self.edges is None:
+            return None
+        views = self.views()
+        scale = views[0].transform().m11() if views else 1.0
+        return self.edges.edge_at(pos, 4.0 / max(scale, 1e-6))
+
+    def helpEvent(self, event: QGraphicsSceneHelpEvent) -> None:
+        target = self.target_at(event.scenePos())
+        text = self.hooks.tooltip(target) if target is not None else ""
+        if text:
+            QToolTip.showText(event.screenPos(), text)
+        else:
+            QToolTip.hideText()
+        event.setAccepted(bool(text))
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        for item in self.items(event.scenePos()):
+            if item.acceptedMouseButtons() & event.button():
+                super().mousePressEvent(event)
+                return
+        k = self._edge_at(event.scenePos()) if event.button() == Qt.MouseButton.LeftButton else None
+        if k is None:
+            super().mousePressEvent(event)
+            return
+        event.accept()
+        self.hooks.clicked(self.edges.targets[k], event.scenePos())
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        super().mouseMoveEvent(event)
+        over_item = any(getattr(item, "target", ("edge",))[0] != "edge" for item in self.items(event.scenePos()))
+        k = None if over_item else self._edge_at(event.scenePos())
+        if k != self.hovered_edge and self.edges is not None:
+            self.hovered_edge = k
+            self.edges.set_highlight(k)
+            for view in self.views():
+                view.viewport().setCursor(Qt.CursorShape.ArrowCursor if k is None else Qt.CursorShape.PointingHandCursor)
+
+    def forget_edges(self) -> None:
+        self.edges, self.hovered_edge = None, None

@@ -1,0 +1,504 @@
+"""The network in the centre: features, hidden layers and output as thumbnails, weights as edges.
+
+Edges are as wide as |weight| and coloured by dE/dw on a scale that follows the gradients (or by
+the weight itself, the playground's view); a traced sample colours every square's ring by its
+activation. Items are built once per network shape and only restyled per snapshot. The view
+never changes the network itself: it emits what the learner asked for and waits for a snapshot.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from itertools import chain
+
+import numpy as np
+from PySide6.QtCore import QPoint, QPointF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QResizeEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGraphicsPathItem,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from playground.engine.features import FEATURE_LABELS, FEATURE_NAMES
+from playground.engine.grid import GridEvaluator
+from playground.ui.colors import GRADIENT_LUT, VALUE_LUT, value_color
+from playground.ui.network_items import (
+    BiasItem,
+    EdgeSet,
+    LabelItem,
+    Layout,
+    NetworkScene,
+    NodeItem,
+    Target,
+    Thumbnailer,
+    compute_layout,
+)
+from playground.ui.network_widgets import EdgeLegend, LayerHeader, ParameterEditor, tool_button
+from playground.worker.snapshot import Snapshot
+
+GRADIENT, WEIGHT = "gradient", "weight"
+SCALE_SMOOTHING = 0.25  # weight of the newest frame in the moving average of log(gradient scale)
+# |w| ≤ 0.5 draws 1 px wide (Qt's fast hairline path: most weights are that small), |w| ≥ 5 8 px.
+HAIRLINE_BELOW, WIDTH_AT, MAX_EDGE_WIDTH = 0.5, 5.0, 8.0
+TITLE_TOP = 28.0  # scene y of the column titles, level with the hidden layers' names
+TITLE_COLOR, LABEL_COLOR, FADED_COLOR = QColor("#5f6b7a"), QColor("#2b3440"), QColor("#a9b1bb")
+
+
+class _Canvas(QGraphicsView):
+    """The scene's view: antialiased, no scroll bars, lays the scene out again when resized."""
+
+    def __init__(self, scene: NetworkScene, on_resize: Callable[[], None]) -> None:
+        super().__init__(scene)
+        self._on_resize = on_resize
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.SmoothPixmapTransform)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState, True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QGraphicsView.Shape.NoFrame)
+        self.setBackgroundBrush(QColor("#ffffff"))
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._on_resize()
+
+
+class NetworkView(QWidget):
+    """Layers are counted as in Snapshot: node layer 0 = the features; weight layer 0 =
+    features → first layer. Hidden layers in the add/remove signals count from 0."""
+
+    feature_toggled = Signal(str)
+    layer_added = Signal()
+    layer_removed = Signal()
+    neuron_added = Signal(int)  # hidden layer index
+    neuron_removed = Signal(int)
+    node_hovered = Signal(int)  # row of Snapshot.node_maps, or -1 when the mouse leaves
+    weight_edited = Signal(int, int, int, float)  # weight layer, input i, neuron j, value
+    bias_edited = Signal(int, int, float)  # weight layer, neuron j, value
+
+    def __init__(self, parent: QWidget | None = None, *, max_layers: int = 6, max_neurons: int = 8) -> None:
+        super().__init__(parent)
+        self.max_layers, self.max_neurons = max_layers, max_neurons
+        self.snapshot: Snapshot | None = None
+        self.colour_mode = GRADIENT
+        self._structure: tuple | None = None
+        self._log_scale: float | None = None  # smoothed log of the gradient colour scale
+        self._feature_cache: tuple[tuple[int, float], np.ndarray, np.ndarray] | None = None
+        self._features: dict[str, NodeItem] = {}
+        self._neurons: list[list[NodeItem]] = []  # [node layer − 1][neuron]
+        self._biases: list[list[BiasItem]] = []  # [weight layer][neuron]
+        self._edges: EdgeSet | None = None
+        self._thumbnailer: Thumbnailer | None = None
+        self._titles: list[tuple[QGraphicsSimpleTextItem, QGraphicsSimpleTextItem]] = []
+        self._headers: list[LayerHeader] = []
+        self._editing: Target | None = None
+        self._scene = NetworkScene(self)
+        self._canvas = _Canvas(self._scene, self._relayout)
+        self._canvas.setObjectName("network_canvas")
+        self._editor = ParameterEditor(self._canvas.viewport())
+        self._editor.accepted.connect(self._editor_accepted)
+        self._legend = EdgeLegend()
+        self._build_toolbar()
+        self.setAutoFillBackground(True)
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Window, QColor("#ffffff"))
+        self.setPalette(palette)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(2)
+        layout.addLayout(self._toolbar)
+        layout.addWidget(self._canvas, 1)
+        layout.addWidget(self._legend)
+        self._update_layer_controls()
+
+    def sizeHint(self) -> QSize:
+        return QSize(660, 600)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(360, 320)
+
+    def _build_toolbar(self) -> None:
+        self._remove_layer = tool_button("−", "remove_layer_button", "Remove the last hidden layer")
+        self._add_layer = tool_button("+", "add_layer_button", "Add a hidden layer")
+        self._remove_layer.clicked.connect(self.layer_removed)
+        self._add_layer.clicked.connect(self.layer_added)
+        self._layer_count = QLabel("0 hidden layers")
+        self._layer_count.setObjectName("layer_count_label")
+        self._layer_count.setToolTip("Hidden layers between the features and the output; − and + change how many")
+        self._colour_toggle = QCheckBox("Colour edges by weight")
+        self._colour_toggle.setObjectName("edge_colour_toggle")
+        self._colour_toggle.setToolTip(
+            "Off: edge colour is the gradient dE/dw of the last update (how the error wants each weight to move).\n"
+            "On: edge colour is the weight itself, as in TensorFlow Playground."
+        )
+        self._colour_toggle.toggled.connect(self._colour_toggled)
+        self._toolbar = QHBoxLayout()
+        self._toolbar.setContentsMargins(6, 0, 6, 0)
+        for widget in (self._remove_layer, self._add_layer, self._layer_count):
+            self._toolbar.addWidget(widget)
+        self._toolbar.addStretch(1)
+        self._toolbar.addWidget(self._colour_toggle)
+
+    # ------------------------------------------------------------------ public
+    def update_snapshot(self, snapshot: Snapshot) -> None:
+        """Show ``snapshot``; items are rebuilt only when the network's shape or inputs change."""
+        if self.snapshot is not None and snapshot.epoch < self.snapshot.epoch:
+            self._log_scale = None  # a reset: the old gradients say nothing about the new ones
+        self.snapshot = snapshot
+        structure = (tuple(snapshot.layer_sizes), tuple(snapshot.config.features))
+        if structure != self._structure:
+            self._rebuild(snapshot, structure)
+        self._update_gradient_scale(snapshot)
+        self._draw_thumbnails(snapshot)
+        self._draw_parameters(snapshot)
+        self._draw_rings(snapshot)
+
+    def feature_item(self, name: str) -> NodeItem:
+        return self._features[name]
+
+    def neuron_item(self, layer: int, neuron: int) -> NodeItem:
+        """Node layer ``layer`` ≥ 1 (the last is the output)."""
+        return self._neurons[layer - 1][neuron]
+
+    def bias_item(self, layer: int, neuron: int) -> BiasItem:
+        return self._biases[layer][neuron]
+
+    def edge_item(self, layer: int, i: int, j: int) -> QGraphicsPathItem:
+        return self._edges.items[self._edges.index[(layer, i, j)]]
+
+    def edge_count(self) -> int:
+        return 0 if self._edges is None else len(self._edges.items)
+
+    def neuron_count(self) -> int:
+        return sum(len(column) for column in self._neurons)
+
+    def gradient_scale(self) -> float | None:
+        """|dE/dw| that draws at full colour, or None before the first update."""
+        return None if self._log_scale is None else math.exp(self._log_scale)
+
+    def legend_text(self) -> str:
+        return self._legend.text()
+
+    def tooltip(self, target: Target) -> str:
+        """What hovering ``target`` shows (also the scene's tooltip source)."""
+        if self.snapshot is None:
+            return ""
+        kind = target[0]
+        if kind == "edge":
+            return self._edge_tooltip(*target[1:])
+        if kind == "bias":
+            return self._bias_tooltip(*target[1:])
+        if kind == "node":
+            return self._node_tooltip(*target[1:])
+        return self._feature_tooltip(target[1])
+
+    def edit_weight(self, layer: int, i: int, j: int, value: float) -> None:
+        self.weight_edited.emit(int(layer), int(i), int(j), float(value))
+
+    def edit_bias(self, layer: int, j: int, value: float) -> None:
+        self.bias_edited.emit(int(layer), int(j), float(value))
+
+    def open_editor(self, target: Target, scene_pos: QPointF | None = None) -> ParameterEditor:
+        """Inline editor for an ("edge", l, i, j) or ("bias", l, j) target, at ``scene_pos``."""
+        snap = self.snapshot
+        if target[0] == "edge":
+            layer, i, j = target[1:]
+            value, what = snap.weights[layer][i, j], f"weight {self._edge_name(layer, i, j)}"
+        else:
+            layer, j = target[1:]
+            value, what = snap.biases[layer][j], f"bias of {self._node_name(layer + 1, j)}"
+        if scene_pos is None:
+            scene_pos = self._default_editor_pos(target)
+        self._editing = target
+        where = self._canvas.mapFromScene(scene_pos)
+        self._editor.open(float(value), what, self._clamped(where))
+        return self._editor
+
+    # ------------------------------------------------------------------ hooks from the scene
+    def hovered(self, target: Target, inside: bool) -> None:
+        if not inside:
+            self.node_hovered.emit(-1)
+            return
+        index = self._node_index(target)
+        if index is not None:
+            self.node_hovered.emit(index)
+
+    def clicked(self, target: Target, scene_pos: QPointF) -> None:
+        if self.snapshot is None:
+            return
+        if target[0] == "feature":
+            self._toggle_feature(target[1])
+        elif target[0] in ("edge", "bias"):
+            self.open_editor(target, scene_pos)
+
+    # ------------------------------------------------------------------ building
+    def _rebuild(self, snap: Snapshot, structure: tuple) -> None:
+        self._editor.cancel()
+        self._scene.forget_edges()
+        self._scene.clear()
+        sizes, enabled = snap.layer_sizes, snap.config.features
+        self._structure = structure
+        self._thumbnailer = None  # the new squares need their thumbnails
+        self._features = {}
+        for k, name in enumerate(FEATURE_NAMES):
+            item = NodeItem(("feature", name), self, clickable=True)
+            item.label = LabelItem(FEATURE_LABELS[name], item)
+            item.label.setFont(_font(9.5))
+            on = name in enabled
+            item.setOpacity(1.0 if on else 0.35)
+            item.label.setBrush(LABEL_COLOR if on else FADED_COLOR)
+            self._scene.addItem(item)
+            self._features[name] = item
+        self._neurons = [[NodeItem(("node", l, j), self, clickable=False) for j in range(n)] for l, n in enumerate(sizes) if l]
+        self._biases = [[BiasItem(("bias", l, j), self) for j in range(n)] for l, n in enumerate(sizes[1:])]
+        for item in [*sum(self._neurons, []), *sum(self._biases, [])]:
+            self._scene.addItem(item)
+        self._edges = EdgeSet(self._scene, list(zip(sizes[:-1], sizes[1:])))
+        self._scene.edges = self._edges
+        self._titles = []
+        for text, note in (("Features", "click to toggle"), ("Output", "")):
+            title, subtitle = self._scene.addSimpleText(text, _font(9, bold=True)), self._scene.addSimpleText(note, _font(8))
+            title.setBrush(LABEL_COLOR)
+            subtitle.setBrush(TITLE_COLOR)
+            self._titles.append((title, subtitle))
+        self._sync_headers(sizes[1:-1])
+        self._update_layer_controls()
+        self._relayout()
+
+    def _sync_headers(self, hidden: tuple[int, ...]) -> None:
+        while len(self._headers) > len(hidden):
+            self._headers.pop().retire()
+        while len(self._headers) < len(hidden):
+            header = LayerHeader(len(self._headers), self._canvas.viewport())
+            header.add.clicked.connect(lambda checked=False, k=header.layer: self.neuron_added.emit(k))
+            header.remove.clicked.connect(lambda checked=False, k=header.layer: self.neuron_removed.emit(k))
+            self._headers.append(header)
+        for header, size in zip(self._headers, hidden):
+            header.set_size(size, self.max_neurons)
+            header.show()
+
+    def _update_layer_controls(self) -> None:
+        n_hidden = 0 if self._structure is None else len(self._structure[0]) - 2
+        known = self._structure is not None
+        self._layer_count.setText(f"{n_hidden} hidden layer{'' if n_hidden == 1 else 's'}")
+        self._add_layer.setEnabled(bool(known and n_hidden < self.max_layers))
+        self._remove_layer.setEnabled(bool(known and n_hidden > 0))
+
+    def _relayout(self) -> None:
+        if self._structure is None:
+            return
+        sizes, enabled = self._structure
+        viewport = self._canvas.viewport().size()
+        width, height = float(viewport.width()), float(viewport.height())
+        lay = compute_layout([len(FEATURE_NAMES), *sizes[1:]], width, height)
+        t = lay.thumb
+        for k, name in enumerate(FEATURE_NAMES):
+            item = self._features[name]
+            item.place(lay.xs[0], lay.ys[0][k], t, lay.ring)
+            box = item.label.boundingRect()
+            item.label.setPos(-box.width() - lay.ring - 5, (t - box.height()) / 2)
+        for l, column in enumerate(self._neurons, start=1):
+            for j, item in enumerate(column):
+                item.place(lay.xs[l], lay.ys[l][j], t, lay.ring)
+                self._biases[l - 1][j].place(lay.xs[l], lay.ys[l][j], t, lay.ring)
+        sources = [(lay.xs[0], lay.ys[0][FEATURE_NAMES.index(name)]) for name in enabled]
+        ends = []
+        for l in range(len(sizes) - 1):
+            below = sources if l == 0 else [(lay.xs[l], y) for y in lay.ys[l]]
+            for x0, y0 in below:
+                for y1 in lay.ys[l + 1]:
+                    ends.append((QPointF(x0 + t + lay.ring, y0 + t / 2), QPointF(lay.xs[l + 1] - lay.ring, y1 + t / 2)))
+        self._edges.place(ends)
+        for (title, subtitle), x in zip(self._titles, (lay.xs[0], lay.xs[-1])):
+            title.setPos(x + (t - title.boundingRect().width()) / 2, TITLE_TOP)
+            subtitle.setPos(x + (t - subtitle.boundingRect().width()) / 2, TITLE_TOP + title.boundingRect().height())
+        self._scene.setSceneRect(0, 0, max(width, lay.width), max(height, lay.height))
+        if lay.width > width + 0.5 or lay.height > height + 0.5:
+            self._canvas.fitInView(self._scene.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        else:
+            self._canvas.resetTransform()
+        self._place_headers(lay)
+        self._resize_thumbnails(t)
+
+    def _resize_thumbnails(self, thumb: float) -> None:
+        """Thumbnails are made at the size they are shown (one pixel per screen pixel)."""
+        ratio = self._canvas.transform().m11() * self._canvas.devicePixelRatioF()
+        key = (self.snapshot.node_maps.shape[-1], max(int(round(thumb * ratio)), 4), ratio)
+        if self._thumbnailer is not None and self._thumbnailer.key == key:
+            return
+        self._thumbnailer = Thumbnailer(*key)
+        maps, scales = self._feature_maps(self.snapshot)
+        for name, image in zip(FEATURE_NAMES, self._thumbnailer.pixmaps(maps, scales)):
+            self._features[name].thumb.setPixmap(image)
+        self._draw_thumbnails(self.snapshot)
+
+    def _place_headers(self, lay: Layout) -> None:
+        scale = self._canvas.transform().m11()
+        width = int(min(max(lay.spacing() * scale - 6, 40), 150))
+        for k, header in enumerate(self._headers):
+            centre = self._canvas.mapFromScene(QPointF(lay.xs[k + 1] + lay.thumb / 2, 4))
+            header.set_width(width)
+            header.move(centre.x() - width // 2, centre.y())
+
+    # ------------------------------------------------------------------ drawing
+    def _feature_maps(self, snap: Snapshot) -> tuple[np.ndarray, np.ndarray]:
+        """(7, res, res) maps and (7,) display scales (max |value|) of every feature, made once."""
+        key = (snap.node_maps.shape[-1], float(snap.grid_extent))
+        if self._feature_cache is None or self._feature_cache[0] != key:
+            grid = GridEvaluator(FEATURE_NAMES, resolution=key[0], extent=key[1])
+            maps = grid.feature_maps.reshape(len(FEATURE_NAMES), key[0], key[0])
+            scales = np.maximum(np.abs(maps).max(axis=(1, 2)), 1e-9)  # (7,)
+            self._feature_cache = (key, maps, scales)
+        return self._feature_cache[1], self._feature_cache[2]
+
+    def _draw_thumbnails(self, snap: Snapshot) -> None:
+        images = self._thumbnailer.pixmaps(snap.node_maps[snap.layer_sizes[0] :])
+        for item, image in zip(chain.from_iterable(self._neurons), images):
+            item.thumb.setPixmap(image)
+
+    def _update_gradient_scale(self, snap: Snapshot) -> None:
+        magnitudes = np.abs(np.concatenate([g.ravel() for g in snap.weight_gradients]))
+        magnitudes = magnitudes[np.isfinite(magnitudes) & (magnitudes > 0)]
+        if magnitudes.size == 0:
+            return
+        newest = math.log(float(np.percentile(magnitudes, 95)))
+        if self._log_scale is None:
+            self._log_scale = newest
+        else:
+            self._log_scale += SCALE_SMOOTHING * (newest - self._log_scale)
+
+    def _draw_parameters(self, snap: Snapshot) -> None:
+        weights = np.concatenate([w.ravel() for w in snap.weights])
+        dead = np.concatenate([d.ravel() for d in snap.dead])
+        thickness = np.clip((np.abs(weights) - HAIRLINE_BELOW) / (WIDTH_AT - HAIRLINE_BELOW), 0.0, 1.0)
+        widths = 1.0 + thickness * (MAX_EDGE_WIDTH - 1.0)
+        widths[dead] = 1.0
+        scale = self.gradient_scale()
+        if self.colour_mode == GRADIENT:
+            gradients = np.concatenate([g.ravel() for g in snap.weight_gradients])
+            values, lut = gradients / (scale or np.inf), GRADIENT_LUT  # no scale yet: grey (NaN stays NaN)
+        else:
+            values, lut = weights, VALUE_LUT
+        self._edges.restyle(values, lut, widths, dead)
+        for layer, column in enumerate(self._biases):
+            if self.colour_mode == GRADIENT:
+                shown = snap.bias_gradients[layer] / (scale or np.inf)
+            else:
+                shown = snap.biases[layer]
+            for item, value in zip(column, shown):
+                item.set_color(value_color(float(value), lut))
+        self._legend.show_mode(self.colour_mode, scale)
+
+    def _draw_rings(self, snap: Snapshot) -> None:
+        trace = snap.trace
+        scales = self._feature_maps(snap)[1]
+        enabled = snap.config.features
+        for k, name in enumerate(FEATURE_NAMES):
+            on = trace is not None and name in enabled
+            value = float(trace.inputs[enabled.index(name)]) / float(scales[k]) if on else 0.0
+            self._features[name].set_ring(value_color(value) if on else None)
+        for l, column in enumerate(self._neurons, start=1):
+            for j, item in enumerate(column):
+                item.set_ring(None if trace is None else value_color(float(trace.a[l][j])))
+
+    def _colour_toggled(self, by_weight: bool) -> None:
+        self.colour_mode = WEIGHT if by_weight else GRADIENT
+        if self.snapshot is not None:
+            self._draw_parameters(self.snapshot)
+
+    # ------------------------------------------------------------------ interaction
+    def _toggle_feature(self, name: str) -> None:
+        if self.snapshot.config.features != (name,):  # the network needs at least one input
+            self.feature_toggled.emit(name)
+
+    def _node_index(self, target: Target) -> int | None:
+        if target[0] == "node":
+            return self.snapshot.node_index(target[1], target[2]) if self.snapshot else None
+        if target[0] == "feature" and self.snapshot and target[1] in self.snapshot.config.features:
+            return self.snapshot.node_index(0, self.snapshot.config.features.index(target[1]))
+        return None
+
+    def _editor_accepted(self, value: float) -> None:
+        target, self._editing = self._editing, None
+        if target is None:
+            return
+        if target[0] == "edge":
+            self.edit_weight(*target[1:], value)
+        else:
+            self.edit_bias(*target[1:], value)
+
+    def _default_editor_pos(self, target: Target) -> QPointF:
+        if target[0] == "bias":
+            return self.bias_item(*target[1:]).sceneBoundingRect().center()
+        return self.edge_item(*target[1:]).path().pointAtPercent(0.5)
+
+    def _clamped(self, where: QPoint) -> QPoint:
+        viewport = self._canvas.viewport().rect()
+        size = self._editor.sizeHint()
+        x = min(max(where.x() + 8, 0), max(viewport.width() - size.width(), 0))
+        y = min(max(where.y() - size.height() // 2, 0), max(viewport.height() - size.height(), 0))
+        return QPoint(x, y)
+
+    # ------------------------------------------------------------------ tooltips
+    def _node_name(self, layer: int, neuron: int) -> str:
+        if layer == 0:
+            return FEATURE_LABELS[self.snapshot.config.features[neuron]]
+        if layer == len(self.snapshot.layer_sizes) - 1:
+            return "the output" if self.snapshot.layer_sizes[-1] == 1 else f"output {neuron + 1}"
+        return f"neuron {neuron + 1} of hidden layer {layer}"
+
+    def _edge_name(self, layer: int, i: int, j: int) -> str:
+        return f"from {self._node_name(layer, i)} to {self._node_name(layer + 1, j)}"
+
+    def _edge_tooltip(self, layer: int, i: int, j: int) -> str:
+        snap = self.snapshot
+        w, g = float(snap.weights[layer][i, j]), float(snap.weight_gradients[layer][i, j])
+        text = f"w = {w:.4f}, dE/dw = {g:.4g}"
+        if bool(snap.dead[layer][i, j]):
+            text += "  — dead (L1)"
+        return f"{text}\nweight {self._edge_name(layer, i, j)}\nClick to type a new value"
+
+    def _bias_tooltip(self, layer: int, j: int) -> str:
+        snap = self.snapshot
+        b, g = float(snap.biases[layer][j]), float(snap.bias_gradients[layer][j])
+        return f"b = {b:.4f}, dE/db = {g:.4g}\nbias of {self._node_name(layer + 1, j)}\nClick to type a new value"
+
+    def _node_tooltip(self, layer: int, j: int) -> str:
+        snap = self.snapshot
+        name = self._node_name(layer, j)
+        lines = [name[0].upper() + name[1:], f"bias b = {float(snap.biases[layer - 1][j]):.4f}"]
+        trace = snap.trace
+        if trace is not None:
+            x, y = trace.point
+            lines.append(f"Sample ({x:.2f}, {y:.2f}), label {trace.label:g}:")
+            lines.append(
+                f"z = {float(trace.z[layer - 1][j]):.4f}, a = {float(trace.a[layer][j]):.4f}, "
+                f"dE/dz = {float(trace.dz[layer - 1][j]):.4g}"
+            )
+        return "\n".join(lines)
+
+    def _feature_tooltip(self, name: str) -> str:
+        enabled = self.snapshot.config.features
+        if name not in enabled:
+            return f"{FEATURE_LABELS[name]} (not used)\nClick to feed it to the network"
+        text = f"Input {FEATURE_LABELS[name]}"
+        if self.snapshot.trace is not None:
+            text += f" = {float(self.snapshot.trace.inputs[enabled.index(name)]):.4f} for the traced sample"
+        if enabled == (name,):
+            return text + "\nThe only input: the network needs at least one"
+        return text + "\nClick to stop feeding it to the network"
+
+
+def _font(points: float, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPointSizeF(points)
+    font.setBold(bold)
+    return font

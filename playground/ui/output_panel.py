@@ -1,0 +1,179 @@
+"""The output column: loss numbers, the loss chart, the decision boundary and its legend."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from playground.ui.boundary_plot import BoundaryPlot, display_scale
+from playground.ui.colors import NAN_COLOR, VALUE_LUT
+from playground.ui.loss_plot import LossPlot
+from playground.worker.snapshot import Snapshot
+
+LOSS_PLOT_HEIGHT = 140
+
+
+def format_number(value: float, digits: int = 3) -> str:
+    value = float(value)
+    return f"{value:.{digits}f}" if math.isfinite(value) else "NaN" if math.isnan(value) else f"{value}"
+
+
+def format_percent(value: float) -> str:
+    value = float(value)
+    return f"{100 * value:.1f} %" if math.isfinite(value) else "–"
+
+
+class ColorBar(QWidget):
+    """The value scale as a strip, labelled −s … 0 … s, with a grey NaN swatch."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("color_bar")
+        self.setToolTip(
+            "Colours of the heatmap and the points: orange = −1, grey-white = 0, blue = +1; dark grey = NaN."
+        )
+        self.setFixedHeight(30)
+        self._scale = 1.0
+        lut = np.ascontiguousarray(np.concatenate([VALUE_LUT, np.full((256, 1), 255, np.uint8)], axis=1))  # (256, 4)
+        rgba = np.ascontiguousarray(lut[None, :, [2, 1, 0, 3]])  # (1, 256, 4) BGRA = Format_ARGB32 on little-endian
+        self._strip = QImage(rgba.data, 256, 1, 256 * 4, QImage.Format.Format_ARGB32).copy()
+
+    def set_scale(self, scale: float) -> None:
+        self._scale = float(scale)
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        painter = QPainter(self)
+        font = QFont(self.font())
+        font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
+        painter.setFont(font)
+        nan_width = 46
+        bar = QRectF(6, 2, self.width() - 12 - nan_width, 10)
+        painter.drawImage(bar, self._strip)
+        painter.setPen(QColor(120, 120, 120))
+        painter.drawRect(bar)
+        s = self._scale
+        texts = (f"{-s:g}", "0", f"{s:g}")
+        aligns = (Qt.AlignmentFlag.AlignLeft, Qt.AlignmentFlag.AlignHCenter, Qt.AlignmentFlag.AlignRight)
+        painter.setPen(QColor(60, 60, 60))
+        for text, align in zip(texts, aligns):
+            below = QRectF(bar.left(), bar.bottom() + 1, bar.width(), 16)
+            painter.drawText(below, int(align | Qt.AlignmentFlag.AlignTop), text)
+        swatch = QRectF(bar.right() + 10, bar.top(), 10, 10)
+        painter.fillRect(swatch, QColor(*NAN_COLOR))
+        painter.drawText(QRectF(swatch.right() + 4, swatch.top() - 3, 40, 16), int(Qt.AlignmentFlag.AlignLeft), "NaN")
+        painter.end()
+
+
+class OutputPanel(QWidget):
+    """Loss numbers, the loss chart and the output heatmap; re-exposes the point hover."""
+
+    sample_hovered = Signal(float, float, float)  # x, y, label of the hovered data point
+    sample_left = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("output_panel")
+        self.loss_plot = LossPlot()
+        self.boundary_plot = BoundaryPlot()
+        self.color_bar = ColorBar()
+        self._build_numbers()
+        self._build_checkboxes()
+        self._build_layout()
+        self.boundary_plot.sample_hovered.connect(self.sample_hovered)
+        self.boundary_plot.sample_left.connect(self.sample_left)
+        self.log_scale_checkbox.toggled.connect(self.loss_plot.set_log_scale)
+        self.show_test_checkbox.toggled.connect(self.boundary_plot.set_show_test)
+        self.discretize_checkbox.toggled.connect(self.boundary_plot.set_discretize)
+
+    def _build_numbers(self) -> None:
+        loss_tip = "Mean ½(output − label)² over the {} points."
+        self.test_loss_label = self._label("test_loss_label", loss_tip.format("test"), 13, bold=True)
+        self.train_loss_label = self._label("train_loss_label", loss_tip.format("training"), 10)
+        self.accuracy_label = self._label(
+            "accuracy_label", "Share of points whose predicted class (the sign of the output) matches the label.", 10
+        )
+        for label, text in ((self.test_loss_label, "Test loss –"), (self.train_loss_label, "Training loss –")):
+            label.setText(text)
+
+    def _label(self, name: str, tooltip: str, point_size: float, bold: bool = False) -> QLabel:
+        label = QLabel()
+        label.setObjectName(name)
+        label.setToolTip(tooltip)
+        font = QFont(label.font())
+        font.setPointSizeF(point_size)
+        font.setBold(bold)
+        label.setFont(font)
+        return label
+
+    def _build_checkboxes(self) -> None:
+        def box(name: str, text: str, tooltip: str) -> QCheckBox:
+            check = QCheckBox(text)
+            check.setObjectName(name)
+            check.setToolTip(tooltip)
+            return check
+
+        self.log_scale_checkbox = box("log_scale_checkbox", "Log scale", "Show the loss on a logarithmic axis.")
+        self.show_test_checkbox = box(
+            "show_test_checkbox", "Show test data", "Also draw the test points (dark outline); they are never trained on."
+        )
+        self.discretize_checkbox = box(
+            "discretize_checkbox", "Discretize output", "Colour only the sign of the output: the predicted class."
+        )
+
+    def _build_layout(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(4)
+        title = QLabel("OUTPUT")
+        title.setObjectName("output_title")
+        title_font = QFont(title.font())
+        title_font.setBold(True)
+        title.setFont(title_font)
+        layout.addWidget(title)
+        layout.addWidget(self.test_loss_label)
+        layout.addWidget(self.train_loss_label)
+        layout.addWidget(self.accuracy_label)
+        loss_header = QHBoxLayout()
+        loss_header.addWidget(QLabel("Loss per epoch"))
+        loss_header.addStretch(1)
+        loss_header.addWidget(self.log_scale_checkbox)
+        layout.addLayout(loss_header)
+        self.loss_plot.setFixedHeight(LOSS_PLOT_HEIGHT)
+        layout.addWidget(self.loss_plot)
+        self.boundary_plot.setMinimumSize(240, 240)
+        layout.addWidget(self.boundary_plot, stretch=1)
+        boxes = QHBoxLayout()
+        boxes.addWidget(self.show_test_checkbox)
+        boxes.addWidget(self.discretize_checkbox)
+        boxes.addStretch(1)
+        layout.addLayout(boxes)
+        layout.addWidget(self.color_bar)
+        layout.addStretch(0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        # The heatmap is square: never taller than wide; spare height goes below the legend.
+        margins = self.layout().contentsMargins()
+        self.boundary_plot.setMaximumHeight(max(240, self.width() - margins.left() - margins.right()))
+        super().resizeEvent(event)
+
+    # ----- updates --------------------------------------------------------------------
+    def update_snapshot(self, snapshot: Snapshot) -> None:
+        self.test_loss_label.setText(f"Test loss {format_number(snapshot.test_loss)}")
+        self.train_loss_label.setText(f"Training loss {format_number(snapshot.train_loss)}")
+        classification = snapshot.config.problem == "classification"
+        self.accuracy_label.setVisible(bool(classification))
+        if classification:
+            train, test = format_percent(snapshot.train_accuracy), format_percent(snapshot.test_accuracy)
+            self.accuracy_label.setText(f"Accuracy: train {train} · test {test}")
+        self.loss_plot.update_snapshot(snapshot)
+        self.boundary_plot.update_snapshot(snapshot)
+
+    def show_node_map(self, node_map: np.ndarray | None, scale: float = 1.0) -> None:
+        """Show a neuron's map in the heatmap (coloured over [−scale, scale]); None: the output."""
+        self.boundary_plot.show_node_map(node_map, scale)
+        self.color_bar.set_scale(1.0 if node_map is None else display_scale(scale))
