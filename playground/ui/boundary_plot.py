@@ -14,7 +14,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QResizeEvent
-from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QLabel, QSizePolicy, QWidget
 
 from playground.ui.colors import MAP_DISCRETE_LUT, MAP_LUT, NAN_COLOR, VALUE_LUT, lut_index
 from playground.worker.snapshot import Snapshot
@@ -112,7 +112,10 @@ class BoundaryPlot(QWidget):
         self.plot_item.getAxis("left").setWidth(AXIS_LEFT)
         self.plot_item.getAxis("bottom").setHeight(24)
         for name in ("left", "bottom"):
-            self.plot_item.getAxis(name).setStyle(hideOverlappingLabels=False)
+            axis = self.plot_item.getAxis(name)
+            axis.setStyle(hideOverlappingLabels=False)
+            # The axes never change: render them once, not under every new heatmap.
+            axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.view_box.setAspectLocked(True, ratio=1.0)
         self.view_box.setDefaultPadding(0.0)
 
@@ -129,6 +132,8 @@ class BoundaryPlot(QWidget):
     def _scatter(self, outline: QColor, width: float, z: float) -> pg.ScatterPlotItem:
         item = pg.ScatterPlotItem(size=POINT_SIZE, pen=pg.mkPen(outline, width=width), pxMode=True)
         item.setZValue(z)
+        # The points change only with the data; cached, a new heatmap under them costs a blit.
+        item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.plot_item.addItem(item)
         return item
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.engine.config import CLASSIFICATION_DATASETS, MAX_SEED, REGRESSION_DATASETS
+from playground.engine.config import CLASSIFICATION_DATASETS, MAX_SEED, REGRESSION_DATASETS, Config
 from playground.engine.data import data_rng, is_builtin_dataset
 from playground.engine.datasets import generate
 from playground.ui.colors import value_color
@@ -55,6 +55,7 @@ class DataPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         column = QVBoxLayout(self)
+        self._shown_config: Config | None = None
         column.addWidget(_heading("DATA"))
         question = QLabel("Which dataset do you want to use?")
         question.setWordWrap(True)
@@ -131,6 +132,9 @@ class DataPanel(QWidget):
 
     def _on_snapshot_changed(self, snapshot: Snapshot) -> None:
         config = snapshot.config
+        if config == self._shown_config:
+            return  # nothing to change (most frames while training)
+        self._shown_config = config
         names = CLASSIFICATION_DATASETS if config.problem == "classification" else REGRESSION_DATASETS
         for name, button in self._dataset_buttons.items():
             button.setVisible(name in names)

@@ -16,7 +16,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
 
 from playground.worker.snapshot import Snapshot
 
@@ -28,6 +28,15 @@ INITIAL_CAPACITY = 1024
 # every LONG_REDRAW_INTERVAL seconds.
 LONG_HISTORY = 20_000
 LONG_REDRAW_INTERVAL = 0.25
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 2, 5 × 10ᵏ that is ≥ value (value > 0)."""
+    power = 10.0 ** np.floor(np.log10(value))
+    for step in (1.0, 2.0, 5.0, 10.0):
+        if step * power >= value * (1 - 1e-12):
+            return float(step * power)
+    return float(10.0 * power)
 
 
 def format_loss(value: float) -> str:
@@ -61,6 +70,8 @@ class LossPlot(QWidget):
         self._all_finite = True  # every stored loss is finite
         self._all_positive = True  # every stored loss is > 0 (log mode can skip its check)
         self._log = False
+        self._max_loss = 0.0  # the largest finite loss stored, for the stepped y range
+        self._x_top = self._y_top = 0.0  # the axis ranges in force (0: not set yet)
         self._last_redraw = 0.0  # time.monotonic() of the last setData
         self._redraw_timer = QTimer(self)  # a deferred redraw of a long history
         self._redraw_timer.setSingleShot(True)
@@ -83,6 +94,10 @@ class LossPlot(QWidget):
         plot.setClipToView(True)
         plot.setDownsampling(auto=True, mode="peak")
         plot.getAxis("left").setWidth(42)
+        for name in ("left", "bottom"):
+            # Axes are re-rendered only when their range changes, not on every new point.
+            plot.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        plot.disableAutoRange()
         self.legend = plot.addLegend(offset=(-4, 4), labelTextSize="8pt", verSpacing=-6)
         # Peak downsampling at one bin per pixel keeps every spike; 1 px pens draw fastest.
         self.train_curve = plot.plot(name="train", pen=pg.mkPen(TRAIN_COLOR, width=1), autoDownsampleFactor=1.0)
@@ -111,6 +126,7 @@ class LossPlot(QWidget):
 
     def clear(self) -> None:
         self._count = 0
+        self._max_loss = 0.0
         self._all_finite = self._all_positive = True
         self._set_hover(None)
         self._redraw()
@@ -125,6 +141,9 @@ class LossPlot(QWidget):
         new[0], new[1] = train_loss, test_loss
         self._count = end
         finite = bool(np.isfinite(new).all())
+        finite_values = new[np.isfinite(new)]
+        if finite_values.size:
+            self._max_loss = max(self._max_loss, float(finite_values.max()))
         self._all_finite &= finite
         with np.errstate(invalid="ignore"):
             self._all_positive &= finite and bool((new > 0).all())
@@ -159,6 +178,23 @@ class LossPlot(QWidget):
         x = self._epochs[:n]
         self.train_curve.setData(x, self._losses[0, :n], skipFiniteCheck=skip)
         self.test_curve.setData(x, self._losses[1, :n], skipFiniteCheck=skip)
+        self._step_ranges(int(x[-1]) if n else 0)
+
+    def _step_ranges(self, last_epoch: int) -> None:
+        """Ranges that grow in 1-2-5 steps: the axes (and their labels) change rarely, so
+        a frame redraws only the curves, while the curve still fills 40-100 % of the width."""
+        x_top = nice_ceiling(max(last_epoch, 10))
+        if x_top != self._x_top:
+            self._x_top = x_top
+            self.plot_item.setXRange(0, x_top, padding=0.0)
+        if self._log:
+            self._y_top = 0.0
+            self.plot_item.enableAutoRange(axis="y")
+            return
+        y_top = nice_ceiling(self._max_loss or 1.0)
+        if y_top != self._y_top:
+            self._y_top = y_top
+            self.plot_item.setYRange(0, y_top, padding=0.02)
 
     @property
     def count(self) -> int:
@@ -175,6 +211,9 @@ class LossPlot(QWidget):
         """Log y axis; zero, negative and NaN losses are left out of the drawing."""
         self._log = bool(on)
         self.plot_item.setLogMode(x=False, y=self._log)
+        if not self._log:
+            self.plot_item.disableAutoRange(axis="y")
+            self._y_top = 0.0
         self._redraw()
 
     @property

@@ -50,9 +50,15 @@ def packed_lut(lut: np.ndarray) -> np.ndarray:
 
 def colour_pixels(values: np.ndarray, packed: np.ndarray) -> np.ndarray:
     """Values in [−1, 1] (clamped; NaN grey) → contiguous uint32 pixels of the same shape."""
-    index = np.rint((np.clip(np.nan_to_num(values), -1.0, 1.0) + 1.0) * 127.5).astype(np.intp)
-    index[np.isnan(values)] = 256
-    return np.ascontiguousarray(packed[index])
+    # v ↦ round((v + 1)·127.5), clamped to 0..255, computed as floor(v·127.5 + 128) on a
+    # buffer clipped to [0.5, 255.5]; NaN survives the clip and is sent to entry 256.
+    scaled = np.multiply(values, 127.5, dtype=np.float32)
+    scaled += 128.0
+    np.clip(scaled, 0.5, 255.5, out=scaled)
+    nan = np.isnan(scaled)
+    if nan.any():
+        scaled[nan] = 256.5
+    return np.ascontiguousarray(packed[scaled.astype(np.intp)])
 
 
 def pixmap(pixels: np.ndarray, ratio: float = 1.0) -> QPixmap:

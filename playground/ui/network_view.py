@@ -90,6 +90,7 @@ class NetworkView(QWidget):
         self.snapshot: Snapshot | None = None
         self.colour_mode = GRADIENT
         self._structure: tuple | None = None
+        self._rings_idle = False  # every ring shows the idle colour (no traced sample)
         self._log_scale: float | None = None  # smoothed log of the gradient colour scale
         self._feature_cache: tuple[tuple[int, float], np.ndarray, np.ndarray] | None = None
         self._features: dict[str, NodeItem] = {}
@@ -156,6 +157,7 @@ class NetworkView(QWidget):
         structure = (tuple(snapshot.layer_sizes), tuple(snapshot.config.features))
         if structure != self._structure:
             self._rebuild(snapshot, structure)
+            self._rings_idle = False  # new items: colour them once
         self._update_gradient_scale(snapshot)
         self._draw_thumbnails(snapshot)
         self._draw_parameters(snapshot)
@@ -399,6 +401,9 @@ class NetworkView(QWidget):
 
     def _draw_rings(self, snap: Snapshot) -> None:
         trace = snap.trace
+        if trace is None and self._rings_idle:
+            return  # already plain: nothing to recolour this frame
+        self._rings_idle = trace is None
         scales = self._feature_maps(snap)[1]
         enabled = snap.config.features
         for k, name in enumerate(FEATURE_NAMES):

@@ -45,6 +45,7 @@ class TopBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         row = QHBoxLayout(self)
+        self._shown_config: Config | None = None
         style = self.style()
         self._play_icon, self._pause_icon = _glyph_icon(playing=False), _glyph_icon(playing=True)
         self.reset_button = _button(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), "reset_button",
@@ -107,6 +108,9 @@ class TopBar(QWidget):
         self.play_button.setIcon(self._pause_icon if snapshot.running else self._play_icon)
         self.play_button.setProperty("running", bool(snapshot.running))
         config = snapshot.config
+        if config == self._shown_config:
+            return  # the controls already say this; leave them (and the user's typing) alone
+        self._shown_config = config
         self.learning_rate_combo.set_value(config.learning_rate)
         self.regularization_rate_combo.set_value(config.regularization_rate)
         for combo, value in (

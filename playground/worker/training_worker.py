@@ -21,7 +21,7 @@ from playground.engine.trainer import HYPERPARAMETERS, Trainer
 from playground.worker.snapshot_builder import SnapshotBuilder
 
 CHUNK_SECONDS = 0.010
-MAX_SNAPSHOTS_PER_SECOND = 30
+MAX_SNAPSHOTS_PER_SECOND = 32  # "about 30": a frame every 31 ms
 SPEED_WINDOW_SECONDS = 1.0
 # Keys whose change needs new points; the others in REBUILD_KEYS need only a new network.
 DATA_KEYS = ("problem", "dataset", "noise", "train_ratio", "seed")
@@ -175,7 +175,11 @@ class TrainingWorker(QObject):
     @Slot()
     def _tick(self) -> None:
         if self._running:
+            # Stop the chunk when the next frame is due, so frames go out on time.
+            frame_due = self._last_emit + 1.0 / MAX_SNAPSHOTS_PER_SECOND if not self._awaiting_ack else 0.0
             deadline = time.perf_counter() + CHUNK_SECONDS
+            if frame_due > time.perf_counter():
+                deadline = min(deadline, frame_due)
             while time.perf_counter() < deadline:
                 if self._trainer.train_epoch().diverged:
                     self._running = False
