@@ -30,10 +30,13 @@ LONG_HISTORY = 20_000
 LONG_REDRAW_INTERVAL = 0.25
 
 
+NICE_STEPS = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
 def nice_ceiling(value: float) -> float:
-    """The smallest of 1, 2, 5 × 10ᵏ that is ≥ value (value > 0)."""
+    """The smallest of NICE_STEPS × 10ᵏ that is ≥ value (value > 0): at most a third of headroom."""
     power = 10.0 ** np.floor(np.log10(value))
-    for step in (1.0, 2.0, 5.0, 10.0):
+    for step in NICE_STEPS:
         if step * power >= value * (1 - 1e-12):
             return float(step * power)
     return float(10.0 * power)
@@ -181,8 +184,8 @@ class LossPlot(QWidget):
         self._step_ranges(int(x[-1]) if n else 0)
 
     def _step_ranges(self, last_epoch: int) -> None:
-        """Ranges that grow in 1-2-5 steps: the axes (and their labels) change rarely, so
-        a frame redraws only the curves, while the curve still fills 40-100 % of the width."""
+        """Ranges that grow in steps (NICE_STEPS): the axes and their labels change about ten
+        times a decade, not every frame, while the curve still fills 75-100 % of the width."""
         x_top = nice_ceiling(max(last_epoch, 10))
         if x_top != self._x_top:
             self._x_top = x_top
