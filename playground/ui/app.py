@@ -8,7 +8,7 @@ import time
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QMessageLogContext, QtMsgType, QTimer, qInstallMessageHandler
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -23,7 +23,18 @@ TIMEOUT_S = 120.0
 POLL_MS = 20
 
 
+# The offscreen platform says this on every window; it means nothing for us (DESIGN.md).
+IGNORED_QT_MESSAGES = ("This plugin does not support propagateSizeHints()",)
+
+
+def _qt_message(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    if message not in IGNORED_QT_MESSAGES:
+        print(message, file=sys.stderr)
+
+
 def make_application() -> QApplication:
+    if QApplication.instance() is None:
+        qInstallMessageHandler(_qt_message)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(WINDOW_TITLE)
     style = RESOURCES / "style.qss"

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from playground import __version__
-from playground.engine.config import CLASSIFICATION_DATASETS, REGRESSION_DATASETS, ConfigError
+from playground.engine.config import (
+    CLASSIFICATION_DATASETS,
+    REGRESSION_DATASETS,
+    ConfigError,
+)
 from playground.ui.data_panel import DataPanel
 from playground.ui.network_view import NetworkView
 from playground.ui.output_panel import OutputPanel
@@ -18,6 +31,7 @@ from playground.worker.controller import TrainingController
 from playground.worker.snapshot import Snapshot
 
 WINDOW_TITLE = "Backprop Playground"
+EXAMPLES = Path(__file__).resolve().parent.parent / "resources" / "examples"
 EXPERIMENT_FILTER = "Experiments (*.json);;All files (*)"
 
 
@@ -95,6 +109,12 @@ class MainWindow(QMainWindow):
                 action.setShortcut(shortcut)
             action.triggered.connect(slot)
             file_menu.addAction(action)
+        examples = file_menu.addMenu("Open &example")
+        examples.setObjectName("examples_menu")
+        for path in sorted(EXAMPLES.glob("*.json")):
+            action = QAction(path.stem.replace("-", " ").capitalize(), self)
+            action.triggered.connect(lambda _checked=False, p=str(path): self.controller.load_experiment(p))
+            examples.addAction(action)
         about = QAction("&About Backprop Playground", self)
         about.triggered.connect(self.show_about)
         self.menuBar().addMenu("&Help").addAction(about)

@@ -278,3 +278,16 @@ def test_screenshot_command_writes_a_png(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 20_000
+
+
+def test_every_example_experiment_opens(open_window, qtbot):
+    window = open_window()
+    menu = window.findChild(QWidget, "examples_menu")
+    actions = menu.actions()
+    assert len(actions) >= 4
+    for action in actions:
+        version = snapshot(window).data_version
+        action.trigger()
+        qtbot.waitUntil(lambda: snapshot(window).data_version != version, timeout=WAIT_MS)
+        assert snapshot(window).epoch > 0 and not snapshot(window).diverged
+        assert len(window.output_panel.loss_plot.losses()[0]) == snapshot(window).epoch + 1
