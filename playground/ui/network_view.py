@@ -9,17 +9,15 @@ never changes the network itself: it emits what the learner asked for and waits 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from itertools import chain
 
 import numpy as np
 from PySide6.QtCore import QPoint, QPointF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QResizeEvent
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QGraphicsPathItem,
     QGraphicsSimpleTextItem,
-    QGraphicsView,
     QHBoxLayout,
     QLabel,
     QVBoxLayout,
@@ -40,7 +38,13 @@ from playground.ui.network_items import (
     Thumbnailer,
     compute_layout,
 )
-from playground.ui.network_widgets import EdgeLegend, LayerHeader, ParameterEditor, tool_button
+from playground.ui.network_widgets import (
+    EdgeLegend,
+    LayerHeader,
+    NetworkCanvas,
+    ParameterEditor,
+    tool_button,
+)
 from playground.worker.snapshot import Snapshot
 
 GRADIENT, WEIGHT = "gradient", "weight"
@@ -49,26 +53,6 @@ SCALE_SMOOTHING = 0.25  # weight of the newest frame in the moving average of lo
 HAIRLINE_BELOW, WIDTH_AT, MAX_EDGE_WIDTH = 0.5, 5.0, 8.0
 TITLE_TOP = 28.0  # scene y of the column titles, level with the hidden layers' names
 TITLE_COLOR, LABEL_COLOR, FADED_COLOR = QColor("#5f6b7a"), QColor("#2b3440"), QColor("#a9b1bb")
-
-
-class _Canvas(QGraphicsView):
-    """The scene's view: antialiased, no scroll bars, lays the scene out again when resized."""
-
-    def __init__(self, scene: NetworkScene, on_resize: Callable[[], None]) -> None:
-        super().__init__(scene)
-        self._on_resize = on_resize
-        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.SmoothPixmapTransform)
-        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
-        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState, True)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setFrameShape(QGraphicsView.Shape.NoFrame)
-        self.setBackgroundBrush(QColor("#ffffff"))
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._on_resize()
 
 
 class NetworkView(QWidget):
@@ -102,7 +86,7 @@ class NetworkView(QWidget):
         self._headers: list[LayerHeader] = []
         self._editing: Target | None = None
         self._scene = NetworkScene(self)
-        self._canvas = _Canvas(self._scene, self._relayout)
+        self._canvas = NetworkCanvas(self._scene, self._relayout)
         self._canvas.setObjectName("network_canvas")
         self._editor = ParameterEditor(self._canvas.viewport())
         self._editor.accepted.connect(self._editor_accepted)
