@@ -7,6 +7,8 @@ light grey #e8eaeb at 0, blue #0877bd at +1, clamped. Gradients use a second div
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from PySide6.QtGui import QColor
 
@@ -43,10 +45,20 @@ def lut_index(value: float) -> int:
     return int(round((min(max(value, -1.0), 1.0) + 1.0) * 127.5))
 
 
+_QCOLORS: dict[int, tuple[np.ndarray, list[QColor]]] = {}  # id(lut) → (lut, its 256 QColors)
+
+
 def value_color(value: float, lut: np.ndarray = VALUE_LUT) -> QColor:
-    if not np.isfinite(value):
+    """The LUT's colour for a value in [−1, 1] (clamped); NaN and ±inf are NAN_COLOR.
+
+    The QColor returned is shared (copying one costs more than a lookup): do not change it.
+    """
+    if not math.isfinite(value):
         return QColor(*NAN_COLOR)
-    return QColor(*(int(c) for c in lut[lut_index(value)]))
+    entry = _QCOLORS.get(id(lut))
+    if entry is None or entry[0] is not lut:  # (the identity check guards a reused id)
+        entry = _QCOLORS[id(lut)] = (lut, [QColor(int(r), int(g), int(b)) for r, g, b in lut])
+    return entry[1][lut_index(value)]  # shared: callers must not change it
 
 
 def to_rgb(maps: np.ndarray, lut: np.ndarray = VALUE_LUT, scale: float = 1.0) -> np.ndarray:
