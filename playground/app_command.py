@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Sequence
 
 from playground import __version__
@@ -44,6 +45,16 @@ def build_trainer(args: argparse.Namespace) -> Trainer:
     return trainer
 
 
+def _no_display() -> bool:
+    """On Linux without X11 or Wayland, Qt would abort; say so in one line instead."""
+    return (
+        sys.platform.startswith("linux")
+        and "QT_QPA_PLATFORM" not in os.environ
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+    )
+
+
 def main(argv: Sequence[str]) -> int:
     args = make_parser().parse_args(list(argv))
     if args.screenshot and not args.screenshot.lower().endswith(".png"):
@@ -54,6 +65,11 @@ def main(argv: Sequence[str]) -> int:
         fail(str(exc))
     if args.screenshot or args.smoke_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    elif _no_display():
+        fail(
+            "no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); run it on a desktop, "
+            "or use 'playground --screenshot FILE.png' or 'playground train'"
+        )
     from playground.ui.app import run_window  # Qt is imported only now
 
     return run_window(trainer, screenshot=args.screenshot, smoke_test=args.smoke_test)

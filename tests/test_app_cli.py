@@ -73,3 +73,9 @@ def test_csv_that_is_not_points_is_refused(tmp_path: Path):
 @pytest.mark.parametrize("args", [["--screenshot", "out.jpg"], ["--epochs", "-3"], ["--config", "a.json", "--from", "b.json"]])
 def test_other_bad_combinations_are_refused(args):
     assert_refused(run(*args))
+
+
+def test_no_display_is_one_line_not_a_qt_abort():
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run([sys.executable, "-m", "playground.cli"], capture_output=True, text=True, timeout=60, env=env)
+    assert_refused(result, "display")
