@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from playground.engine.files import atomic_write_text
+from playground.engine.files import FileFormatError, atomic_write_text, read_text
 
 Array = np.ndarray
 
@@ -186,19 +186,10 @@ def load_csv(path: str | os.PathLike[str], problem: str) -> Array:
 
 
 def _read_text(path: str | os.PathLike[str]) -> str:
-    prefix = f"cannot read points file '{os.fspath(path)}'"
     try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise DataError(f"{prefix}: no such file") from None
-    except IsADirectoryError:
-        raise DataError(f"{prefix}: it is a directory, not a file") from None
-    except OSError as exc:
-        raise DataError(f"{prefix}: {exc.strerror or type(exc).__name__}") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{prefix}: not UTF-8 text (bad byte at offset {exc.start})") from None
+        return read_text(path, "points file")
+    except FileFormatError as exc:
+        raise DataError(str(exc)) from None
 
 
 def _csv_rows(path: str | os.PathLike[str], name: str) -> list[tuple[int, list[str]]]:

@@ -71,10 +71,10 @@ def _parse_float(text: str) -> float:
     return value
 
 
-def read_json(path: str | os.PathLike[str], what: str) -> object:
-    """Read and parse a UTF-8 JSON file; `what` names it in messages (e.g. "experiment").
+def read_text(path: str | os.PathLike[str], what: str) -> str:
+    """Read a UTF-8 text file (a byte-order mark is allowed); `what` names it in messages.
 
-    Raises FileFormatError with one line for a missing, unreadable, non-UTF-8 or invalid file.
+    Raises FileFormatError with one line for a missing, unreadable or non-UTF-8 file.
     """
     prefix = f"cannot read {what} '{os.fspath(path)}'"
     try:
@@ -87,11 +87,18 @@ def read_json(path: str | os.PathLike[str], what: str) -> object:
         reason = exc.strerror or type(exc).__name__
         raise FileFormatError(f"{prefix}: {reason}") from None
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise FileFormatError(
-            f"{prefix}: not UTF-8 text (bad byte at offset {exc.start})"
-        ) from None
+        raise FileFormatError(f"{prefix}: not UTF-8 text (bad byte at offset {exc.start})") from None
+
+
+def read_json(path: str | os.PathLike[str], what: str) -> object:
+    """Read and parse a UTF-8 JSON file; `what` names it in messages (e.g. "experiment").
+
+    Raises FileFormatError with one line for a missing, unreadable, non-UTF-8 or invalid file.
+    """
+    prefix = f"cannot read {what} '{os.fspath(path)}'"
+    text = read_text(path, what)
     try:
         return json.loads(text, parse_constant=_refuse_constant, parse_float=_parse_float)
     except json.JSONDecodeError as exc:
