@@ -65,37 +65,45 @@ class TopBar(QWidget):
         self.speed_label.setObjectName("speed_label")
         self.speed_label.setToolTip("Training speed while running, in epochs per second")
         row.addLayout(_titled("Epoch", self.epoch_label, self.speed_label))
-        self.learning_rate_combo = ValueCombo(
-            PRESETS["learning_rate"], lambda v: config_problem("learning_rate", v),
-            "Learning rate: the step size of every update (changes live, keeps the network)",
+        self.learning_rate_combo = self._number(
+            "learning_rate", "Learning rate: the step size of every update (changes live, keeps the network)"
         )
-        self.learning_rate_combo.setObjectName("learning_rate_combo")
-        self.learning_rate_combo.value_chosen.connect(lambda v: self.setting_changed.emit("learning_rate", v))
         row.addLayout(_titled("Learning rate", self.learning_rate_combo))
-        self.activation_combo = self._choice("activation_combo", "activation", ACTIVATION_LABELS,
-                                             "Activation of every hidden neuron (rebuilds the network)")
-        row.addLayout(_titled("Activation", self.activation_combo))
-        self.regularization_combo = self._choice("regularization_combo", "regularization", REGULARIZATION_LABELS,
-                                                 "Penalty on large weights: L1 pushes weights to exactly 0, L2 shrinks them (live)")
-        row.addLayout(_titled("Regularization", self.regularization_combo))
-        self.regularization_rate_combo = ValueCombo(
-            PRESETS["regularization_rate"], lambda v: config_problem("regularization_rate", v),
-            "Regularization rate: how strongly the penalty pulls weights towards 0 (live)",
+        self.activation_combo = self._choice(
+            "activation", ACTIVATION_LABELS, "Activation of every hidden neuron (rebuilds the network)"
         )
-        self.regularization_rate_combo.setObjectName("regularization_rate_combo")
-        self.regularization_rate_combo.value_chosen.connect(lambda v: self.setting_changed.emit("regularization_rate", v))
+        row.addLayout(_titled("Activation", self.activation_combo))
+        self.regularization_combo = self._choice(
+            "regularization", REGULARIZATION_LABELS,
+            "Penalty on large weights: L1 pushes weights to exactly 0, L2 shrinks them (live)",
+        )
+        row.addLayout(_titled("Regularization", self.regularization_combo))
+        self.regularization_rate_combo = self._number(
+            "regularization_rate", "Regularization rate: how strongly the penalty pulls weights towards 0 (live)"
+        )
         row.addLayout(_titled("Regularization rate", self.regularization_rate_combo))
-        self.optimizer_combo = self._choice("optimizer_combo", "optimizer", OPTIMIZER_LABELS,
-                                            "How gradients become weight changes: plain SGD (the playground's), momentum or Adam (live)")
+        self.optimizer_combo = self._choice(
+            "optimizer", OPTIMIZER_LABELS,
+            "How gradients become weight changes: plain SGD (the playground's), momentum or Adam (live)",
+        )
         row.addLayout(_titled("Optimizer", self.optimizer_combo))
-        self.problem_combo = self._choice("problem_combo", "problem", PROBLEM_LABELS,
-                                          "Classify points into two classes, or fit a real-valued surface (new data)")
+        self.problem_combo = self._choice(
+            "problem", PROBLEM_LABELS, "Classify points into two classes, or fit a real-valued surface (new data)"
+        )
         row.addLayout(_titled("Problem type", self.problem_combo))
         row.addStretch(1)
 
-    def _choice(self, name: str, key: str, labels: dict[str, str], tooltip: str) -> QComboBox:
+    def _number(self, key: str, tooltip: str) -> ValueCombo:
+        """``<key>_combo``: the playground's presets for ``key``, or any valid typed value."""
+        combo = ValueCombo(PRESETS[key], lambda value: config_problem(key, value), tooltip)
+        combo.setObjectName(f"{key}_combo")
+        combo.value_chosen.connect(lambda value: self.setting_changed.emit(key, value))
+        return combo
+
+    def _choice(self, key: str, labels: dict[str, str], tooltip: str) -> QComboBox:
+        """``<key>_combo``: one of ``labels`` (value → what the user reads)."""
         combo = QComboBox()
-        combo.setObjectName(name)
+        combo.setObjectName(f"{key}_combo")
         combo.setToolTip(tooltip)
         for value, label in labels.items():
             combo.addItem(label, value)
