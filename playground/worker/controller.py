@@ -37,6 +37,7 @@ class TrainingController(QObject):
     def __init__(self, trainer: Trainer, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.snapshot: Snapshot | None = None  # the latest, as drawn
+        self._stopped = False
         self._thread = QThread()
         self._thread.setObjectName("training-worker")
         self._worker = TrainingWorker(trainer)
@@ -61,7 +62,6 @@ class TrainingController(QObject):
         w.failed.connect(self._on_failed)
         w.saved.connect(self._on_saved)
         self._thread.start()
-        self._stopped = False
         self._refresh.emit()  # the first snapshot
 
     # ----- what the views may ask -------------------------------------------------------
