@@ -190,9 +190,9 @@ class BoundaryPlot(QWidget):
         if not self._show_test and self._hovered is not None and not self._is_train(self._hovered):
             self._set_hovered(None)
 
-    def show_node_map(self, node_map: np.ndarray | None, scale: float = 1.0) -> None:
-        """Show one neuron's (res, res) map instead of the output, coloured over [−scale, scale];
-        None restores the output."""
+    def show_node_map(self, node_map: np.ndarray | None, scale: float = 1.0, name: str = "hovered neuron") -> None:
+        """Show one neuron's (res, res) map instead of the output, coloured over [−scale, scale]
+        and captioned ``name``; None restores the output."""
         if node_map is None:
             self._node_map_shown = False
             self.caption.hide()
@@ -200,6 +200,8 @@ class BoundaryPlot(QWidget):
                 self._show_map(self._output_map, 1.0, self._output_lut())
             return
         self._node_map_shown = True
+        self.caption.setText(name)
+        self.caption.adjustSize()
         self.caption.show()
         scale = display_scale(scale)
         self._show_map(np.asarray(node_map, dtype=np.float32), scale, MAP_LUT)

@@ -26,7 +26,7 @@ from playground.ui.colors import value_color
 from playground.worker.snapshot import Snapshot
 
 DATASET_LABELS = {"circle": "Circle", "xor": "Exclusive or", "gauss": "Gaussian", "spiral": "Spiral",
-                  "plane": "Plane", "multigauss": "Multi Gaussian"}
+                  "plane": "Plane", "multigauss": "Multi-Gauss"}
 PREVIEW_PIXELS = 64
 PREVIEW_NOISE = 0
 

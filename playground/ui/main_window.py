@@ -18,11 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from playground import __version__
-from playground.engine.config import (
-    CLASSIFICATION_DATASETS,
-    REGRESSION_DATASETS,
-    ConfigError,
-)
+from playground.engine.config import CLASSIFICATION_DATASETS, REGRESSION_DATASETS, ConfigError
+from playground.engine.features import FEATURE_LABELS
 from playground.ui.data_panel import DataPanel
 from playground.ui.network_view import NetworkView
 from playground.ui.output_panel import OutputPanel
@@ -151,9 +148,14 @@ class MainWindow(QMainWindow):
             return
         node_map = snapshot.node_maps[index]
         scale = 1.0
-        if index < snapshot.layer_sizes[0]:  # features are not in [−1, 1]: scale to their range
+        n_features = snapshot.layer_sizes[0]
+        if index < n_features:  # features are not in [−1, 1]: scale to their range
             scale = float(np.nanmax(np.abs(node_map))) or 1.0
-        self.output_panel.show_node_map(node_map, scale)
+            name = f"feature {FEATURE_LABELS[snapshot.config.features[index]]}"
+        else:
+            layer, neuron = _layer_and_neuron(snapshot.layer_sizes, index)
+            name = f"hidden layer {layer}, neuron {neuron + 1}"
+        self.output_panel.show_node_map(node_map, scale, name)
 
     def _ask_csv(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Load points from CSV", "", "CSV files (*.csv);;All files (*)")
@@ -200,6 +202,15 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         self.controller.shutdown()
         super().closeEvent(event)
+
+
+def _layer_and_neuron(layer_sizes: tuple[int, ...], index: int) -> tuple[int, int]:
+    """Node row ``index`` of the maps → (layer, neuron); layer 0 is the features."""
+    for layer, size in enumerate(layer_sizes):
+        if index < size:
+            return layer, index
+        index -= size
+    raise IndexError("node index beyond the network")
 
 
 def _changed_width(hidden: list[int], layer: int, delta: int) -> list[int]:

@@ -381,7 +381,8 @@ class NetworkView(QWidget):
                 shown = snap.biases[layer]
             for item, value in zip(column, shown):
                 item.set_color(value_color(float(value), lut))
-        self._legend.show_mode(self.colour_mode, scale)
+        why = "no update yet" if snap.epoch == 0 else "not a number (diverged)" if snap.diverged else "all zero"
+        self._legend.show_mode(self.colour_mode, scale, why)
 
     def _draw_rings(self, snap: Snapshot) -> None:
         trace = snap.trace

@@ -117,11 +117,12 @@ class EdgeLegend(QWidget):
         self._luts = {id(lut): pixmap(colour_pixels(ramp, packed_lut(lut))) for lut in (VALUE_LUT, GRADIENT_LUT)}
         self.show_mode("gradient", None)
 
-    def show_mode(self, mode: str, scale: float | None) -> None:
+    def show_mode(self, mode: str, scale: float | None, no_scale: str = "no update yet") -> None:
+        """``scale`` None: no gradient to scale by, and ``no_scale`` says why."""
         gradient = mode == "gradient"
         self.title.setText("Edge colour = dE/dw" if gradient else "Edge colour = weight w")
         limit = 1.0 if not gradient else scale
-        self.low.setText("no update yet" if limit is None else f"−{limit:.2g}")
+        self.low.setText(no_scale if limit is None else f"−{limit:.2g}")
         self.high.setText("" if limit is None else f"+{limit:.2g}")
         lut = GRADIENT_LUT if gradient else VALUE_LUT
         self.bar.setPixmap(self._luts[id(lut)])

@@ -173,7 +173,7 @@ class OutputPanel(QWidget):
         self.loss_plot.update_snapshot(snapshot)
         self.boundary_plot.update_snapshot(snapshot)
 
-    def show_node_map(self, node_map: np.ndarray | None, scale: float = 1.0) -> None:
+    def show_node_map(self, node_map: np.ndarray | None, scale: float = 1.0, name: str = "hovered neuron") -> None:
         """Show a neuron's map in the heatmap (coloured over [−scale, scale]); None: the output."""
-        self.boundary_plot.show_node_map(node_map, scale)
+        self.boundary_plot.show_node_map(node_map, scale, name)
         self.color_bar.set_scale(1.0 if node_map is None else display_scale(scale))

@@ -291,3 +291,17 @@ def test_every_example_experiment_opens(open_window, qtbot):
         qtbot.waitUntil(lambda: snapshot(window).data_version != version, timeout=WAIT_MS)
         assert snapshot(window).epoch > 0 and not snapshot(window).diverged
         assert len(window.output_panel.loss_plot.losses()[0]) == snapshot(window).epoch + 1
+
+
+def test_hovering_a_neuron_shows_its_map_large_and_leaving_restores_the_output(open_window, qtbot):
+    window = open_window()
+    plot = window.output_panel.boundary_plot
+    index = snapshot(window).node_index(1, 2)  # hidden layer 1, neuron 3
+    window.network_view.node_hovered.emit(index)
+    np.testing.assert_array_equal(plot.image_item.image, snapshot(window).node_maps[index])
+    assert plot.caption.text() == "hidden layer 1, neuron 3"
+    window.network_view.node_hovered.emit(0)  # the feature X1, shown over its own range
+    np.testing.assert_array_equal(plot.image_item.image, snapshot(window).node_maps[0])
+    assert plot.caption.text() == "feature X₁"
+    window.network_view.node_hovered.emit(-1)
+    np.testing.assert_array_equal(plot.image_item.image, snapshot(window).output_map)
