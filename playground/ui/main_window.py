@@ -30,6 +30,20 @@ from playground.worker.snapshot import Snapshot
 WINDOW_TITLE = "Backprop Playground"
 EXAMPLES = Path(__file__).resolve().parent.parent / "resources" / "examples"
 EXPERIMENT_FILTER = "Experiments (*.json);;All files (*)"
+GUIDE = """<p><b>Each square</b> is one neuron, drawn as its output over the input plane (x from −6 to 6
+left to right, y from −6 to 6 bottom to top): <span style="color:#f59322"><b>orange</b></span> is −1,
+light grey 0, <span style="color:#0877bd"><b>blue</b></span> +1. Features are the inputs; the last
+square is the output, shown large on the right with the data points on top.</p>
+<p><b>Edges</b> carry the weights. Their width is |w|. Their colour is the gradient dE/dw of the last
+update: <span style="color:#c51b7d"><b>magenta</b></span> negative (the update will raise the
+weight), <span style="color:#2e8b22"><b>green</b></span> positive (it will lower it), on a scale that
+follows the gradients so small ones stay visible. Tick "Colour edges by weight" for the weights
+themselves. The small square beside each neuron is its bias.</p>
+<p><b>Hover a data point</b> to trace that one sample: each neuron's ring takes its activation for it.
+<b>Hover a neuron</b> to see its map large. <b>Click an edge or a bias</b> to type a new value.</p>
+<p><b>Loss</b> is the mean of ½(output − label)² over the training and the test points; it should
+fall as the network learns. If it turns to NaN the network has diverged: lower the learning rate
+and reset.</p>"""
 
 
 class MainWindow(QMainWindow):
@@ -112,9 +126,14 @@ class MainWindow(QMainWindow):
             action = QAction(path.stem.replace("-", " ").capitalize(), self)
             action.triggered.connect(lambda _checked=False, p=str(path): self.controller.load_experiment(p))
             examples.addAction(action)
+        help_menu = self.menuBar().addMenu("&Help")
+        guide = QAction("&What am I looking at?", self)
+        guide.setShortcut(QKeySequence.StandardKey.HelpContents)
+        guide.triggered.connect(self.show_guide)
+        help_menu.addAction(guide)
         about = QAction("&About Backprop Playground", self)
         about.triggered.connect(self.show_about)
-        self.menuBar().addMenu("&Help").addAction(about)
+        help_menu.addAction(about)
 
     # ----- requests ------------------------------------------------------------------------
     def apply_setting(self, key: str, value: object) -> None:
@@ -178,6 +197,11 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 10000)
         self._dialog = QMessageBox(QMessageBox.Icon.Warning, WINDOW_TITLE, message, QMessageBox.StandardButton.Ok, self)
         self._dialog.setObjectName("error_dialog")
+        self._dialog.open()
+
+    def show_guide(self) -> None:
+        self._dialog = QMessageBox(QMessageBox.Icon.Information, "What am I looking at?", GUIDE, QMessageBox.StandardButton.Ok, self)
+        self._dialog.setObjectName("guide_dialog")
         self._dialog.open()
 
     def show_about(self) -> None:

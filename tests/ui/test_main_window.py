@@ -305,3 +305,13 @@ def test_hovering_a_neuron_shows_its_map_large_and_leaving_restores_the_output(o
     assert plot.caption.text() == "feature X₁"
     window.network_view.node_hovered.emit(-1)
     np.testing.assert_array_equal(plot.image_item.image, snapshot(window).output_map)
+
+
+def test_the_guide_explains_the_colours(open_window, qtbot):
+    window = open_window()
+    window.show_guide()
+    qtbot.waitUntil(lambda: window._dialog.isVisible(), timeout=WAIT_MS)
+    text = window._dialog.text()
+    for words in ("orange", "blue", "gradient", "bias", "Hover a data point", "diverged"):
+        assert words in text
+    window._dialog.close()
