@@ -38,7 +38,7 @@ class ChunkKernel:
         hidden_sizes = network.layer_sizes[1:-1]
         self.hidden_acts = [np.ones((size + 1, n)) for size in hidden_sizes]  # acts[1:], ones row last
         self.hidden_values = [a[:-1] for a in self.hidden_acts]  # (size, n) views without the ones
-        self.back_weights = [b[:, :-1].T for b in network.blocks]  # W_lᵀ... as (n_in, n_out) views
+        self.back_weights = [b[:, :-1].T for b in network.blocks]  # W_l, (n_in, n_out) views: W_l @ δ_l goes down
 
     def gradient_sum(self, inputs: np.ndarray, targets: np.ndarray, grad_blocks: list[np.ndarray]) -> None:
         """Write Σ dE/dblock_l over the chunk into ``grad_blocks[l]`` (views of a flat gradient).

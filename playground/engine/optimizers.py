@@ -1,8 +1,9 @@
 """Optimizers: how a mean batch gradient g becomes a change of the flat parameter vector.
 
-All act in place on ``params`` (flat, like ``Network.params``) with g laid out the same way.
+All act in place on ``params`` (flat, like ``Network.params``). They are given the *sum* of
+dE/dparam over the update's n examples, laid out the same way, and g = sum / n is its mean.
 
-sgd (the playground's rule):      p ← p − lr · g
+sgd (the playground's rule):      p ← p − (lr / n) · sum   (= p − lr · g, as nn.ts writes it)
 momentum (heavy ball, μ = 0.9):   v ← μ·v + g;          p ← p − lr · v
 adam (Kingma & Ba, 2015):         t ← t + 1
                                   m ← β₁·m + (1 − β₁)·g;  v ← β₂·v + (1 − β₂)·g²
@@ -30,8 +31,8 @@ class Optimizer:
     def __init__(self, size: int) -> None:
         self.size = size  # number of parameters
 
-    def step(self, params: np.ndarray, grad: np.ndarray, learning_rate: float) -> None:
-        params -= learning_rate * grad
+    def step(self, params: np.ndarray, grad_sum: np.ndarray, count: int, learning_rate: float) -> None:
+        params -= (learning_rate / count) * grad_sum
 
     def state(self) -> dict[str, Any]:
         return {}
@@ -47,9 +48,9 @@ class Momentum(Optimizer):
         super().__init__(size)
         self.velocity = np.zeros(size)  # v: (n_params,)
 
-    def step(self, params: np.ndarray, grad: np.ndarray, learning_rate: float) -> None:
+    def step(self, params: np.ndarray, grad_sum: np.ndarray, count: int, learning_rate: float) -> None:
         self.velocity *= MOMENTUM
-        self.velocity += grad
+        self.velocity += grad_sum / count
         params -= learning_rate * self.velocity
 
     def state(self) -> dict[str, Any]:
@@ -69,7 +70,8 @@ class Adam(Optimizer):
         self.m = np.zeros(size)  # first moment: (n_params,)
         self.v = np.zeros(size)  # second moment: (n_params,)
 
-    def step(self, params: np.ndarray, grad: np.ndarray, learning_rate: float) -> None:
+    def step(self, params: np.ndarray, grad_sum: np.ndarray, count: int, learning_rate: float) -> None:
+        grad = grad_sum / count
         self.t += 1
         self.m *= ADAM_BETA1
         self.m += (1.0 - ADAM_BETA1) * grad

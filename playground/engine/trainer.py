@@ -140,14 +140,13 @@ class Trainer:
         has_dead = self.config.regularization == "l1" and not self.alive.all()
         if has_dead:
             self.grad_sum *= self.alive  # dead links accumulate nothing
-        mean_grad = self.grad_sum / count
         self.grad_count = count
         lr, rate = config.learning_rate, config.regularization_rate
         regularize = config.regularization != "none" and rate != 0.0
         if regularize:
             penalty = (lr * rate) * get_regularizer(config.regularization).derivative(params)
             penalty *= self.network.weight_mask  # biases are never regularized
-        self.optimizer.step(params, mean_grad, lr)
+        self.optimizer.step(params, self.grad_sum, count, lr)
         if has_dead:
             params *= self.alive
         if regularize:

@@ -137,9 +137,9 @@ def test_last_gradient_is_the_mean_gradient_of_the_last_update(batch_size) -> No
     seen: list[tuple[np.ndarray, np.ndarray]] = []
     step = trainer.optimizer.step
 
-    def recording_step(params, grad, learning_rate):  # record what the last update started from
-        seen.append((params.copy(), grad.copy()))
-        step(params, grad, learning_rate)
+    def recording_step(params, grad_sum, count, learning_rate):  # record what the last update started from
+        seen.append((params.copy(), grad_sum / count))
+        step(params, grad_sum, count, learning_rate)
 
     trainer.optimizer.step = recording_step
     trainer.train(2)
