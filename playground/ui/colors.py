@@ -30,12 +30,17 @@ GRADIENT_LUT = diverging_lut(GRAD_NEGATIVE, GRAD_ZERO, GRAD_POSITIVE)
 DISCRETE_LUT = np.array([NEGATIVE] * 128 + [POSITIVE] * 128, dtype=np.uint8)  # "discretize output"
 
 
-def lightened(lut: np.ndarray, white: float = 0.3) -> np.ndarray:
+# The playground paints its heatmaps with alpha 160/255 over white, so the points on top,
+# drawn in the full colours, stand out; mixing in the same share of white gives the same look.
+PLAYGROUND_HEATMAP_WHITE = 1.0 - 160.0 / 255.0
+
+
+def lightened(lut: np.ndarray, white: float = PLAYGROUND_HEATMAP_WHITE) -> np.ndarray:
     """``lut`` mixed with ``white`` parts of white: a map under points keeps the points readable."""
     return np.round(lut * (1.0 - white) + 255.0 * white).astype(np.uint8)
 
 
-# The heatmap behind the data points (the playground also draws it paler than the points).
+# The heatmap behind the data points.
 MAP_LUT = lightened(VALUE_LUT)
 MAP_DISCRETE_LUT = lightened(DISCRETE_LUT)
 
