@@ -1,7 +1,6 @@
 """The decision-boundary heatmap: the output neuron over the input plane, with the data on top.
 
-One ImageItem (row-major float32, fixed levels and a 256-entry LUT) draws the map; a grey
-rectangle behind it shows through where the map is NaN (ImageItem draws NaN transparent).
+A MapImage (a plain pixmap item, coloured once per new map) draws the map, NaN grey.
 Training points have a white outline, test points (on request) a dark one. Hovering a point
 emits ``sample_hovered(x, y, label)`` so other views can trace that sample.
 """
@@ -12,11 +11,12 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QResizeEvent
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QLabel, QSizePolicy, QWidget
+from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QPainter, QResizeEvent
+from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy, QWidget
 
 from playground.ui.colors import MAP_DISCRETE_LUT, MAP_LUT, NAN_COLOR, VALUE_LUT, lut_index
+from playground.ui.map_image import MapImage
 from playground.worker.snapshot import Snapshot
 
 DEFAULT_EXTENT = 6.0
@@ -64,7 +64,6 @@ class BoundaryPlot(QWidget):
         self._train = np.empty((0, 3))  # (n_train, 3) x, y, label
         self._test = np.empty((0, 3))  # (n_test, 3)
         self._hovered: tuple[float, float, float] | None = None
-        self._image_resolution = 0  # rows of the image currently placed
         self._build()
 
     # ----- construction ---------------------------------------------------------------
@@ -86,15 +85,9 @@ class BoundaryPlot(QWidget):
         plot.hideButtons()
         plot.setMouseEnabled(x=False, y=False)
         self._lay_out_axes()
-        self._nan_rect = QGraphicsRectItem()
-        self._nan_rect.setBrush(QBrush(QColor(*NAN_COLOR)))
-        self._nan_rect.setPen(QPen(Qt.PenStyle.NoPen))
-        self._nan_rect.setZValue(-20)
-        self._nan_rect.setVisible(False)
-        plot.addItem(self._nan_rect)
-        self.image_item = pg.ImageItem(axisOrder="row-major", levels=(-1.0, 1.0), lut=MAP_LUT)
-        self.image_item.setZValue(-10)
-        plot.addItem(self.image_item)
+        self.image_item = MapImage(DEFAULT_EXTENT)
+        self.image_item.item.setZValue(-10)
+        plot.addItem(self.image_item.item)
         self.train_scatter = self._scatter(TRAIN_OUTLINE, 1.0, z=10)
         self.test_scatter = self._scatter(TEST_OUTLINE, 1.4, z=11)
         self.hover_ring = pg.ScatterPlotItem(size=POINT_SIZE + 11, brush=None, pxMode=True)  # halo + ring
@@ -141,7 +134,7 @@ class BoundaryPlot(QWidget):
         """Axes exactly [−extent, extent]² with integer ticks; the image covers it."""
         self._extent = float(extent)
         e = self._extent
-        self._nan_rect.setRect(QRectF(-e, -e, 2 * e, 2 * e))
+        self.image_item.set_extent(e)
         self.view_box.setRange(xRange=(-e, e), yRange=(-e, e), padding=0.0)
         self.view_box.disableAutoRange()
         step = max(1, int(round(e / 3)))
@@ -149,15 +142,6 @@ class BoundaryPlot(QWidget):
         minor = [(float(v), "") for v in range(-int(e), int(e) + 1)]
         for name in ("left", "bottom"):
             self.plot_item.getAxis(name).setTicks([major, minor])
-        if self._image_resolution:
-            self._place_image(self._image_resolution)
-
-    def _place_image(self, resolution: int) -> None:
-        """Grid points include both edges, so each pixel is centred on its sample."""
-        self._image_resolution = resolution
-        e = self._extent
-        half_pixel = e / (resolution - 1) if resolution > 1 else e
-        self.image_item.setRect(QRectF(-e - half_pixel, -e - half_pixel, 2 * (e + half_pixel), 2 * (e + half_pixel)))
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
         return QSize(400, 400)
@@ -182,7 +166,7 @@ class BoundaryPlot(QWidget):
         """Threshold the output at 0 (two colours) instead of the continuous scale."""
         self._discretize = bool(on)
         if not self._node_map_shown:
-            self.image_item.setLookupTable(self._output_lut())
+            self.image_item.set_lut(self._output_lut())
 
     def set_show_test(self, on: bool) -> None:
         self._show_test = bool(on)
@@ -210,12 +194,7 @@ class BoundaryPlot(QWidget):
         return MAP_DISCRETE_LUT if self._discretize else MAP_LUT
 
     def _show_map(self, image: np.ndarray, scale: float, lut: np.ndarray) -> None:
-        self.image_item.setLookupTable(lut, update=False)
-        self.image_item.setImage(image, autoLevels=False, levels=(-scale, scale))
-        if image.shape[0] != self._image_resolution:
-            self._place_image(image.shape[0])  # setRect scales by the image size: after setImage
-        has_nan = bool(np.isnan(image.min())) if image.size else False  # min is NaN iff any is
-        self._nan_rect.setVisible(has_nan)
+        self.image_item.set_image(image, scale, lut)
 
     def _set_points(self, train: np.ndarray, test: np.ndarray) -> None:
         self._train, self._test = train, test

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QImage, QPixmap
 
 NEGATIVE, ZERO, POSITIVE = (0xF5, 0x93, 0x22), (0xE8, 0xEA, 0xEB), (0x08, 0x77, 0xBD)
 GRAD_NEGATIVE, GRAD_ZERO, GRAD_POSITIVE = (0xC5, 0x1B, 0x7D), (0xE8, 0xEA, 0xEB), (0x2E, 0x8B, 0x22)
@@ -74,3 +74,31 @@ def to_rgb(maps: np.ndarray, lut: np.ndarray = VALUE_LUT, scale: float = 1.0) ->
     rgb = lut[index]
     rgb[np.isnan(maps)] = NAN_COLOR
     return rgb
+
+
+def packed_lut(lut: np.ndarray) -> np.ndarray:
+    """(257,) uint32 0xffRRGGBB: the 256 colours of ``lut`` and, last, the NaN grey."""
+    rgb = np.vstack([lut, np.array(NAN_COLOR, dtype=np.uint8)]).astype(np.uint32)  # (257, 3)
+    return (0xFF << 24) | (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]
+
+
+def colour_pixels(values: np.ndarray, packed: np.ndarray) -> np.ndarray:
+    """Values in [−1, 1] (clamped; NaN grey) → contiguous uint32 pixels of the same shape."""
+    # v ↦ round((v + 1)·127.5), clamped to 0..255, computed as floor(v·127.5 + 128) on a
+    # buffer clipped to [0.5, 255.5]; NaN survives the clip and is sent to entry 256.
+    scaled = np.multiply(values, 127.5, dtype=np.float32)
+    scaled += 128.0
+    np.clip(scaled, 0.5, 255.5, out=scaled)
+    nan = np.isnan(scaled)
+    if nan.any():
+        scaled[nan] = 256.5
+    return np.ascontiguousarray(packed[scaled.astype(np.intp)])
+
+
+def pixmap(pixels: np.ndarray, ratio: float = 1.0) -> QPixmap:
+    """(h, w) contiguous uint32 0xffRRGGBB pixels as a pixmap (the pixmap owns a copy)."""
+    h, w = pixels.shape
+    image = QImage(pixels.data, w, h, 4 * w, QImage.Format.Format_RGB32)
+    result = QPixmap.fromImage(image)
+    result.setDevicePixelRatio(ratio)
+    return result

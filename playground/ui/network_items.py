@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QImage, QPainterPath, QPen, QPixmap
+from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import (
     QGraphicsPathItem,
     QGraphicsPixmapItem,
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
-from playground.ui.colors import NAN_COLOR, VALUE_LUT
+from playground.ui.colors import NAN_COLOR, VALUE_LUT, colour_pixels, packed_lut, pixmap
 
 RING_IDLE = QColor("#dde2e8")  # the frame of a square when no sample is traced
 RING_WIDTH = 4.0
@@ -41,34 +41,6 @@ class Hooks(Protocol):
 
 
 # ----------------------------------------------------------------------------- thumbnails
-
-def packed_lut(lut: np.ndarray) -> np.ndarray:
-    """(257,) uint32 0xffRRGGBB: the 256 colours of ``lut`` and, last, the NaN grey."""
-    rgb = np.vstack([lut, np.array(NAN_COLOR, dtype=np.uint8)]).astype(np.uint32)  # (257, 3)
-    return (0xFF << 24) | (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]
-
-
-def colour_pixels(values: np.ndarray, packed: np.ndarray) -> np.ndarray:
-    """Values in [−1, 1] (clamped; NaN grey) → contiguous uint32 pixels of the same shape."""
-    # v ↦ round((v + 1)·127.5), clamped to 0..255, computed as floor(v·127.5 + 128) on a
-    # buffer clipped to [0.5, 255.5]; NaN survives the clip and is sent to entry 256.
-    scaled = np.multiply(values, 127.5, dtype=np.float32)
-    scaled += 128.0
-    np.clip(scaled, 0.5, 255.5, out=scaled)
-    nan = np.isnan(scaled)
-    if nan.any():
-        scaled[nan] = 256.5
-    return np.ascontiguousarray(packed[scaled.astype(np.intp)])
-
-
-def pixmap(pixels: np.ndarray, ratio: float = 1.0) -> QPixmap:
-    """(h, w) contiguous uint32 0xffRRGGBB pixels as a pixmap (the pixmap owns a copy)."""
-    h, w = pixels.shape
-    image = QImage(pixels.data, w, h, 4 * w, QImage.Format.Format_RGB32)
-    result = QPixmap.fromImage(image)
-    result.setDevicePixelRatio(ratio)
-    return result
-
 
 class Thumbnailer:
     """Turns (n, res, res) maps (row 0 = bottom) into n square pixmaps ``pixels`` wide.

@@ -19,8 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.ui.colors import GRADIENT_LUT, VALUE_LUT
-from playground.ui.network_items import colour_pixels, packed_lut, pixmap
+from playground.ui.colors import GRADIENT_LUT, VALUE_LUT, colour_pixels, packed_lut, pixmap
 
 
 def tool_button(text: str, name: str, tip: str) -> QToolButton:

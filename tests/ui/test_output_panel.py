@@ -7,14 +7,14 @@ import dataclasses
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QColor, QMouseEvent
 from PySide6.QtWidgets import QApplication, QCheckBox, QWidget
 
 from playground.engine.config import Config
 from playground.engine.data import make_data
 from playground.engine.trainer import Trainer
 from playground.ui.boundary_plot import BoundaryPlot
-from playground.ui.colors import MAP_DISCRETE_LUT, MAP_LUT, VALUE_LUT, lut_index
+from playground.ui.colors import MAP_DISCRETE_LUT, MAP_LUT, NAN_COLOR, VALUE_LUT, lut_index
 from playground.ui.loss_plot import LossPlot
 from playground.ui.output_panel import OutputPanel
 from playground.worker.snapshot import Snapshot
@@ -70,7 +70,8 @@ def test_image_is_the_output_map(panel: OutputPanel) -> None:
     assert image.dtype == np.float32
     np.testing.assert_array_equal(image, snapshot.node_maps[-1])
     assert tuple(panel.boundary_plot.image_item.levels) == (-1.0, 1.0)
-    rect = panel.boundary_plot.image_item.mapRectToParent(panel.boundary_plot.image_item.boundingRect())
+    item = panel.boundary_plot.image_item.item
+    rect = item.mapRectToParent(item.boundingRect())
     half_pixel = snapshot.grid_extent / (image.shape[0] - 1)
     assert rect.left() == pytest.approx(-snapshot.grid_extent - half_pixel)
     assert rect.bottom() == pytest.approx(snapshot.grid_extent + half_pixel)  # row 0 at y = −extent
@@ -166,11 +167,14 @@ def diverged_run() -> tuple[Run, Snapshot]:
 def test_nan_output_map_draws_grey_without_warnings(panel: OutputPanel, qtbot) -> None:
     run, first = diverged_run()
     panel.update_snapshot(first)
-    assert not panel.boundary_plot._nan_rect.isVisible()
+    assert not panel.boundary_plot.image_item.has_nan
     snapshot = run.snapshot()
     assert np.isnan(snapshot.node_maps[-1]).any()
     panel.update_snapshot(snapshot)
-    assert panel.boundary_plot._nan_rect.isVisible()
+    assert panel.boundary_plot.image_item.has_nan
+    rows, columns = np.nonzero(np.isnan(snapshot.node_maps[-1]))
+    shown = panel.boundary_plot.image_item.item.pixmap().toImage()
+    assert shown.pixelColor(int(columns[0]), int(rows[0])) == QColor(*NAN_COLOR)  # pixmap row i = map row i
     panel.grab()  # paints the NaN image, the NaN losses and the labels
     assert "NaN" in panel.test_loss_label.text() or "inf" in panel.test_loss_label.text()
 
