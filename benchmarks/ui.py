@@ -87,8 +87,10 @@ def main() -> None:
     print(f"network: 7 features, hidden {list(CONFIG.hidden)}, spiral, batch {CONFIG.batch_size}")
     rows = []
     for round_ in range(1, args.rounds + 1):
-        headless = headless_epochs_per_second(args.seconds / 2)
+        # This machine's speed drifts within seconds: bracket each windowed run by headless ones.
+        before = headless_epochs_per_second(args.seconds / 4)
         fps, eps, p95 = windowed(args.seconds)
+        headless = (before + headless_epochs_per_second(args.seconds / 4)) / 2
         rows.append((fps, eps, headless, eps / headless, p95))
         print(f"round {round_}: {fps:.1f} frames/s, {eps:,.0f} epochs/s windowed vs {headless:,.0f} headless "
               f"({100 * eps / headless:.0f}%), p95 latency {p95:.1f} ms")

@@ -21,7 +21,7 @@ from playground.engine.trainer import HYPERPARAMETERS, Trainer
 from playground.worker.snapshot_builder import SnapshotBuilder
 
 CHUNK_SECONDS = 0.010
-MAX_SNAPSHOTS_PER_SECOND = 32  # "about 30": a frame every 31 ms
+MAX_SNAPSHOTS_PER_SECOND = 33  # "about 30": at most a frame every 30 ms (delivery adds a little)
 SPEED_WINDOW_SECONDS = 1.0
 # Keys whose change needs new points; the others in REBUILD_KEYS need only a new network.
 DATA_KEYS = ("problem", "dataset", "noise", "train_ratio", "seed")
