@@ -155,3 +155,18 @@ def test_last_gradient_is_the_mean_gradient_of_the_last_update(batch_size) -> No
     np.testing.assert_allclose(trainer.last_gradient(), expected, rtol=1e-10, atol=1e-14)
     np.testing.assert_array_equal(trainer.last_gradient(), grad_used)
     assert np.abs(expected).max() > 1e-6
+
+
+def test_batch_size_changes_live_and_then_trains_as_that_batch_size():
+    config = Config(dataset="spiral")
+    live = Trainer(config, make_data(config))
+    live.train(3)  # 250 training points, batch 10: nothing carried over
+    weights_before = live.network.params.copy()
+    live.set_hyperparameters(batch_size=25)
+    np.testing.assert_array_equal(live.network.params, weights_before)
+    fresh = Trainer(config.replace(batch_size=25), make_data(config))
+    fresh.network.params[...] = weights_before
+    live.train(2)
+    fresh.train(2)
+    np.testing.assert_array_equal(live.network.params, fresh.network.params)
+    assert live.batch_size == 25
