@@ -48,6 +48,11 @@ def experiment_to_dict(trainer: Trainer) -> dict[str, Any]:
     net = trainer.network
     if not np.isfinite(net.params).all():
         raise ExperimentError("the network has diverged (a weight is NaN or infinite); reset it before saving")
+    for name, vector in (("pending gradient", trainer.pending_grad), ("last gradient", trainer.grad_sum)):
+        if not np.isfinite(vector).all():
+            raise ExperimentError(f"the {name} is NaN or infinite (training diverged); reset before saving")
+    if not all(np.isfinite(np.asarray(v, dtype=float)).all() for v in trainer.optimizer.state().values()):
+        raise ExperimentError("the optimizer state is NaN or infinite (training diverged); reset before saving")
     return {
         "format": FORMAT,
         "version": VERSION,

@@ -61,12 +61,15 @@ def run_window(trainer: Trainer, screenshot: str | None = None, smoke_test: bool
     controller = TrainingController(trainer)
     window = MainWindow(controller)
     window.show()
-    if screenshot:
-        return _when(app, lambda: controller.snapshot is not None, lambda: _save_screenshot(window, screenshot))
-    if smoke_test:
-        return _smoke_test(app, window)
-    install_error_dialog(window)
-    return app.exec()
+    try:
+        if screenshot:
+            return _when(app, lambda: controller.snapshot is not None, lambda: _save_screenshot(window, screenshot))
+        if smoke_test:
+            return _smoke_test(app, window)
+        install_error_dialog(window)
+        return app.exec()
+    finally:
+        controller.shutdown()  # idempotent; a QThread destroyed while running aborts the process
 
 
 def _when(app: QApplication, condition, action) -> int:
