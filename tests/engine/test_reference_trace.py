@@ -19,8 +19,7 @@ from playground.engine.history import History
 from playground.engine.network import Network
 from playground.engine.trainer import Trainer, build_network
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-TRACE = REPO_ROOT.parent / "shared" / "reference" / "tfp_spiral_default_seed1.json"
+TRACE = Path(__file__).resolve().parents[1] / "data" / "tfp_spiral_default_seed1.json"  # see tests/data/README.md
 EPOCHS = 1000
 TOLERANCE = 1e-9
 
@@ -28,7 +27,7 @@ TOLERANCE = 1e-9
 @lru_cache(maxsize=1)
 def load_trace() -> dict:
     # Never skip: a missing trace means the parity check silently stopped running.
-    assert TRACE.is_file(), f"reference trace not found at {TRACE} (expected <repo>/../shared/reference/)"
+    assert TRACE.is_file(), f"reference trace not found at {TRACE} (it belongs in the repository's tests/data/)"
     with TRACE.open(encoding="utf-8") as f:
         return json.load(f)
 
