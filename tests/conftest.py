@@ -1,7 +1,22 @@
-"""Test-wide settings: Qt renders offscreen, so the suite runs on machines with no display."""
+"""Test-wide settings: Qt renders offscreen, so the suite runs on machines with no display, and
+the window's remembered settings live in a throwaway folder, never in the user's own."""
 
 from __future__ import annotations
 
 import os
+import tempfile
+
+import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+_SETTINGS_DIR = tempfile.TemporaryDirectory(prefix="playground-test-settings-")
+os.environ["PLAYGROUND_SETTINGS_DIR"] = _SETTINGS_DIR.name
+
+
+@pytest.fixture
+def settings_dir(tmp_path, monkeypatch):
+    """A fresh, empty settings folder for one test."""
+    folder = tmp_path / "settings"
+    folder.mkdir()
+    monkeypatch.setenv("PLAYGROUND_SETTINGS_DIR", str(folder))
+    return folder

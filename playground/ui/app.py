@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import sys
 import time
-import traceback
 from pathlib import Path
 
 from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
+from playground.engine.config import Config, ConfigError
+from playground.engine.data import make_data
+from playground.engine.datasets import DataError
 from playground.engine.trainer import Trainer
+from playground.ui.error_report import install_error_dialog
 from playground.ui.main_window import WINDOW_TITLE, MainWindow
+from playground.ui.settings import AppSettings
 from playground.worker.controller import TrainingController
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -46,30 +50,40 @@ def make_application() -> QApplication:
     return app
 
 
-def install_error_dialog(window: MainWindow) -> None:
-    """An unexpected error shows a dialog (details on stderr), never a bare traceback."""
+def run_window(
+    trainer: Trainer | None, screenshot: str | None = None, smoke_test: bool = False, reset_settings: bool = False
+) -> int:
+    """The window on ``trainer``; None: on the configuration in force when it last closed.
 
-    def hook(kind, value, tb) -> None:
-        traceback.print_exception(kind, value, tb, file=sys.stderr)
-        QMessageBox.critical(window, WINDOW_TITLE, f"Something went wrong: {value}\n\nDetails were printed to the console.")
-
-    sys.excepthook = hook
-
-
-def run_window(trainer: Trainer, screenshot: str | None = None, smoke_test: bool = False) -> int:
+    Screenshots and smoke tests neither read nor write the user's settings.
+    """
     app = make_application()
-    controller = TrainingController(trainer)
-    window = MainWindow(controller)
+    settings = None if screenshot or smoke_test else AppSettings(reset=reset_settings)
+    controller = TrainingController(trainer if trainer is not None else remembered_trainer(settings))
+    window = MainWindow(controller, settings)
     window.show()
     try:
         if screenshot:
             return _when(app, lambda: controller.snapshot is not None, lambda: _save_screenshot(window, screenshot))
         if smoke_test:
             return _smoke_test(app, window)
-        install_error_dialog(window)
+        install_error_dialog(window, WINDOW_TITLE)
         return app.exec()
     finally:
         controller.shutdown()  # idempotent; a QThread destroyed while running aborts the process
+        sys.excepthook = sys.__excepthook__
+
+
+def remembered_trainer(settings: AppSettings | None) -> Trainer:
+    """A fresh run of the last configuration; the defaults if there is none or it no longer
+    works (its CSV file was moved, say)."""
+    config = settings.last_config() if settings is not None else None
+    if config is not None:
+        try:
+            return Trainer(config, make_data(config))
+        except (ConfigError, DataError, OSError) as exc:
+            print(f"note: the last configuration cannot be restored ({exc}); starting from the defaults", file=sys.stderr)
+    return Trainer(Config(), make_data(Config()))
 
 
 def _when(app: QApplication, condition, action) -> int:

@@ -152,7 +152,7 @@ class BoundaryPlot(QWidget):
         super().resizeEvent(event)
 
     # ----- what it shows --------------------------------------------------------------
-    def update_snapshot(self, snapshot: Snapshot) -> None:
+    def show_snapshot(self, snapshot: Snapshot) -> None:
         if snapshot.grid_extent != self._extent:
             self._set_extent(snapshot.grid_extent)
         self._output_map = snapshot.node_maps[-1]

@@ -130,7 +130,7 @@ class DataPanel(QWidget):
     def dataset_button(self, name: str) -> QToolButton:
         return self._dataset_buttons[name]
 
-    def _on_snapshot_changed(self, snapshot: Snapshot) -> None:
+    def show_snapshot(self, snapshot: Snapshot) -> None:
         config = snapshot.config
         if config == self._shown_config:
             return  # nothing to change (most frames while training)

@@ -123,7 +123,7 @@ class LossPlot(QWidget):
         self.plot_widget.viewport().installEventFilter(self)
 
     # ----- data -----------------------------------------------------------------------
-    def update_snapshot(self, snapshot: Snapshot) -> None:
+    def show_snapshot(self, snapshot: Snapshot) -> None:
         if snapshot.history_reset:
             self.clear()
         rows = snapshot.new_history

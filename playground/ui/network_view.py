@@ -133,7 +133,7 @@ class NetworkView(QWidget):
         self._toolbar.addWidget(self._colour_toggle)
 
     # ------------------------------------------------------------------ public
-    def update_snapshot(self, snapshot: Snapshot) -> None:
+    def show_snapshot(self, snapshot: Snapshot) -> None:
         """Show ``snapshot``; items are rebuilt only when the network's shape or inputs change."""
         if self.snapshot is not None and snapshot.epoch < self.snapshot.epoch:
             self._log_scale = None  # a reset: the old gradients say nothing about the new ones

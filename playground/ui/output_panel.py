@@ -162,7 +162,7 @@ class OutputPanel(QWidget):
         super().resizeEvent(event)
 
     # ----- updates --------------------------------------------------------------------
-    def update_snapshot(self, snapshot: Snapshot) -> None:
+    def show_snapshot(self, snapshot: Snapshot) -> None:
         self.test_loss_label.setText(f"Test loss {format_number(snapshot.test_loss)}")
         self.train_loss_label.setText(f"Training loss {format_number(snapshot.train_loss)}")
         classification = snapshot.config.problem == "classification"
@@ -170,8 +170,8 @@ class OutputPanel(QWidget):
         if classification:
             train, test = format_percent(snapshot.train_accuracy), format_percent(snapshot.test_accuracy)
             self.accuracy_label.setText(f"Accuracy: train {train} · test {test}")
-        self.loss_plot.update_snapshot(snapshot)
-        self.boundary_plot.update_snapshot(snapshot)
+        self.loss_plot.show_snapshot(snapshot)
+        self.boundary_plot.show_snapshot(snapshot)
 
     def show_node_map(self, node_map: np.ndarray | None, scale: float = 1.0, name: str = "hovered neuron") -> None:
         """Show a neuron's map in the heatmap (coloured over [−scale, scale]); None: the output."""

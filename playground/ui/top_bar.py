@@ -110,7 +110,7 @@ class TopBar(QWidget):
         combo.activated.connect(lambda _index: self.setting_changed.emit(key, combo.currentData()))
         return combo
 
-    def _on_snapshot_changed(self, snapshot: Snapshot) -> None:
+    def show_snapshot(self, snapshot: Snapshot) -> None:
         self.epoch_label.setText(f"{snapshot.epoch:07,d}")
         self.speed_label.setText(f"{snapshot.epochs_per_second:,.0f} epochs/s" if snapshot.running else "paused")
         self.play_button.setIcon(self._pause_icon if snapshot.running else self._play_icon)

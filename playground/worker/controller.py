@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, Signal, Slot
 
 from playground.engine.config import Config
+from playground.engine.config_edits import Edit, SetValue
 from playground.engine.trainer import Trainer
 from playground.worker.snapshot import Snapshot
 from playground.worker.training_worker import TrainingWorker
@@ -18,7 +19,8 @@ from playground.worker.training_worker import TrainingWorker
 class TrainingController(QObject):
     snapshot_changed = Signal(object)  # Snapshot, for the views
     failed = Signal(str)  # a one-line message to show the user
-    saved = Signal(str)
+    saved = Signal(str)  # an experiment was written to this path
+    loaded = Signal(str)  # an experiment was read from this path and is now shown
 
     # Requests, delivered to the worker's thread.
     _play = Signal()
@@ -27,7 +29,7 @@ class TrainingController(QObject):
     _reset = Signal()
     _refresh = Signal()
     _regenerate = Signal()
-    _apply_config = Signal(object)
+    _apply_edit = Signal(object)
     _set_parameter = Signal(int, int, int, float)
     _set_trace_point = Signal(object)
     _load = Signal(str)
@@ -50,7 +52,7 @@ class TrainingController(QObject):
             (self._reset, w.reset),
             (self._refresh, w.refresh),
             (self._regenerate, w.regenerate),
-            (self._apply_config, w.apply_config),
+            (self._apply_edit, w.apply_edit),
             (self._set_parameter, w.set_parameter),
             (self._set_trace_point, w.set_trace_point),
             (self._load, w.load_experiment),
@@ -61,6 +63,7 @@ class TrainingController(QObject):
         w.snapshot_ready.connect(self._on_snapshot)
         w.failed.connect(self._on_failed)
         w.saved.connect(self._on_saved)
+        w.loaded.connect(self._on_loaded)
         self._thread.start()
         self._refresh.emit()  # the first snapshot
 
@@ -92,8 +95,12 @@ class TrainingController(QObject):
     def regenerate(self) -> None:
         self._regenerate.emit()
 
-    def apply_config(self, config: Config) -> None:
-        self._apply_config.emit(config)
+    def edit(self, edit: Edit) -> None:
+        """A change of settings, applied by the worker to the config in force when it arrives."""
+        self._apply_edit.emit(edit)
+
+    def set_value(self, key: str, value: object) -> None:
+        self.edit(SetValue(key, value))
 
     def set_weight(self, layer: int, i: int, j: int, value: float) -> None:
         self._set_parameter.emit(layer, i, j, value)
@@ -143,3 +150,7 @@ class TrainingController(QObject):
     @Slot(str)
     def _on_saved(self, path: str) -> None:
         self.saved.emit(path)
+
+    @Slot(str)
+    def _on_loaded(self, path: str) -> None:
+        self.loaded.emit(path)

@@ -14,24 +14,24 @@ from collections import deque
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from playground.engine.config import Config, ConfigError
+from playground.engine.config_edits import DATA, LIVE, LIVE_KEYS, NETWORK, Edit, effect
 from playground.engine.data import make_data
 from playground.engine.datasets import DataError
 from playground.engine.experiment import ExperimentError, load_experiment, save_experiment
-from playground.engine.trainer import HYPERPARAMETERS, Trainer
+from playground.engine.trainer import Trainer
 from playground.worker.snapshot_builder import SnapshotBuilder
 
 CHUNK_SECONDS = 0.010
 MAX_SNAPSHOTS_PER_SECOND = 33  # "about 30": at most a frame every 30 ms (delivery adds a little)
 SPEED_WINDOW_SECONDS = 1.0
-# Keys whose change needs new points; the others in REBUILD_KEYS need only a new network.
-DATA_KEYS = ("problem", "dataset", "noise", "train_ratio", "seed")
-REBUILD_KEYS = (*DATA_KEYS, "features", "hidden", "activation")
+DIVERGED_NOT_SAVED = "not saved to '{path}': a diverged network cannot continue"
 
 
 class TrainingWorker(QObject):
     snapshot_ready = Signal(object)  # Snapshot
     failed = Signal(str)  # a one-line message for the user; nothing was changed
     saved = Signal(str)  # the path an experiment was written to
+    loaded = Signal(str)  # the path an experiment was read from
 
     def __init__(self, trainer: Trainer) -> None:
         super().__init__()
@@ -65,8 +65,10 @@ class TrainingWorker(QObject):
 
     @Slot()
     def step(self) -> None:
+        """One epoch, unless the network has diverged (then only Reset helps)."""
         self._running = False
-        self._trainer.train_epoch()
+        if not self._trainer.last_result().diverged:
+            self._trainer.train_epoch()
         self._changed()
 
     @Slot()
@@ -83,15 +85,19 @@ class TrainingWorker(QObject):
         self._changed()
 
     @Slot(object)
-    def apply_config(self, config: Config) -> None:
-        """Live hyperparameters change in place; data, features or architecture rebuild."""
+    def apply_edit(self, edit: Edit) -> None:
+        """One change of settings, applied to the config in force now (not to the one the
+        views last saw), so quick successive changes all count. Live keys keep the network;
+        data, features or architecture rebuild it, keeping it running or paused as it was."""
         old = self._trainer.config
-        changed = {k for k, v in config.to_dict().items() if v != old.to_dict()[k]}
         try:
-            if changed & set(REBUILD_KEYS):
-                self._rebuild(config, new_data=bool(changed & set(DATA_KEYS)))
-            elif changed:
-                self._trainer.set_hyperparameters(**{k: getattr(config, k) for k in changed & set(HYPERPARAMETERS)})
+            config = edit.apply(old)
+            needs = effect(old, config)
+            if needs in (DATA, NETWORK):
+                self._rebuild(config, new_data=needs == DATA)
+            elif needs == LIVE:
+                live = {key: getattr(config, key) for key in LIVE_KEYS if getattr(config, key) != getattr(old, key)}
+                self._trainer.set_hyperparameters(**live)
         except (ConfigError, DataError, ValueError) as exc:
             self.failed.emit(str(exc))
         self._changed()
@@ -140,9 +146,13 @@ class TrainingWorker(QObject):
         self._builder.restart_history()
         self._builder.data_changed()
         self._changed()
+        self.loaded.emit(path)
 
     @Slot(str)
     def save_experiment(self, path: str) -> None:
+        if self._trainer.last_result().diverged:
+            self.failed.emit(DIVERGED_NOT_SAVED.format(path=path))
+            return
         try:
             save_experiment(self._trainer, path)
         except (ExperimentError, OSError) as exc:

@@ -73,12 +73,12 @@ def test_play_trains_and_lowers_the_loss_on_circle_then_pause_stops(open_window,
     first_loss = snapshot(window).test_loss
     find(window, QAbstractButton, "play_button").click()
     qtbot.waitUntil(lambda: snapshot(window).running and snapshot(window).epoch >= 200, timeout=WAIT_MS)
-    assert window.top_bar.epoch_label.text().replace(",", "").lstrip("0") != ""
+    assert window.run_view.top_bar.epoch_label.text().replace(",", "").lstrip("0") != ""
     find(window, QAbstractButton, "play_button").click()
     qtbot.waitUntil(lambda: not snapshot(window).running, timeout=WAIT_MS)
     paused = snapshot(window).epoch
     assert snapshot(window).test_loss < first_loss
-    assert window.top_bar.speed_label.text() == "paused"
+    assert window.run_view.top_bar.speed_label.text() == "paused"
     # Nothing trains while paused: the next step shows exactly one more epoch.
     find(window, QAbstractButton, "step_button").click()
     qtbot.waitUntil(lambda: snapshot(window).epoch == paused + 1, timeout=WAIT_MS)
@@ -92,7 +92,7 @@ def test_step_advances_one_epoch_and_reset_returns_to_zero(open_window, qtbot):
     qtbot.waitUntil(lambda: snapshot(window).epoch == 2, timeout=WAIT_MS)
     find(window, QAbstractButton, "reset_button").click()
     qtbot.waitUntil(lambda: snapshot(window).epoch == 0, timeout=WAIT_MS)
-    assert window.top_bar.epoch_label.text().strip("0,") == ""
+    assert window.run_view.top_bar.epoch_label.text().strip("0,") == ""
 
 
 def test_keyboard_space_plays_and_pauses(open_window, qtbot):
@@ -115,13 +115,13 @@ def test_problem_type_switches_to_regression_datasets(open_window, qtbot):
     window = open_window()
     choose(find(window, QComboBox, "problem_combo"), "regression")
     wait_config(qtbot, window, lambda c: c.problem == "regression" and c.dataset == "plane")
-    assert window.data_panel.dataset_button("plane").isVisible()
-    assert not window.data_panel.dataset_button("circle").isVisible()
+    assert window.run_view.data_panel.dataset_button("plane").isVisible()
+    assert not window.run_view.data_panel.dataset_button("circle").isVisible()
 
 
 def test_feature_toggle_layers_and_neurons_rebuild_the_network(open_window, qtbot):
     window = open_window()
-    window.network_view.feature_toggled.emit("x1_squared")  # what clicking the feature emits
+    window.run_view.network_view.feature_toggled.emit("x1_squared")  # what clicking the feature emits
     wait_config(qtbot, window, lambda c: "x1_squared" in c.features)
     assert snapshot(window).layer_sizes[0] == 3
     find(window, QAbstractButton, "add_layer_button").click()
@@ -204,39 +204,39 @@ def test_learning_rate_change_mid_run_keeps_the_weights(open_window, qtbot):
 def test_editing_a_weight_changes_the_output_map(open_window, qtbot):
     window = open_window()
     before = snapshot(window).output_map.copy()
-    window.network_view.edit_weight(0, 0, 0, 4.0)
+    window.run_view.network_view.edit_weight(0, 0, 0, 4.0)
     qtbot.waitUntil(lambda: snapshot(window).weights[0][0, 0] == 4.0, timeout=WAIT_MS)
     assert not np.allclose(before, snapshot(window).output_map)
-    window.network_view.edit_bias(2, 0, 0.5)  # the output neuron's bias is editable too
+    window.run_view.network_view.edit_bias(2, 0, 0.5)  # the output neuron's bias is editable too
     qtbot.waitUntil(lambda: snapshot(window).biases[2][0] == 0.5, timeout=WAIT_MS)
 
 
 def test_view_toggles_show_test_discretize_and_edge_colour(open_window, qtbot):
     window = open_window()
-    panel = window.output_panel
+    panel = window.run_view.output_panel
     plot = panel.findChild(QWidget, "boundary_plot_view")
     assert plot is not None
     test_box = find(window, QCheckBox, "show_test_checkbox")
     test_box.setChecked(True)
-    qtbot.waitUntil(lambda: len(window.output_panel.boundary_plot.test_scatter.data) == len(snapshot(window).test_points))
+    qtbot.waitUntil(lambda: len(window.run_view.output_panel.boundary_plot.test_scatter.data) == len(snapshot(window).test_points))
     test_box.setChecked(False)
-    qtbot.waitUntil(lambda: len(window.output_panel.boundary_plot.test_scatter.data) == 0)
-    lut_before = window.output_panel.boundary_plot.image_item.lut.copy()
+    qtbot.waitUntil(lambda: len(window.run_view.output_panel.boundary_plot.test_scatter.data) == 0)
+    lut_before = window.run_view.output_panel.boundary_plot.image_item.lut.copy()
     find(window, QCheckBox, "discretize_checkbox").setChecked(True)
-    assert not np.array_equal(lut_before, window.output_panel.boundary_plot.image_item.lut)
+    assert not np.array_equal(lut_before, window.run_view.output_panel.boundary_plot.image_item.lut)
     toggle = find(window, QAbstractButton, "edge_colour_toggle")
-    legend_before = window.network_view.legend_text()
+    legend_before = window.run_view.network_view.legend_text()
     toggle.click()
-    assert window.network_view.legend_text() != legend_before
+    assert window.run_view.network_view.legend_text() != legend_before
 
 
 def test_hovering_a_sample_traces_it(open_window, qtbot):
     window = open_window()
     x, y, label = (float(v) for v in snapshot(window).train_points[0])
-    window.output_panel.sample_hovered.emit(x, y, label)
+    window.run_view.output_panel.sample_hovered.emit(x, y, label)
     qtbot.waitUntil(lambda: snapshot(window).trace is not None, timeout=WAIT_MS)
     assert snapshot(window).trace.point == (x, y)
-    window.output_panel.sample_left.emit()
+    window.run_view.output_panel.sample_left.emit()
     qtbot.waitUntil(lambda: snapshot(window).trace is None, timeout=WAIT_MS)
 
 
@@ -244,8 +244,8 @@ def test_divergence_pauses_with_a_message(open_window, qtbot):
     window = open_window(Config(problem="regression", dataset="plane", learning_rate=10, hidden=[8, 8, 8]))
     find(window, QAbstractButton, "play_button").click()
     qtbot.waitUntil(lambda: snapshot(window).diverged and not snapshot(window).running, timeout=WAIT_MS)
-    assert window.message_banner.isVisible()
-    assert "learning rate" in window.message_banner.text().lower()
+    assert window.run_view.message_banner.isVisible()
+    assert "learning rate" in window.run_view.message_banner.text().lower()
 
 
 def test_a_bad_csv_shows_a_dialog_and_keeps_the_experiment(open_window, qtbot, tmp_path):
@@ -254,7 +254,7 @@ def test_a_bad_csv_shows_a_dialog_and_keeps_the_experiment(open_window, qtbot, t
     bad.write_text("x,y,label\n1,2,3\n", encoding="utf-8")
     points = snapshot(window).train_points
     with qtbot.waitSignal(window.controller.failed, timeout=WAIT_MS):
-        window.apply_setting("dataset", str(bad))
+        window.run_view.set_value("dataset", str(bad))
     qtbot.waitUntil(lambda: window._dialog is not None and window._dialog.isVisible(), timeout=WAIT_MS)
     assert "bad.csv" in window._dialog.text()
     window._dialog.close()
@@ -290,20 +290,20 @@ def test_every_example_experiment_opens(open_window, qtbot):
         action.trigger()
         qtbot.waitUntil(lambda: snapshot(window).data_version != version, timeout=WAIT_MS)
         assert snapshot(window).epoch > 0 and not snapshot(window).diverged
-        assert len(window.output_panel.loss_plot.losses()[0]) == snapshot(window).epoch + 1
+        assert len(window.run_view.output_panel.loss_plot.losses()[0]) == snapshot(window).epoch + 1
 
 
 def test_hovering_a_neuron_shows_its_map_large_and_leaving_restores_the_output(open_window, qtbot):
     window = open_window()
-    plot = window.output_panel.boundary_plot
+    plot = window.run_view.output_panel.boundary_plot
     index = snapshot(window).node_index(1, 2)  # hidden layer 1, neuron 3
-    window.network_view.node_hovered.emit(index)
+    window.run_view.network_view.node_hovered.emit(index)
     np.testing.assert_array_equal(plot.image_item.image, snapshot(window).node_maps[index])
     assert plot.caption.text() == "hidden layer 1, neuron 3"
-    window.network_view.node_hovered.emit(0)  # the feature X1, shown over its own range
+    window.run_view.network_view.node_hovered.emit(0)  # the feature X1, shown over its own range
     np.testing.assert_array_equal(plot.image_item.image, snapshot(window).node_maps[0])
     assert plot.caption.text() == "feature X₁"
-    window.network_view.node_hovered.emit(-1)
+    window.run_view.network_view.node_hovered.emit(-1)
     np.testing.assert_array_equal(plot.image_item.image, snapshot(window).output_map)
 
 

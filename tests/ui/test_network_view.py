@@ -58,31 +58,31 @@ def edge_colour(view: NetworkView, layer: int, i: int, j: int) -> QColor:
 # ----------------------------------------------------------------------------- structure
 
 def test_items_match_the_network_and_are_rebuilt_only_on_a_new_shape(view, trained):
-    view.update_snapshot(make_snapshot(trained))
+    view.show_snapshot(make_snapshot(trained))
     assert view.neuron_count() == 4 + 2 + 1
     assert view.edge_count() == 2 * 4 + 4 * 2 + 2 * 1
     assert {name: view.feature_item(name).opacity() == 1.0 for name in ALL_FEATURES} == {
         name: name in ("x1", "x2") for name in ALL_FEATURES
     }
     first_edge, first_neuron = view.edge_item(0, 0, 0), view.neuron_item(1, 0)
-    view.update_snapshot(make_snapshot(trained, serial=2))
+    view.show_snapshot(make_snapshot(trained, serial=2))
     assert view.edge_item(0, 0, 0) is first_edge and view.neuron_item(1, 0) is first_neuron
 
     wider = make_trainer(hidden=(4, 3, 2))
-    view.update_snapshot(make_snapshot(wider))
+    view.show_snapshot(make_snapshot(wider))
     assert view.neuron_count() == 4 + 3 + 2 + 1
     assert view.edge_count() == 2 * 4 + 4 * 3 + 3 * 2 + 2 * 1
     assert button(view, "add_neuron_button_2") is not None
     assert "3 hidden layers" in view.findChild(type(view._layer_count), "layer_count_label").text()
 
-    view.update_snapshot(make_snapshot(trained))
+    view.show_snapshot(make_snapshot(trained))
     assert view.edge_count() == 18
     assert button(view, "add_neuron_button_2") is None  # the third layer's controls are gone
 
 
 def test_all_features_are_listed_and_new_inputs_rebuild_the_edges(view):
     trainer = make_trainer(hidden=(3,), features=("x1_x2", "x1", "sin_x2"))
-    view.update_snapshot(make_snapshot(trainer))
+    view.show_snapshot(make_snapshot(trainer))
     assert view.edge_count() == 3 * 3 + 3
     enabled = [name for name in ALL_FEATURES if view.feature_item(name).opacity() == 1.0]
     assert enabled == ["x1", "x1_x2", "sin_x2"]
@@ -93,7 +93,7 @@ def test_all_features_are_listed_and_new_inputs_rebuild_the_edges(view):
 
 
 def test_thumbnails_show_row_zero_at_the_bottom(view, trained):
-    view.update_snapshot(make_snapshot(trained))
+    view.show_snapshot(make_snapshot(trained))
     image = view.feature_item("x2").thumb.pixmap().toImage()
     top, bottom = image.pixelColor(image.width() // 2, 1), image.pixelColor(image.width() // 2, image.height() - 2)
     assert top.blue() > top.red() and bottom.red() > bottom.blue()  # x2 > 0 is blue, at the top
@@ -102,7 +102,7 @@ def test_thumbnails_show_row_zero_at_the_bottom(view, trained):
 # ----------------------------------------------------------------------------- controls
 
 def test_clicking_a_feature_or_its_name_emits_feature_toggled(view, qtbot, trained):
-    view.update_snapshot(make_snapshot(trained))
+    view.show_snapshot(make_snapshot(trained))
     viewport = canvas(view).viewport()
     with qtbot.waitSignal(view.feature_toggled) as blocker:
         qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=centre(view, view.feature_item("x1_squared")))
@@ -113,7 +113,7 @@ def test_clicking_a_feature_or_its_name_emits_feature_toggled(view, qtbot, train
 
 
 def test_the_last_input_cannot_be_toggled_off(view, qtbot):
-    view.update_snapshot(make_snapshot(make_trainer(hidden=(2,), features=("x1",))))
+    view.show_snapshot(make_snapshot(make_trainer(hidden=(2,), features=("x1",))))
     with qtbot.assertNotEmitted(view.feature_toggled):
         view.clicked(("feature", "x1"), QPointF())
     with qtbot.waitSignal(view.feature_toggled):
@@ -125,15 +125,15 @@ def test_layer_buttons_emit_and_disable_at_the_limits(qtbot):
     qtbot.addWidget(view)
     add, remove = button(view, "add_layer_button"), button(view, "remove_layer_button")
     assert not add.isEnabled() and not remove.isEnabled()  # nothing to change before a network
-    view.update_snapshot(make_snapshot(make_trainer(hidden=(3,))))
+    view.show_snapshot(make_snapshot(make_trainer(hidden=(3,))))
     assert add.isEnabled() and remove.isEnabled()
     with qtbot.waitSignal(view.layer_added):
         qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(view.layer_removed):
         qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)
-    view.update_snapshot(make_snapshot(make_trainer(hidden=(3, 1))))
+    view.show_snapshot(make_snapshot(make_trainer(hidden=(3, 1))))
     assert not add.isEnabled() and remove.isEnabled()
-    view.update_snapshot(make_snapshot(make_trainer(hidden=())))
+    view.show_snapshot(make_snapshot(make_trainer(hidden=())))
     assert add.isEnabled() and not remove.isEnabled()
     assert button(view, "add_neuron_button_0") is None
     assert view.edge_count() == 2
@@ -142,7 +142,7 @@ def test_layer_buttons_emit_and_disable_at_the_limits(qtbot):
 def test_neuron_buttons_emit_their_layer_and_disable_at_the_limits(qtbot):
     view = NetworkView(max_layers=6, max_neurons=3)
     qtbot.addWidget(view)
-    view.update_snapshot(make_snapshot(make_trainer(hidden=(3, 1, 2))))
+    view.show_snapshot(make_snapshot(make_trainer(hidden=(3, 1, 2))))
     assert not button(view, "add_neuron_button_0").isEnabled()
     assert not button(view, "remove_neuron_button_1").isEnabled()
     assert button(view, "add_neuron_button_2").isEnabled() and button(view, "remove_neuron_button_2").isEnabled()
@@ -160,7 +160,7 @@ def test_neuron_buttons_emit_their_layer_and_disable_at_the_limits(qtbot):
 
 def test_edges_are_coloured_by_gradient_until_the_toggle_switches_to_weight(view, trained):
     snap = make_snapshot(trained)
-    view.update_snapshot(snap)
+    view.show_snapshot(snap)
     scale = view.gradient_scale()
     all_gradients = np.abs(np.concatenate([g.ravel() for g in snap.weight_gradients]))
     assert scale == pytest.approx(np.percentile(all_gradients[all_gradients > 0], 95))
@@ -181,34 +181,34 @@ def test_edge_width_grows_with_the_weight(view, trained):
     snap = make_snapshot(trained)
     weights = [w.copy() for w in snap.weights]
     weights[0][0, 0], weights[0][1, 0] = 0.1, 4.0
-    view.update_snapshot(dataclasses.replace(snap, weights=tuple(weights)))
+    view.show_snapshot(dataclasses.replace(snap, weights=tuple(weights)))
     assert view.edge_item(0, 0, 0).pen().widthF() == 1.0
     assert view.edge_item(0, 1, 0).pen().widthF() > 5.0
 
 
 def test_gradient_scale_follows_the_gradients_smoothly(view, trained):
     snap = make_snapshot(trained)
-    view.update_snapshot(snap)
+    view.show_snapshot(snap)
     first = view.gradient_scale()
     louder = dataclasses.replace(snap, weight_gradients=tuple(g * 100 for g in snap.weight_gradients))
-    view.update_snapshot(louder)
+    view.show_snapshot(louder)
     assert first < view.gradient_scale() < 100 * first  # moves towards the new scale, no jump
     for _ in range(40):
-        view.update_snapshot(louder)
+        view.show_snapshot(louder)
     assert view.gradient_scale() == pytest.approx(100 * first, rel=1e-3)
 
 
 def test_a_traced_sample_colours_every_ring(view, trained):
-    view.update_snapshot(make_snapshot(trained))
+    view.show_snapshot(make_snapshot(trained))
     assert view.neuron_item(1, 0).pen().color() == RING_IDLE
     trace = make_trace(trained, 2.0, 1.0, -1.0)
-    view.update_snapshot(make_snapshot(trained, trace))
+    view.show_snapshot(make_snapshot(trained, trace))
     for layer, size in enumerate(trained.network.layer_sizes[1:], start=1):
         for j in range(size):
             assert view.neuron_item(layer, j).pen().color() == value_color(float(trace.a[layer][j]))
     assert view.feature_item("x1").pen().color() == value_color(2.0 / 6.0)  # scaled by max |x1| = 6
     assert view.feature_item("x1_squared").pen().color() == RING_IDLE  # not an input
-    view.update_snapshot(make_snapshot(trained))
+    view.show_snapshot(make_snapshot(trained))
     assert view.neuron_item(2, 1).pen().color() == RING_IDLE
 
 
@@ -224,7 +224,7 @@ def test_nan_everywhere_draws_grey_without_errors(view, trained):
         bias_gradients=nan(snap.bias_gradients),
         trace=dataclasses.replace(snap.trace, a=[np.full_like(a, np.nan) for a in snap.trace.a]),
     )
-    view.update_snapshot(broken)
+    view.show_snapshot(broken)
     image = view.neuron_item(1, 0).thumb.pixmap().toImage()
     assert image.pixelColor(3, 3) == QColor(*NAN_COLOR)
     assert edge_colour(view, 0, 0, 0) == QColor(*NAN_COLOR)
@@ -236,14 +236,14 @@ def test_nan_everywhere_draws_grey_without_errors(view, trained):
 
 def test_edge_and_bias_tooltips_show_values(view, trained):
     snap = make_snapshot(trained)
-    view.update_snapshot(snap)
+    view.show_snapshot(snap)
     w, g = float(snap.weights[1][3, 0]), float(snap.weight_gradients[1][3, 0])
     text = view.tooltip(("edge", 1, 3, 0))
     assert text.startswith(f"w = {w:.4f}, dE/dw = {g:.4g}") and "dead" not in text
     assert view.tooltip(("bias", 2, 0)).startswith(f"b = {float(snap.biases[2][0]):.4f}, dE/db = ")
 
     dead = tuple(np.ones_like(d) for d in snap.dead)
-    view.update_snapshot(dataclasses.replace(snap, dead=dead))
+    view.show_snapshot(dataclasses.replace(snap, dead=dead))
     assert "dead (L1)" in view.tooltip(("edge", 1, 3, 0))
     assert view.edge_item(1, 3, 0).pen().style() == Qt.PenStyle.DashLine
 
@@ -251,7 +251,7 @@ def test_edge_and_bias_tooltips_show_values(view, trained):
 @pytest.mark.qt_log_ignore("This plugin does not support raise")  # the offscreen tooltip window
 def test_hovering_an_edge_shows_its_tooltip(view, trained):
     snap = make_snapshot(trained)
-    view.update_snapshot(snap)
+    view.show_snapshot(snap)
     point = on_screen(view, view.edge_item(0, 0, 0).path().pointAtPercent(0.5))
     viewport = canvas(view).viewport()
     QApplication.sendEvent(viewport, QHelpEvent(QEvent.Type.ToolTip, point, viewport.mapToGlobal(point)))
@@ -262,7 +262,7 @@ def test_hovering_an_edge_shows_its_tooltip(view, trained):
 def test_hovering_a_neuron_emits_its_node_index_and_tooltip_has_the_trace(view, qtbot, trained):
     trace = make_trace(trained)
     snap = make_snapshot(trained, trace)
-    view.update_snapshot(snap)
+    view.show_snapshot(snap)
     viewport = canvas(view).viewport()
     with qtbot.waitSignal(view.node_hovered) as entered:
         qtbot.mouseMove(viewport, centre(view, view.neuron_item(2, 1)))
@@ -288,7 +288,7 @@ def test_edit_methods_emit_the_values(view, qtbot):
 
 
 def test_clicking_an_edge_opens_an_editor_that_emits_the_typed_weight(view, qtbot, trained):
-    view.update_snapshot(make_snapshot(trained))
+    view.show_snapshot(make_snapshot(trained))
     viewport = canvas(view).viewport()
     point = on_screen(view, view.edge_item(0, 0, 0).path().pointAtPercent(0.5))
     qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=point)
@@ -302,7 +302,7 @@ def test_clicking_an_edge_opens_an_editor_that_emits_the_typed_weight(view, qtbo
 
 
 def test_an_invalid_value_is_marked_and_emits_nothing(view, qtbot, trained):
-    view.update_snapshot(make_snapshot(trained))
+    view.show_snapshot(make_snapshot(trained))
     editor = view.open_editor(("bias", 1, 0))
     editor.selectAll()
     qtbot.keyClicks(editor, "0.5x")
@@ -314,7 +314,7 @@ def test_an_invalid_value_is_marked_and_emits_nothing(view, qtbot, trained):
 
 
 def test_clicking_a_bias_edits_it(view, qtbot, trained):
-    view.update_snapshot(make_snapshot(trained))
+    view.show_snapshot(make_snapshot(trained))
     qtbot.mouseClick(canvas(view).viewport(), Qt.MouseButton.LeftButton, pos=centre(view, view.bias_item(2, 0)))
     editor = view.findChild(QLineEdit, "parameter_editor")
     assert editor.isVisible()
@@ -328,7 +328,7 @@ def test_clicking_a_bias_edits_it(view, qtbot, trained):
 
 def test_a_small_widget_scales_the_network_to_fit(view, qtbot):
     trainer = make_trainer(hidden=(8,) * 6, features=ALL_FEATURES)
-    view.update_snapshot(make_snapshot(trainer))
+    view.show_snapshot(make_snapshot(trainer))
     view.resize(380, 330)
     qtbot.waitUntil(lambda: canvas(view).transform().m11() < 1.0)
     scene = canvas(view).scene().itemsBoundingRect()
@@ -339,7 +339,7 @@ def test_a_small_widget_scales_the_network_to_fit(view, qtbot):
 
 
 def test_renders_a_trained_circle_network(view, trained, tmp_path):
-    view.update_snapshot(make_snapshot(trained, make_trace(trained)))
+    view.show_snapshot(make_snapshot(trained, make_trace(trained)))
     image = view.grab().toImage()
     assert image.save(str(tmp_path / "network_view.png"))
     output = view.neuron_item(3, 0).thumb.pixmap().toImage()

@@ -65,7 +65,7 @@ def move_mouse(viewport: QWidget, pos: QPoint) -> None:
 # ----- the heatmap ---------------------------------------------------------------------
 def test_image_is_the_output_map(panel: OutputPanel) -> None:
     snapshot = Run().snapshot(epochs=20)
-    panel.update_snapshot(snapshot)
+    panel.show_snapshot(snapshot)
     image = panel.boundary_plot.image_item.image
     assert image.dtype == np.float32
     np.testing.assert_array_equal(image, snapshot.node_maps[-1])
@@ -78,7 +78,7 @@ def test_image_is_the_output_map(panel: OutputPanel) -> None:
 
 
 def test_view_is_fixed_square_without_mouse_navigation(panel: OutputPanel) -> None:
-    panel.update_snapshot(Run().snapshot())
+    panel.show_snapshot(Run().snapshot())
     view_box = panel.boundary_plot.view_box
     (x0, x1), (y0, y1) = view_box.viewRange()
     assert x0 <= -6 and x1 >= 6 and y0 <= -6 and y1 >= 6
@@ -88,7 +88,7 @@ def test_view_is_fixed_square_without_mouse_navigation(panel: OutputPanel) -> No
 
 
 def test_discretize_switches_the_lut(panel: OutputPanel) -> None:
-    panel.update_snapshot(Run().snapshot(epochs=5))
+    panel.show_snapshot(Run().snapshot(epochs=5))
     image_item = panel.boundary_plot.image_item
     np.testing.assert_array_equal(image_item.lut, MAP_LUT)
     panel.discretize_checkbox.setChecked(True)
@@ -99,7 +99,7 @@ def test_discretize_switches_the_lut(panel: OutputPanel) -> None:
 
 def test_show_test_adds_and_removes_test_points(panel: OutputPanel) -> None:
     snapshot = Run().snapshot()
-    panel.update_snapshot(snapshot)
+    panel.show_snapshot(snapshot)
     plot = panel.boundary_plot
     assert scatter_count(plot.train_scatter) == len(snapshot.train_points) == 250
     assert scatter_count(plot.test_scatter) == 0
@@ -112,20 +112,20 @@ def test_show_test_adds_and_removes_test_points(panel: OutputPanel) -> None:
 
 def test_points_are_only_reset_when_the_data_changes(panel: OutputPanel) -> None:
     run = Run()
-    panel.update_snapshot(run.snapshot())
+    panel.show_snapshot(run.snapshot())
     scatter = panel.boundary_plot.train_scatter
     data_before = scatter.data
-    panel.update_snapshot(run.snapshot(epochs=3))
+    panel.show_snapshot(run.snapshot(epochs=3))
     assert scatter.data is data_before  # same data version: untouched
     run.builder.data_changed()
-    panel.update_snapshot(run.snapshot())
+    panel.show_snapshot(run.snapshot())
     assert scatter.data is not data_before
     assert panel.boundary_plot.train_scatter is scatter  # the item is reused
 
 
 def test_point_fill_follows_the_label(panel: OutputPanel) -> None:
     snapshot = Run(problem="regression", dataset="plane").snapshot()
-    panel.update_snapshot(snapshot)
+    panel.show_snapshot(snapshot)
     data = panel.boundary_plot.train_scatter.data
     for row in (0, 1, 2):
         expected = VALUE_LUT[lut_index(float(snapshot.train_points[row, 2]))]
@@ -135,7 +135,7 @@ def test_point_fill_follows_the_label(panel: OutputPanel) -> None:
 
 def test_node_map_replaces_the_output_until_restored(panel: OutputPanel) -> None:
     snapshot = Run().snapshot(epochs=5)
-    panel.update_snapshot(snapshot)
+    panel.show_snapshot(snapshot)
     image_item = panel.boundary_plot.image_item
     panel.discretize_checkbox.setChecked(True)
     feature = snapshot.node_maps[0]  # x1: spans [−6, 6]
@@ -145,7 +145,7 @@ def test_node_map_replaces_the_output_until_restored(panel: OutputPanel) -> None
     np.testing.assert_array_equal(image_item.lut, MAP_LUT)  # discretize is for the output only
     assert panel.boundary_plot.caption.isVisible()
     assert panel.color_bar._scale == 6.0
-    panel.update_snapshot(snapshot)  # a new snapshot does not steal the hovered neuron's place
+    panel.show_snapshot(snapshot)  # a new snapshot does not steal the hovered neuron's place
     np.testing.assert_array_equal(image_item.image, feature)
     panel.show_node_map(None)
     np.testing.assert_array_equal(image_item.image, snapshot.node_maps[-1])
@@ -166,11 +166,11 @@ def diverged_run() -> tuple[Run, Snapshot]:
 
 def test_nan_output_map_draws_grey_without_warnings(panel: OutputPanel, qtbot) -> None:
     run, first = diverged_run()
-    panel.update_snapshot(first)
+    panel.show_snapshot(first)
     assert not panel.boundary_plot.image_item.has_nan
     snapshot = run.snapshot()
     assert np.isnan(snapshot.node_maps[-1]).any()
-    panel.update_snapshot(snapshot)
+    panel.show_snapshot(snapshot)
     assert panel.boundary_plot.image_item.has_nan
     rows, columns = np.nonzero(np.isnan(snapshot.node_maps[-1]))
     shown = panel.boundary_plot.image_item.item.pixmap().toImage()
@@ -197,7 +197,7 @@ def test_nan_losses_do_not_break_the_curve(qtbot) -> None:
 def test_loss_curve_follows_the_history_and_resets(panel: OutputPanel, qtbot) -> None:
     run = Run()
     for epochs in (0, 3, 7, 1, 4):
-        panel.update_snapshot(run.snapshot(epochs))
+        panel.show_snapshot(run.snapshot(epochs))
     history = run.trainer.history
     assert panel.loss_plot.count == len(history) == 16  # stored at once, drawn within 0.1 s
     qtbot.waitUntil(lambda: curve_length(panel.loss_plot) == 16)
@@ -205,17 +205,17 @@ def test_loss_curve_follows_the_history_and_resets(panel: OutputPanel, qtbot) ->
     np.testing.assert_array_equal(panel.loss_plot.test_curve.yData, history.column("test_loss"))
     np.testing.assert_array_equal(panel.loss_plot.train_curve.xData, np.arange(16))
     run.builder.restart_history()
-    panel.update_snapshot(run.snapshot())
+    panel.show_snapshot(run.snapshot())
     assert panel.loss_plot.count == len(history)  # the whole history again, once
     qtbot.waitUntil(lambda: curve_length(panel.loss_plot) == len(history))
     fresh = Run()
     fresh.builder.serial = 99
-    panel.update_snapshot(fresh.snapshot())  # a reset trainer: reset flag, one row
+    panel.show_snapshot(fresh.snapshot())  # a reset trainer: reset flag, one row
     assert curve_length(panel.loss_plot) == 1
 
 
 def test_log_checkbox_sets_log_axis(panel: OutputPanel) -> None:
-    panel.update_snapshot(Run().snapshot(epochs=10))
+    panel.show_snapshot(Run().snapshot(epochs=10))
     axis = panel.loss_plot.plot_item.getAxis("left")
     assert not axis.logMode
     panel.log_scale_checkbox.setChecked(True)
@@ -244,7 +244,7 @@ def test_two_hundred_thousand_epochs_in_chunks(qtbot) -> None:
 
 def test_loss_hover_reads_out_the_epoch(panel: OutputPanel, qtbot) -> None:
     run = Run()
-    panel.update_snapshot(run.snapshot(epochs=40))
+    panel.show_snapshot(run.snapshot(epochs=40))
     plot = panel.loss_plot
     plot.grab()  # the view fits its range to the data when it paints
     view_box = plot.plot_item.getViewBox()
@@ -267,7 +267,7 @@ def viewport_pos(plot: BoundaryPlot, x: float, y: float) -> QPoint:
 
 def test_hovering_a_point_emits_it(panel: OutputPanel, qtbot) -> None:
     snapshot = Run().snapshot()
-    panel.update_snapshot(snapshot)
+    panel.show_snapshot(snapshot)
     plot = panel.boundary_plot
     viewport = plot.plot_widget.viewport()
     x, y, label = (float(v) for v in snapshot.train_points[0])
@@ -291,7 +291,7 @@ def test_hovering_a_point_emits_it(panel: OutputPanel, qtbot) -> None:
 
 def test_hover_finds_the_exact_training_point(panel: OutputPanel) -> None:
     snapshot = Run().snapshot()
-    panel.update_snapshot(snapshot)
+    panel.show_snapshot(snapshot)
     plot = panel.boundary_plot
     # the training point farthest from all others: nothing else is within the hover radius
     points = snapshot.train_points
@@ -306,7 +306,7 @@ def test_hover_finds_the_exact_training_point(panel: OutputPanel) -> None:
 
 def test_test_points_hover_only_when_shown(panel: OutputPanel) -> None:
     snapshot = Run().snapshot()
-    panel.update_snapshot(snapshot)
+    panel.show_snapshot(snapshot)
     plot = panel.boundary_plot
     x, y, label = (float(v) for v in snapshot.test_points[0])
     scene = plot.view_box.mapViewToScene(QPointF(x, y))
@@ -319,7 +319,7 @@ def test_test_points_hover_only_when_shown(panel: OutputPanel) -> None:
 # ----- the numbers and the widgets ----------------------------------------------------------
 def test_numbers_show_the_snapshot(panel: OutputPanel) -> None:
     snapshot = Run().snapshot(epochs=30)
-    panel.update_snapshot(snapshot)
+    panel.show_snapshot(snapshot)
     assert panel.test_loss_label.text() == f"Test loss {snapshot.test_loss:.3f}"
     assert panel.train_loss_label.text() == f"Training loss {snapshot.train_loss:.3f}"
     assert panel.accuracy_label.isVisible()
@@ -330,7 +330,7 @@ def test_numbers_show_the_snapshot(panel: OutputPanel) -> None:
 
 def test_regression_hides_accuracy(panel: OutputPanel) -> None:
     snapshot = Run(problem="regression", dataset="plane").snapshot(epochs=2)
-    panel.update_snapshot(snapshot)
+    panel.show_snapshot(snapshot)
     assert not panel.accuracy_label.isVisible()
     assert panel.test_loss_label.text() == f"Test loss {snapshot.test_loss:.3f}"
 
@@ -340,7 +340,7 @@ def test_numpy_scalars_are_formatted(panel: OutputPanel) -> None:
     converted = dataclasses.replace(
         snapshot, train_loss=np.float32(0.25), test_loss=np.float64(0.5), train_accuracy=np.float64(0.75)
     )
-    panel.update_snapshot(converted)
+    panel.show_snapshot(converted)
     assert panel.train_loss_label.text() == "Training loss 0.250"
     assert "train 75.0 %" in panel.accuracy_label.text()
 

@@ -6,9 +6,11 @@ import numpy as np
 import pytest
 
 from playground.engine.config import Config
+from playground.engine.config_edits import AddLayer, ChangeWidth, ToggleFeature
 from playground.engine.data import make_data
 from playground.engine.trainer import Trainer
 from playground.worker.controller import TrainingController
+from playground.worker.training_worker import DIVERGED_NOT_SAVED
 
 WAIT_MS = 20_000
 
@@ -75,9 +77,14 @@ def test_learning_rate_change_mid_run_keeps_the_weights(make_controller, qtbot):
     controller.step()
     qtbot.waitUntil(lambda: controller.snapshot.epoch == 1, timeout=WAIT_MS)
     weights = [w.copy() for w in controller.snapshot.weights]
-    controller.apply_config(controller.config.replace(learning_rate=0.1, regularization="l2", optimizer="adam"))
-    qtbot.waitUntil(lambda: controller.snapshot.config.learning_rate == 0.1, timeout=WAIT_MS)
-    assert controller.snapshot.epoch == 1 and controller.snapshot.config.optimizer == "adam"
+    # Three changes sent before any snapshot comes back: each applies to the config in force.
+    controller.set_value("learning_rate", 0.1)
+    controller.set_value("regularization", "l2")
+    controller.set_value("optimizer", "adam")
+    qtbot.waitUntil(lambda: controller.snapshot.config.optimizer == "adam", timeout=WAIT_MS)
+    config = controller.snapshot.config
+    assert (config.learning_rate, config.regularization, config.optimizer) == (0.1, "l2", "adam")
+    assert controller.snapshot.epoch == 1
     for before, after in zip(weights, controller.snapshot.weights):
         np.testing.assert_array_equal(before, after)
 
@@ -86,7 +93,7 @@ def test_architecture_change_rebuilds_and_keeps_running(make_controller, qtbot):
     controller = make_controller()
     controller.play()
     qtbot.waitUntil(lambda: controller.snapshot.epoch >= 50, timeout=WAIT_MS)
-    controller.apply_config(controller.config.replace(hidden=[3, 3, 2]))
+    controller.set_value("hidden", [3, 3, 2])
     qtbot.waitUntil(lambda: controller.snapshot.layer_sizes == (2, 3, 3, 2, 1), timeout=WAIT_MS)
     assert controller.snapshot.running
     controller.pause()
@@ -153,3 +160,46 @@ def test_shutdown_while_running_stops_the_thread(make_controller, qtbot):
     controller.shutdown()
     controller.shutdown()  # idempotent
     assert not controller.thread_running
+
+
+def test_two_quick_neuron_clicks_add_two_neurons(make_controller, qtbot):
+    controller = make_controller()
+    controller.play()  # while running, as a learner clicks
+    controller.edit(ChangeWidth(0, +1))
+    controller.edit(ChangeWidth(0, +1))
+    qtbot.waitUntil(lambda: controller.snapshot.config.hidden == (6, 2), timeout=WAIT_MS)
+    controller.edit(ToggleFeature("x1_squared"))
+    controller.edit(ToggleFeature("x2_squared"))
+    controller.edit(AddLayer())
+    qtbot.waitUntil(lambda: controller.snapshot.config.hidden == (6, 2, 2), timeout=WAIT_MS)
+    assert controller.snapshot.config.features == ("x1", "x2", "x1_squared", "x2_squared")
+    controller.pause()
+
+
+def test_repicking_the_problem_type_keeps_a_loaded_csv(make_controller, qtbot, tmp_path):
+    points = tmp_path / "mine.csv"
+    points.write_text("x,y,label\n" + "".join(f"{i % 5},{i // 5},{1 if i % 2 else -1}\n" for i in range(20)), encoding="utf-8")
+    controller = make_controller()
+    controller.set_value("dataset", str(points))
+    qtbot.waitUntil(lambda: controller.snapshot.config.dataset == str(points), timeout=WAIT_MS)
+    version = controller.snapshot.data_version
+    controller.set_value("problem", "classification")  # the problem already in force
+    controller.step()
+    qtbot.waitUntil(lambda: controller.snapshot.epoch == 1, timeout=WAIT_MS)
+    assert controller.snapshot.config.dataset == str(points)
+    assert controller.snapshot.data_version == version
+
+
+def test_after_divergence_step_does_not_train_and_save_is_refused(make_controller, qtbot, tmp_path):
+    controller = make_controller(Config(problem="regression", dataset="plane", learning_rate=10, hidden=[8, 8, 8]))
+    controller.play()
+    qtbot.waitUntil(lambda: controller.snapshot.diverged and not controller.snapshot.running, timeout=WAIT_MS)
+    epoch, serial = controller.snapshot.epoch, controller.snapshot.serial
+    controller.step()
+    qtbot.waitUntil(lambda: controller.snapshot.serial > serial, timeout=WAIT_MS)
+    assert controller.snapshot.epoch == epoch
+    path = tmp_path / "diverged.json"
+    with qtbot.waitSignal(controller.failed, timeout=WAIT_MS) as failure:
+        controller.save_experiment(str(path))
+    assert failure.args[0] == DIVERGED_NOT_SAVED.format(path=path)
+    assert not path.exists()

@@ -1,0 +1,128 @@
+"""Every panel that shows one training run, bound to the controller of that run.
+
+The top bar, the data panel, the network view, the output panel and the divergence banner each
+have one ``show_snapshot(snapshot)``; a RunView hands every snapshot to all of them and turns
+their requests into edits for its controller. The main window only lays the panels out, so a
+second RunView on a second controller is a second run beside the first.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QLabel
+
+from playground.engine.config_edits import AddLayer, ChangeWidth, Edit, RemoveLayer, SetValue, ToggleFeature
+from playground.engine.features import FEATURE_LABELS
+from playground.ui.data_panel import DataPanel
+from playground.ui.network_view import NetworkView
+from playground.ui.output_panel import OutputPanel
+from playground.ui.top_bar import TopBar
+from playground.worker.controller import TrainingController
+from playground.worker.snapshot import Snapshot
+
+
+class MessageBanner(QLabel):
+    """What happened and what to try, shown while the run has diverged."""
+
+    def __init__(self) -> None:
+        super().__init__("")
+        self.setObjectName("message_banner")
+        self.setWordWrap(True)
+        self.hide()
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        self.setVisible(bool(snapshot.diverged))
+        self.setText(snapshot.message if snapshot.diverged else "")
+
+
+class RunView(QObject):
+    def __init__(self, controller: TrainingController, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.top_bar = TopBar()
+        self.data_panel = DataPanel()
+        self.network_view = NetworkView()
+        self.output_panel = OutputPanel()
+        self.message_banner = MessageBanner()
+        self.panels = (self.top_bar, self.message_banner, self.data_panel, self.network_view, self.output_panel)
+        self._hovered_node = -1  # the neuron whose map the output plot shows, or −1
+        self._connect()
+
+    def _connect(self) -> None:
+        c = self.controller
+        c.snapshot_changed.connect(self.show_snapshot)
+        self.top_bar.play_clicked.connect(c.toggle_running)
+        self.top_bar.step_clicked.connect(c.step)
+        self.top_bar.reset_clicked.connect(c.reset)
+        self.top_bar.setting_changed.connect(self.set_value)
+        self.data_panel.setting_changed.connect(self.set_value)
+        self.data_panel.regenerate_clicked.connect(c.regenerate)
+        view = self.network_view
+        view.feature_toggled.connect(self._toggle_feature)
+        view.layer_added.connect(self._add_layer)
+        view.layer_removed.connect(self._remove_layer)
+        view.neuron_added.connect(self._add_neuron)
+        view.neuron_removed.connect(self._remove_neuron)
+        view.weight_edited.connect(c.set_weight)
+        view.bias_edited.connect(c.set_bias)
+        view.node_hovered.connect(self.show_node)
+        self.output_panel.sample_hovered.connect(c.set_trace_point)
+        self.output_panel.sample_left.connect(c.clear_trace_point)
+
+    # ----- requests: edits of the config in force when they reach the worker -----------------
+    def edit(self, edit: Edit) -> None:
+        self.controller.edit(edit)
+
+    def set_value(self, key: str, value: object) -> None:
+        self.edit(SetValue(key, value))
+
+    def _toggle_feature(self, name: str) -> None:
+        self.edit(ToggleFeature(name))
+
+    def _add_layer(self) -> None:
+        self.edit(AddLayer())
+
+    def _remove_layer(self) -> None:
+        self.edit(RemoveLayer())
+
+    def _add_neuron(self, layer: int) -> None:
+        self.edit(ChangeWidth(layer, +1))
+
+    def _remove_neuron(self, layer: int) -> None:
+        self.edit(ChangeWidth(layer, -1))
+
+    # ----- showing ---------------------------------------------------------------------------
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        for panel in self.panels:
+            panel.show_snapshot(snapshot)
+        if self._hovered_node >= 0:  # keep the hovered neuron's map live while it trains
+            self.show_node(self._hovered_node)
+
+    def show_node(self, index: int) -> None:
+        """Show neuron ``index``'s map large in the output plot (−1 or the output: the output)."""
+        self._hovered_node = index
+        snapshot = self.controller.snapshot
+        if snapshot is None or index < 0 or index >= snapshot.n_nodes - 1:
+            self.output_panel.show_node_map(None)
+            return
+        node_map = snapshot.node_maps[index]
+        scale = 1.0
+        n_features = snapshot.layer_sizes[0]
+        if index < n_features:  # features are not in [−1, 1]: scale to their range
+            with np.errstate(all="ignore"):
+                scale = float(np.nanmax(np.abs(node_map))) or 1.0
+            name = f"feature {FEATURE_LABELS[snapshot.config.features[index]]}"
+        else:
+            layer, neuron = layer_and_neuron(snapshot.layer_sizes, index)
+            name = f"hidden layer {layer}, neuron {neuron + 1}"
+        self.output_panel.show_node_map(node_map, scale, name)
+
+
+def layer_and_neuron(layer_sizes: tuple[int, ...], index: int) -> tuple[int, int]:
+    """Node row ``index`` of the maps → (layer, neuron); layer 0 is the features."""
+    for layer, size in enumerate(layer_sizes):
+        if index < size:
+            return layer, index
+        index -= size
+    raise IndexError("node index beyond the network")
