@@ -1,7 +1,7 @@
 """The playground's datasets, its shuffle-and-split, and the user's own points as CSV.
 
 Every set is an (n, 3) float64 array of rows x, y, label. The generators follow TensorFlow
-Playground's dataset.ts (ANCHOR.md "Data"): `noise` is the 0–50 control and the generators
+Playground's dataset.ts (all points in about [-6, 6]²): `noise` is the 0–50 control and the generators
 use noise/100. Each generator draws the same random numbers whatever the noise, so for one
 seed the noise only moves what it is meant to move (a label, or the points of gauss/spiral).
 """

@@ -27,7 +27,7 @@ TIMEOUT_S = 120.0
 POLL_MS = 20
 
 
-# The offscreen platform says this on every window; it means nothing for us (DESIGN.md).
+# The offscreen platform says this on every window; it means nothing for us (that plugin simply lacks the call).
 IGNORED_QT_MESSAGES = ("This plugin does not support propagateSizeHints()",)
 
 
