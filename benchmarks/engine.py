@@ -3,7 +3,8 @@
 (a) spiral, x1 x2, hidden [4, 2], tanh, batch 10, lr 0.03, 50 % train (the default network)
 (b) the same with all seven features and six hidden layers of 8
 Prints medians over several repeats (the machines are shared and noisy), and the ratio to
-TensorFlow Playground's own engine measured on this kind of machine (ANCHOR.md).
+TensorFlow Playground's own engine (its nn.ts under Node 20) measured on this kind of machine:
+2 shared cores, training only, and the compute of one frame (100×100 boundary + thumbnails).
 
     python benchmarks/engine.py [--repeats 7] [--seconds 1.0]
 """
