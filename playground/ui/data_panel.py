@@ -21,12 +21,10 @@ from PySide6.QtWidgets import (
 
 from playground.engine.config import CLASSIFICATION_DATASETS, MAX_SEED, REGRESSION_DATASETS, Config
 from playground.engine.data import data_rng, is_builtin_dataset
-from playground.engine.datasets import generate
+from playground.engine.datasets import DATASET_LABELS, generate
 from playground.ui.colors import value_color
 from playground.worker.snapshot import Snapshot
 
-DATASET_LABELS = {"circle": "Circle", "xor": "Exclusive or", "gauss": "Gaussian", "spiral": "Spiral",
-                  "plane": "Plane", "multigauss": "Multi-Gauss"}
 PREVIEW_PIXELS = 64
 PREVIEW_NOISE = 0
 
@@ -83,7 +81,7 @@ class DataPanel(QWidget):
         self.seed_spin.setObjectName("seed_spin")
         self.seed_spin.setRange(0, min(MAX_SEED, 2**31 - 1))
         self.seed_spin.setToolTip("Random seed: the same seed gives the same points and initial weights")
-        self.seed_spin.editingFinished.connect(lambda: self.setting_changed.emit("seed", self.seed_spin.value()))
+        self.seed_spin.editingFinished.connect(self._seed_entered)
         column.addWidget(QLabel("Seed"))
         column.addWidget(self.seed_spin)
         self.regenerate_button = _push("Regenerate", "regenerate_button", "Draw new points with the same settings; keeps the network")
@@ -153,8 +151,16 @@ class DataPanel(QWidget):
         self._noise_label.setText(f"Noise: {config.noise:g}")
         self._batch_label.setText(f"Batch size: {config.batch_size}")
         self.regenerate_button.setEnabled(builtin)
-        if not self.seed_spin.hasFocus():
-            self.seed_spin.setValue(config.seed)
+        # The run's seed, even over typing not yet entered: the box never shows a seed the run
+        # does not use (and leaving it later must not push the stale one back).
+        self.seed_spin.blockSignals(True)
+        self.seed_spin.setValue(config.seed)
+        self.seed_spin.blockSignals(False)
+
+    def _seed_entered(self) -> None:
+        """Enter, or leaving the box: a new seed means new points and a new network."""
+        if self._shown_config is not None and self.seed_spin.value() != self._shown_config.seed:
+            self.setting_changed.emit("seed", self.seed_spin.value())
 
 
 def _heading(text: str) -> QLabel:

@@ -204,8 +204,10 @@ class EdgeSet:
         self.index = {target[1:]: k for k, target in enumerate(self.targets)}
         self.points = np.zeros((len(self.items), EDGE_SAMPLES, 2))  # (n_edges, samples, xy)
         self.widths = np.ones(len(self.items))
-        self._keys: list[tuple[int, int, bool] | None] = [None] * len(self.items)
-        self._pens: dict[tuple[int, int, bool], QPen] = {}
+        # The pen each edge has: (LUT index, width in quarter px, dead, which LUT); the LUT is
+        # part of the key, or switching gradient/weight colouring would keep the old colours.
+        self._keys: list[tuple[int, int, bool, int] | None] = [None] * len(self.items)
+        self._pens: dict[tuple[int, int, bool, int], QPen] = {}
         self.highlight = QGraphicsPathItem()
         self.highlight.setPen(QPen(QColor(40, 44, 52, 90), 1.0))
         self.highlight.setZValue(-1)
@@ -232,17 +234,17 @@ class EdgeSet:
         index = np.where(finite, np.round((np.clip(np.nan_to_num(values), -1, 1) + 1) * 127.5), -1).astype(int)
         quarters = np.round(np.nan_to_num(widths, nan=1.0) * 4).astype(int)
         self.widths = quarters / 4
+        lut_id = id(lut)
         for k, item in enumerate(self.items):
-            key = (int(index[k]), int(quarters[k]), bool(dead[k]))
+            key = (int(index[k]), int(quarters[k]), bool(dead[k]), lut_id)
             if key != self._keys[k]:
                 self._keys[k] = key
                 item.setPen(self._pen(key, lut))
 
-    def _pen(self, key: tuple[int, int, bool], lut: np.ndarray) -> QPen:
-        full_key = (*key, id(lut))
-        pen = self._pens.get(full_key)
+    def _pen(self, key: tuple[int, int, bool, int], lut: np.ndarray) -> QPen:
+        pen = self._pens.get(key)
         if pen is None:
-            index, quarters, dead = key
+            index, quarters, dead, _ = key
             color = QColor(*NAN_COLOR) if index < 0 else QColor(*(int(c) for c in lut[index]))
             if dead:
                 color = QColor(150, 150, 150, 120)
@@ -250,7 +252,7 @@ class EdgeSet:
             pen.setCapStyle(Qt.PenCapStyle.FlatCap)
             if dead:
                 pen.setStyle(Qt.PenStyle.DashLine)
-            self._pens[full_key] = pen
+            self._pens[key] = pen
         return pen
 
     def edge_at(self, pos: QPointF, tolerance: float) -> int | None:

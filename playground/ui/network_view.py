@@ -8,7 +8,6 @@ never changes the network itself: it emits what the learner asked for and waits 
 
 from __future__ import annotations
 
-import math
 from itertools import chain
 
 import numpy as np
@@ -26,7 +25,9 @@ from PySide6.QtWidgets import (
 
 from playground.engine.features import FEATURE_LABELS, FEATURE_NAMES
 from playground.engine.grid import GridEvaluator
+from playground.ui import network_text
 from playground.ui.colors import GRADIENT_LUT, VALUE_LUT, value_color
+from playground.ui.gradient_scale import GRADIENT_FLOOR, GradientScale, significant
 from playground.ui.network_items import (
     BiasItem,
     EdgeSet,
@@ -48,7 +49,6 @@ from playground.ui.network_widgets import (
 from playground.worker.snapshot import Snapshot
 
 GRADIENT, WEIGHT = "gradient", "weight"
-SCALE_SMOOTHING = 0.25  # weight of the newest frame in the moving average of log(gradient scale)
 # |w| ≤ 0.5 draws 1 px wide (Qt's fast hairline path: most weights are that small), |w| ≥ 5 8 px.
 HAIRLINE_BELOW, WIDTH_AT, MAX_EDGE_WIDTH = 0.5, 5.0, 8.0
 TITLE_TOP = 28.0  # scene y of the column titles, level with the hidden layers' names
@@ -75,7 +75,8 @@ class NetworkView(QWidget):
         self.colour_mode = GRADIENT
         self._structure: tuple | None = None
         self._rings_idle = False  # every ring shows the idle colour (no traced sample)
-        self._log_scale: float | None = None  # smoothed log of the gradient colour scale
+        self._gradient_scale = GradientScale()
+        self._hovered_node = False  # a neuron is under the pointer (its map is shown large)
         self._feature_cache: tuple[tuple[int, float], np.ndarray, np.ndarray] | None = None
         self._features: dict[str, NodeItem] = {}
         self._neurons: list[list[NodeItem]] = []  # [node layer − 1][neuron]
@@ -135,14 +136,14 @@ class NetworkView(QWidget):
     # ------------------------------------------------------------------ public
     def show_snapshot(self, snapshot: Snapshot) -> None:
         """Show ``snapshot``; items are rebuilt only when the network's shape or inputs change."""
-        if self.snapshot is not None and snapshot.epoch < self.snapshot.epoch:
-            self._log_scale = None  # a reset: the old gradients say nothing about the new ones
+        if snapshot.history_reset:
+            self._gradient_scale.restart()  # reset, rebuild or load
         self.snapshot = snapshot
         structure = (tuple(snapshot.layer_sizes), tuple(snapshot.config.features))
         if structure != self._structure:
             self._rebuild(snapshot, structure)
             self._rings_idle = False  # new items: colour them once
-        self._update_gradient_scale(snapshot)
+        self._gradient_scale.update(snapshot.weight_gradients, updated=snapshot.epoch > 0)
         self._draw_thumbnails(snapshot)
         self._draw_parameters(snapshot)
         self._draw_rings(snapshot)
@@ -167,8 +168,8 @@ class NetworkView(QWidget):
         return sum(len(column) for column in self._neurons)
 
     def gradient_scale(self) -> float | None:
-        """|dE/dw| that draws at full colour, or None before the first update."""
-        return None if self._log_scale is None else math.exp(self._log_scale)
+        """|dE/dw| that draws at full colour, or None (see GradientScale.value)."""
+        return self._gradient_scale.value
 
     def legend_text(self) -> str:
         return self._legend.text()
@@ -177,14 +178,7 @@ class NetworkView(QWidget):
         """What hovering ``target`` shows (also the scene's tooltip source)."""
         if self.snapshot is None:
             return ""
-        kind = target[0]
-        if kind == "edge":
-            return self._edge_tooltip(*target[1:])
-        if kind == "bias":
-            return self._bias_tooltip(*target[1:])
-        if kind == "node":
-            return self._node_tooltip(*target[1:])
-        return self._feature_tooltip(target[1])
+        return network_text.tooltip(self.snapshot, target)
 
     def edit_weight(self, layer: int, i: int, j: int, value: float) -> None:
         self.weight_edited.emit(int(layer), int(i), int(j), float(value))
@@ -197,10 +191,10 @@ class NetworkView(QWidget):
         snap = self.snapshot
         if target[0] == "edge":
             layer, i, j = target[1:]
-            value, what = snap.weights[layer][i, j], f"weight {self._edge_name(layer, i, j)}"
+            value, what = snap.weights[layer][i, j], f"weight {network_text.edge_name(snap, layer, i, j)}"
         else:
             layer, j = target[1:]
-            value, what = snap.biases[layer][j], f"bias of {self._node_name(layer + 1, j)}"
+            value, what = snap.biases[layer][j], f"bias of {network_text.node_name(snap, layer + 1, j)}"
         if scene_pos is None:
             scene_pos = self._default_editor_pos(target)
         self._editing = target
@@ -210,12 +204,9 @@ class NetworkView(QWidget):
 
     # ------------------------------------------------------------------ hooks from the scene
     def hovered(self, target: Target, inside: bool) -> None:
-        if not inside:
-            self.node_hovered.emit(-1)
-            return
-        index = self._node_index(target)
-        if index is not None:
-            self.node_hovered.emit(index)
+        index = self._node_index(target) if inside else None
+        self._hovered_node = index is not None
+        self.node_hovered.emit(-1 if index is None else index)
 
     def clicked(self, target: Target, scene_pos: QPointF) -> None:
         if self.snapshot is None:
@@ -227,6 +218,9 @@ class NetworkView(QWidget):
 
     # ------------------------------------------------------------------ building
     def _rebuild(self, snap: Snapshot, structure: tuple) -> None:
+        if self._hovered_node:  # its square is about to go: it will send no hover-leave
+            self._hovered_node = False
+            self.node_hovered.emit(-1)
         self._editor.cancel()
         self._scene.forget_edges()
         self._scene.clear()
@@ -350,17 +344,6 @@ class NetworkView(QWidget):
         for item, image in zip(chain.from_iterable(self._neurons), images):
             item.thumb.setPixmap(image)
 
-    def _update_gradient_scale(self, snap: Snapshot) -> None:
-        magnitudes = np.abs(np.concatenate([g.ravel() for g in snap.weight_gradients]))
-        magnitudes = magnitudes[np.isfinite(magnitudes) & (magnitudes > 0)]
-        if magnitudes.size == 0:
-            return
-        newest = math.log(float(np.percentile(magnitudes, 95)))
-        if self._log_scale is None:
-            self._log_scale = newest
-        else:
-            self._log_scale += SCALE_SMOOTHING * (newest - self._log_scale)
-
     def _draw_parameters(self, snap: Snapshot) -> None:
         weights = np.concatenate([w.ravel() for w in snap.weights])
         dead = np.concatenate([d.ravel() for d in snap.dead])
@@ -369,19 +352,22 @@ class NetworkView(QWidget):
         widths[dead] = 1.0
         scale = self.gradient_scale()
         if self.colour_mode == GRADIENT:
-            gradients = np.concatenate([g.ravel() for g in snap.weight_gradients])
-            values, lut = gradients / (scale or np.inf), GRADIENT_LUT  # no scale yet: grey (NaN stays NaN)
+            gradients = significant(np.concatenate([g.ravel() for g in snap.weight_gradients]))
+            values, lut = gradients / (scale or np.inf), GRADIENT_LUT  # no scale: neutral (NaN stays NaN)
         else:
             values, lut = weights, VALUE_LUT
         self._edges.restyle(values, lut, widths, dead)
         for layer, column in enumerate(self._biases):
             if self.colour_mode == GRADIENT:
-                shown = snap.bias_gradients[layer] / (scale or np.inf)
+                shown = significant(snap.bias_gradients[layer]) / (scale or np.inf)
             else:
                 shown = snap.biases[layer]
             for item, value in zip(column, shown):
                 item.set_color(value_color(float(value), lut))
-        why = "no update yet" if snap.epoch == 0 else "not a number (diverged)" if snap.diverged else "all zero"
+        why = (
+            "no update yet" if snap.epoch == 0 else "not a number (diverged)" if snap.diverged
+            else f"gradients ≈ 0 (all below {GRADIENT_FLOOR:g})"
+        )
         self._legend.show_mode(self.colour_mode, scale, why)
 
     def _draw_rings(self, snap: Snapshot) -> None:
@@ -436,55 +422,6 @@ class NetworkView(QWidget):
         x = min(max(where.x() + 8, 0), max(viewport.width() - size.width(), 0))
         y = min(max(where.y() - size.height() // 2, 0), max(viewport.height() - size.height(), 0))
         return QPoint(x, y)
-
-    # ------------------------------------------------------------------ tooltips
-    def _node_name(self, layer: int, neuron: int) -> str:
-        if layer == 0:
-            return FEATURE_LABELS[self.snapshot.config.features[neuron]]
-        if layer == len(self.snapshot.layer_sizes) - 1:
-            return "the output" if self.snapshot.layer_sizes[-1] == 1 else f"output {neuron + 1}"
-        return f"neuron {neuron + 1} of hidden layer {layer}"
-
-    def _edge_name(self, layer: int, i: int, j: int) -> str:
-        return f"from {self._node_name(layer, i)} to {self._node_name(layer + 1, j)}"
-
-    def _edge_tooltip(self, layer: int, i: int, j: int) -> str:
-        snap = self.snapshot
-        w, g = float(snap.weights[layer][i, j]), float(snap.weight_gradients[layer][i, j])
-        text = f"w = {w:.4f}, dE/dw = {g:.4g}"
-        if bool(snap.dead[layer][i, j]):
-            text += "  — dead (L1)"
-        return f"{text}\nweight {self._edge_name(layer, i, j)}\nClick to type a new value"
-
-    def _bias_tooltip(self, layer: int, j: int) -> str:
-        snap = self.snapshot
-        b, g = float(snap.biases[layer][j]), float(snap.bias_gradients[layer][j])
-        return f"b = {b:.4f}, dE/db = {g:.4g}\nbias of {self._node_name(layer + 1, j)}\nClick to type a new value"
-
-    def _node_tooltip(self, layer: int, j: int) -> str:
-        snap = self.snapshot
-        name = self._node_name(layer, j)
-        lines = [name[0].upper() + name[1:], f"bias b = {float(snap.biases[layer - 1][j]):.4f}"]
-        trace = snap.trace
-        if trace is not None:
-            x, y = trace.point
-            lines.append(f"Sample ({x:.2f}, {y:.2f}), label {trace.label:g}:")
-            lines.append(
-                f"z = {float(trace.z[layer - 1][j]):.4f}, a = {float(trace.a[layer][j]):.4f}, "
-                f"dE/dz = {float(trace.dz[layer - 1][j]):.4g}"
-            )
-        return "\n".join(lines)
-
-    def _feature_tooltip(self, name: str) -> str:
-        enabled = self.snapshot.config.features
-        if name not in enabled:
-            return f"{FEATURE_LABELS[name]} (not used)\nClick to feed it to the network"
-        text = f"Input {FEATURE_LABELS[name]}"
-        if self.snapshot.trace is not None:
-            text += f" = {float(self.snapshot.trace.inputs[enabled.index(name)]):.4f} for the traced sample"
-        if enabled == (name,):
-            return text + "\nThe only input: the network needs at least one"
-        return text + "\nClick to stop feeding it to the network"
 
 
 def _font(points: float, bold: bool = False) -> QFont:

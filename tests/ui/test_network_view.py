@@ -190,12 +190,63 @@ def test_gradient_scale_follows_the_gradients_smoothly(view, trained):
     snap = make_snapshot(trained)
     view.show_snapshot(snap)
     first = view.gradient_scale()
-    louder = dataclasses.replace(snap, weight_gradients=tuple(g * 100 for g in snap.weight_gradients))
+    louder = dataclasses.replace(
+        snap, weight_gradients=tuple(g * 100 for g in snap.weight_gradients), history_reset=False
+    )
     view.show_snapshot(louder)
-    assert first < view.gradient_scale() < 100 * first  # moves towards the new scale, no jump
+    assert first < view.gradient_scale() < 50 * first  # moves towards the new scale, no jump
     for _ in range(40):
         view.show_snapshot(louder)
     assert view.gradient_scale() == pytest.approx(100 * first, rel=1e-3)
+
+
+def test_gradient_scale_restarts_when_the_history_does_not_when_the_epoch_falls(view, trained):
+    snap = make_snapshot(trained)
+    view.show_snapshot(snap)
+    first = view.gradient_scale()
+    louder = tuple(g * 100 for g in snap.weight_gradients)
+    # A loaded experiment may be at a later epoch: the history reset, not the epoch, says "new run".
+    view.show_snapshot(dataclasses.replace(snap, weight_gradients=louder, epoch=snap.epoch + 500, history_reset=True))
+    assert view.gradient_scale() == pytest.approx(100 * first)
+    # An earlier epoch within one history (a scrubbed view, say) smooths as usual.
+    view.show_snapshot(dataclasses.replace(snap, epoch=snap.epoch - 10, history_reset=False))
+    assert first < view.gradient_scale() < 100 * first / 2
+
+
+def test_negligible_gradients_draw_neutral_and_the_legend_says_so(view, trained):
+    snap = make_snapshot(trained)
+    view.show_snapshot(snap)
+    tiny = tuple(np.where(g > 0, 7e-13, -7e-13) for g in snap.weight_gradients)  # converged: round-off only
+    tiny_bias = tuple(np.full_like(b, 3e-14) for b in snap.bias_gradients)
+    view.show_snapshot(dataclasses.replace(snap, weight_gradients=tiny, bias_gradients=tiny_bias, history_reset=False))
+    neutral = value_color(0.0, GRADIENT_LUT)
+    assert edge_colour(view, 1, 2, 1) == neutral and edge_colour(view, 0, 0, 0) == neutral
+    assert view.bias_item(0, 1).brush().color() == neutral
+    assert view.gradient_scale() is None
+    assert "gradients ≈ 0" in view.legend_text()
+    # One significant gradient among round-off: it has the colour, the round-off stays neutral.
+    mixed = [g.copy() for g in tiny]
+    mixed[1][2, 1] = 0.05
+    view.show_snapshot(dataclasses.replace(snap, weight_gradients=tuple(mixed), history_reset=False))
+    assert edge_colour(view, 1, 2, 1) != neutral and edge_colour(view, 0, 0, 0) == neutral
+    assert "gradients ≈ 0" not in view.legend_text()
+
+
+def test_switching_colouring_recolours_edges_whose_index_and_width_stay_the_same(view, trained):
+    snap = make_snapshot(trained)
+    gradients = [g.copy() for g in snap.weight_gradients]
+    weights = [w.copy() for w in snap.weights]
+    scale_probe = NetworkView()
+    scale_probe.show_snapshot(snap)
+    scale = scale_probe.gradient_scale()
+    # The same number under both colourings: the pen cache must still tell the tables apart.
+    weights[0][0, 0], gradients[0][0, 0] = 0.3, 0.3 * scale
+    same = dataclasses.replace(snap, weights=tuple(weights), weight_gradients=tuple(gradients))
+    view.show_snapshot(same)
+    assert edge_colour(view, 0, 0, 0) == value_color(0.3, GRADIENT_LUT)
+    view.findChild(QCheckBox, "edge_colour_toggle").setChecked(True)
+    assert edge_colour(view, 0, 0, 0) == value_color(0.3)
+    scale_probe.deleteLater()
 
 
 def test_a_traced_sample_colours_every_ring(view, trained):
