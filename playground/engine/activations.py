@@ -21,7 +21,8 @@ ELU_ALPHA = 1.0  # f(z) = α(eᶻ − 1) for z < 0
 
 @dataclass(frozen=True)
 class Activation:
-    name: str
+    name: str  # the config's name
+    label: str  # what the window shows
     value: Callable[[Array], Array]  # a = f(z)
     derivative: Callable[[Array, Array], Array]  # f'(z), given (z, a)
     formula: str  # for tooltips and the sample inspector
@@ -60,28 +61,37 @@ ACTIVATIONS: dict[str, Activation] = {
     for a in (
         Activation(
             "relu",
+            "ReLU",
             lambda z: np.maximum(z, 0.0),
             lambda z, a: (z > 0).astype(z.dtype),
             "max(0, z)",
             lambda z, out: np.maximum(z, 0.0, out=out),
         ),
-        Activation("tanh", np.tanh, lambda z, a: 1.0 - a * a, "tanh(z)", np.tanh),
-        Activation("sigmoid", _sigmoid, lambda z, a: a * (1.0 - a), "1 / (1 + e^(−z))"),
-        Activation("linear", lambda z: z, lambda z, a: np.ones_like(z), "z"),
+        Activation("tanh", "Tanh", np.tanh, lambda z, a: 1.0 - a * a, "tanh(z)", np.tanh),
+        Activation("sigmoid", "Sigmoid", _sigmoid, lambda z, a: a * (1.0 - a), "1 / (1 + e^(−z))"),
+        Activation("linear", "Linear", lambda z: z, lambda z, a: np.ones_like(z), "z"),
         Activation(
             "leaky_relu",
+            "Leaky ReLU",
             lambda z: np.where(z > 0, z, LEAKY_RELU_SLOPE * z),
             lambda z, a: np.where(z > 0, 1.0, LEAKY_RELU_SLOPE).astype(z.dtype),
             "z if z > 0 else 0.01·z",
         ),
-        Activation("elu", _elu, lambda z, a: np.where(z > 0, 1.0, a + ELU_ALPHA).astype(z.dtype), "z if z > 0 else eᶻ − 1"),
-        Activation("swish", _swish, _swish_derivative, "z·σ(z)"),
-        Activation("sine", np.sin, lambda z, a: np.cos(z), "sin(z)", np.sin),
-        Activation("gaussian", lambda z: np.exp(-z * z), lambda z, a: -2.0 * z * a, "e^(−z²)"),
+        Activation(
+            "elu",
+            "ELU",
+            _elu,
+            lambda z, a: np.where(z > 0, 1.0, a + ELU_ALPHA).astype(z.dtype),
+            "z if z > 0 else eᶻ − 1",
+        ),
+        Activation("swish", "Swish", _swish, _swish_derivative, "z·σ(z)"),
+        Activation("sine", "Sine", np.sin, lambda z, a: np.cos(z), "sin(z)", np.sin),
+        Activation("gaussian", "Gaussian", lambda z: np.exp(-z * z), lambda z, a: -2.0 * z * a, "e^(−z²)"),
     )
 }
 
 ACTIVATION_NAMES: tuple[str, ...] = tuple(ACTIVATIONS)
+ACTIVATION_LABELS: dict[str, str] = {name: a.label for name, a in ACTIVATIONS.items()}
 
 
 def get_activation(name: str) -> Activation:

@@ -12,23 +12,32 @@ import json
 import math
 import numbers
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from playground.engine.activations import ACTIVATION_NAMES
+from playground.engine.datasets import (
+    CLASSIFICATION_DATASETS,
+    DATASET_POINTS,
+    MAX_NOISE,
+    PROBLEM_NAMES,
+    REGRESSION_DATASETS,
+    default_dataset,
+)
+from playground.engine.features import FEATURE_NAMES
 from playground.engine.files import FileFormatError, atomic_write_text, read_json
+from playground.engine.optimizers import OPTIMIZER_NAMES
+from playground.engine.regularization import REGULARIZATION_NAMES
+from playground.engine.size_limits import batch_size_problem, network_size_problem
 
-PROBLEM_NAMES: tuple[str, ...] = ("classification", "regression")
-CLASSIFICATION_DATASETS: tuple[str, ...] = ("circle", "xor", "gauss", "spiral")
-REGRESSION_DATASETS: tuple[str, ...] = ("plane", "multigauss")
-ACTIVATION_NAMES: tuple[str, ...] = (
-    "relu", "tanh", "sigmoid", "linear", "leaky_relu", "elu", "swish", "sine", "gaussian",
-)
-REGULARIZATION_NAMES: tuple[str, ...] = ("none", "l1", "l2")
-OPTIMIZER_NAMES: tuple[str, ...] = ("sgd", "momentum", "adam")
-# Same order as the playground's feature column; the functions live in another module.
-FEATURE_NAMES: tuple[str, ...] = (
-    "x1", "x2", "x1_squared", "x2_squared", "x1_x2", "sin_x1", "sin_x2",
-)
+# The names come from the registries (activations, datasets, features, optimizers,
+# regularization), each entry with its display label; they are re-exported here for callers.
+__all__ = [
+    "ACTIVATION_NAMES", "CLASSIFICATION_DATASETS", "CONFIG_KEYS", "FEATURE_NAMES", "FIELDS", "OPTIMIZER_NAMES",
+    "PRESETS", "PROBLEM_NAMES", "REGRESSION_DATASETS", "REGULARIZATION_NAMES", "Config", "ConfigError", "parse_value",
+]
+
 # The value lists the playground's drop-downs offer; any value in range is accepted.
 PRESETS: dict[str, tuple[float, ...]] = {
     "learning_rate": (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10),
@@ -36,18 +45,13 @@ PRESETS: dict[str, tuple[float, ...]] = {
 }
 
 # These caps are far beyond the playground's UI (batch 1-30, 0-6 layers of 1-8 neurons);
-# they exist only to stop absurd input (a typo that would exhaust memory), not to limit use.
+# they exist only to stop absurd input, not to limit use. A network too large for memory as a
+# whole is refused by the limits of size_limits.py (parameters, hidden neurons, batch × neurons).
 MAX_BATCH_SIZE = 100_000
 MAX_HIDDEN_LAYERS = 64
 MAX_LAYER_WIDTH = 4096
 MAX_SEED = 2**32 - 1
 MAX_RATE = 100
-
-_DATASET_TAIL = "or the path of a CSV file"
-_FEATURES_ALLOWED = "a non-empty list of distinct names from " + ", ".join(FEATURE_NAMES)
-_HIDDEN_ALLOWED = (
-    f"a list of 0 to {MAX_HIDDEN_LAYERS} integers from 1 to {MAX_LAYER_WIDTH}"
-)
 
 
 class ConfigError(ValueError):
@@ -68,6 +72,12 @@ def _show(value: object) -> str:
 
 def _refuse(key: str, value: object, problem: str, allowed: str) -> ConfigError:
     return ConfigError(f"config key '{key}': {_show(value)} {problem}; allowed: {allowed}")
+
+
+def _unknown_key(key: object, value: object) -> ConfigError:
+    return ConfigError(
+        f"config key {_show(key)} (value {_show(value)}) is not known; allowed keys: {', '.join(CONFIG_KEYS)}"
+    )
 
 
 # ---------------------------------------------------------------- type rules
@@ -94,42 +104,132 @@ def _whole(value: object) -> int | None:
     return int(number)
 
 
-# ---------------------------------------------------------------- field checks
-
-def _check_number(key: str, value: Any, low: float, high: float, low_open: bool = False) -> float:
-    allowed = (
-        f"a number greater than {low:g} and at most {high:g}" if low_open
-        else f"a number from {low:g} to {high:g}"
-    )
-    number = _real(value)
-    if number is None:
-        raise _refuse(key, value, "is not a number", allowed)
-    if isinstance(value, float) and not math.isfinite(value):
-        raise _refuse(key, value, "is not a finite number", allowed)
-    if number > high or number < low or (low_open and number == low):
-        raise _refuse(key, value, "is out of range", allowed)
-    return number
+def _parse_integer(key: str, text: str, allowed: str) -> int:
+    """A command-line integer ('30' or '30.0'); range checks are the field's."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        number = float(text)
+    except ValueError:
+        raise _refuse(key, text, "is not a number", allowed) from None
+    if not number.is_integer():
+        raise _refuse(key, text, "is not a whole number", allowed)
+    return int(number)
 
 
-def _check_integer(key: str, value: Any, low: int, high: int) -> int:
-    allowed = f"an integer from {low} to {high}"
-    if _real(value) is None:
-        raise _refuse(key, value, "is not a number", allowed)
-    whole = _whole(value)
-    if whole is None:
-        raise _refuse(key, value, "is not a whole number", allowed)
-    if not low <= whole <= high:
-        raise _refuse(key, value, "is out of range", allowed)
-    return whole
+def _split_list(text: str) -> list[str]:
+    """'4,2' or '[4, 2]' -> ['4', '2']; '' -> []."""
+    inner = text.strip()
+    if inner.startswith("[") and inner.endswith("]"):
+        inner = inner[1:-1].strip()
+    return [part.strip() for part in inner.split(",")] if inner else []
 
 
-def _check_choice(key: str, value: Any, names: tuple[str, ...]) -> str:
-    allowed = ", ".join(names)
-    if not isinstance(value, str):
-        raise _refuse(key, value, "is not a name", allowed)
-    if value not in names:
-        raise _refuse(key, value, "is not allowed", allowed)
-    return value
+# ---------------------------------------------------------------- field specs
+# One spec per key: `check` validates and normalises a value (from Python, JSON or the window),
+# `parse` turns command-line text into the value's type; both refuse with the same `allowed`.
+
+class Field:
+    """A name field: the text, stripped; subclasses check."""
+
+    allowed = ""
+
+    def check(self, key: str, value: Any, checked: Mapping[str, Any]) -> Any:
+        """`value` normalised; ``checked`` holds the fields before this one, already checked."""
+        return value
+
+    def parse(self, key: str, text: str) -> Any:
+        return text.strip()
+
+
+@dataclass(frozen=True)
+class NumberField(Field):
+    low: float
+    high: float
+    low_open: bool = False  # low itself is not allowed
+
+    @property
+    def allowed(self) -> str:  # type: ignore[override]
+        if self.low_open:
+            return f"a number greater than {self.low:g} and at most {self.high:g}"
+        return f"a number from {self.low:g} to {self.high:g}"
+
+    def check(self, key: str, value: Any, checked: Mapping[str, Any]) -> float:
+        number = _real(value)
+        if number is None:
+            raise _refuse(key, value, "is not a number", self.allowed)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise _refuse(key, value, "is not a finite number", self.allowed)
+        if number > self.high or number < self.low or (self.low_open and number == self.low):
+            raise _refuse(key, value, "is out of range", self.allowed)
+        return number
+
+    def parse(self, key: str, text: str) -> float:
+        try:
+            return float(text)
+        except ValueError:
+            raise _refuse(key, text, "is not a number", self.allowed) from None
+
+
+@dataclass(frozen=True)
+class IntegerField(Field):
+    low: int
+    high: int
+
+    @property
+    def allowed(self) -> str:  # type: ignore[override]
+        return f"an integer from {self.low} to {self.high}"
+
+    def check(self, key: str, value: Any, checked: Mapping[str, Any]) -> int:
+        if _real(value) is None:
+            raise _refuse(key, value, "is not a number", self.allowed)
+        whole = _whole(value)
+        if whole is None:
+            raise _refuse(key, value, "is not a whole number", self.allowed)
+        if not self.low <= whole <= self.high:
+            raise _refuse(key, value, "is out of range", self.allowed)
+        return whole
+
+    def parse(self, key: str, text: str) -> int:
+        return _parse_integer(key, text, self.allowed)
+
+
+@dataclass(frozen=True)
+class ChoiceField(Field):
+    names: tuple[str, ...]  # from a registry
+
+    @property
+    def allowed(self) -> str:  # type: ignore[override]
+        return ", ".join(self.names)
+
+    def check(self, key: str, value: Any, checked: Mapping[str, Any]) -> str:
+        if not isinstance(value, str):
+            raise _refuse(key, value, "is not a name", self.allowed)
+        if value not in self.names:
+            raise _refuse(key, value, "is not allowed", self.allowed)
+        return value
+
+
+class DatasetField(Field):
+    """A built-in dataset of the checked problem, or the path of a CSV file."""
+
+    def check(self, key: str, value: Any, checked: Mapping[str, Any]) -> str:
+        problem = checked["problem"]
+        own, other = (
+            (CLASSIFICATION_DATASETS, REGRESSION_DATASETS) if problem == "classification"
+            else (REGRESSION_DATASETS, CLASSIFICATION_DATASETS)
+        )
+        allowed = f"{', '.join(own)}, or the path of a CSV file"
+        if not isinstance(value, str):
+            raise _refuse(key, value, "is not a name or a path", allowed)
+        if not value.strip():
+            raise _refuse(key, value, "is empty", allowed)
+        if value in other:
+            other_problem = "regression" if problem == "classification" else "classification"
+            raise _refuse(key, value, f"is a {other_problem} dataset, not a {problem} one", allowed)
+        return value
 
 
 def _check_list(key: str, value: Any, allowed: str) -> tuple[Any, ...]:
@@ -138,51 +238,71 @@ def _check_list(key: str, value: Any, allowed: str) -> tuple[Any, ...]:
     return tuple(value)
 
 
-def _check_hidden(value: Any) -> tuple[int, ...]:
-    items = _check_list("hidden", value, _HIDDEN_ALLOWED)
-    if len(items) > MAX_HIDDEN_LAYERS:
-        raise _refuse("hidden", value, f"has {len(items)} layers", _HIDDEN_ALLOWED)
-    widths = []
-    for item in items:
-        width = _whole(item)
-        if width is None:
-            problem = f"has a width of {_show(item)}, which is not an integer"
-            raise _refuse("hidden", value, problem, _HIDDEN_ALLOWED)
-        if not 1 <= width <= MAX_LAYER_WIDTH:
-            raise _refuse("hidden", value, f"has a width of {width}", _HIDDEN_ALLOWED)
-        widths.append(width)
-    return tuple(widths)
+class HiddenField(Field):
+    """The width of each hidden layer, input to output; on the command line '4,2' or ''."""
+
+    allowed = f"a list of 0 to {MAX_HIDDEN_LAYERS} integers from 1 to {MAX_LAYER_WIDTH}"
+
+    def check(self, key: str, value: Any, checked: Mapping[str, Any]) -> tuple[int, ...]:
+        items = _check_list(key, value, self.allowed)
+        if len(items) > MAX_HIDDEN_LAYERS:
+            raise _refuse(key, value, f"has {len(items)} layers", self.allowed)
+        widths = []
+        for item in items:
+            width = _whole(item)
+            if width is None:
+                problem = f"has a width of {_show(item)}, which is not an integer"
+                raise _refuse(key, value, problem, self.allowed)
+            if not 1 <= width <= MAX_LAYER_WIDTH:
+                raise _refuse(key, value, f"has a width of {width}", self.allowed)
+            widths.append(width)
+        return tuple(widths)
+
+    def parse(self, key: str, text: str) -> tuple[int, ...]:
+        parts = _split_list(text)
+        if any(not part for part in parts):
+            raise _refuse(key, text, "has an empty width", self.allowed)
+        return tuple(_parse_integer(key, part, self.allowed) for part in parts)
 
 
-def _check_features(value: Any) -> tuple[str, ...]:
-    items = _check_list("features", value, _FEATURES_ALLOWED)
-    if not items:
-        raise _refuse("features", value, "is empty", _FEATURES_ALLOWED)
-    seen: set[str] = set()
-    for item in items:
-        if not isinstance(item, str) or item not in FEATURE_NAMES:
-            raise _refuse("features", value, f"contains {_show(item)}", _FEATURES_ALLOWED)
-        if item in seen:
-            raise _refuse("features", value, f"repeats {_show(item)}", _FEATURES_ALLOWED)
-        seen.add(item)
-    return items
+class FeaturesField(Field):
+    """Distinct feature names; on the command line 'x1,x2'."""
+
+    allowed = "a non-empty list of distinct names from " + ", ".join(FEATURE_NAMES)
+
+    def check(self, key: str, value: Any, checked: Mapping[str, Any]) -> tuple[str, ...]:
+        items = _check_list(key, value, self.allowed)
+        if not items:
+            raise _refuse(key, value, "is empty", self.allowed)
+        seen: set[str] = set()
+        for item in items:
+            if not isinstance(item, str) or item not in FEATURE_NAMES:
+                raise _refuse(key, value, f"contains {_show(item)}", self.allowed)
+            if item in seen:
+                raise _refuse(key, value, f"repeats {_show(item)}", self.allowed)
+            seen.add(item)
+        return items
+
+    def parse(self, key: str, text: str) -> tuple[str, ...]:
+        return tuple(_split_list(text))
 
 
-def _check_dataset(value: Any, problem: str) -> str:
-    own, other = (
-        (CLASSIFICATION_DATASETS, REGRESSION_DATASETS) if problem == "classification"
-        else (REGRESSION_DATASETS, CLASSIFICATION_DATASETS)
-    )
-    allowed = f"{', '.join(own)}, {_DATASET_TAIL}"
-    if not isinstance(value, str):
-        raise _refuse("dataset", value, "is not a name or a path", allowed)
-    if not value.strip():
-        raise _refuse("dataset", value, "is empty", allowed)
-    if value in other:
-        other_problem = "regression" if problem == "classification" else "classification"
-        problem_text = f"is a {other_problem} dataset, not a {problem} one"
-        raise _refuse("dataset", value, problem_text, allowed)
-    return value
+# In Config's field order; a field's check may read the fields above it (dataset reads problem).
+FIELDS: dict[str, Field] = {
+    "problem": ChoiceField(PROBLEM_NAMES),
+    "dataset": DatasetField(),
+    "noise": NumberField(0, MAX_NOISE),
+    "train_ratio": NumberField(10, 90),
+    "batch_size": IntegerField(1, MAX_BATCH_SIZE),
+    "hidden": HiddenField(),
+    "activation": ChoiceField(ACTIVATION_NAMES),
+    "learning_rate": NumberField(0, MAX_RATE, low_open=True),
+    "regularization": ChoiceField(REGULARIZATION_NAMES),
+    "regularization_rate": NumberField(0, MAX_RATE),
+    "features": FeaturesField(),
+    "optimizer": ChoiceField(OPTIMIZER_NAMES),
+    "seed": IntegerField(0, MAX_SEED),
+}
 
 
 # ---------------------------------------------------------------- the config
@@ -222,14 +342,12 @@ class Config:
                 f"allowed keys: {', '.join(CONFIG_KEYS)}"
             )
         for key in data:
-            if key not in CONFIG_KEYS:
-                raise ConfigError(
-                    f"config key {_show(key)} (value {_show(data[key])}) is not known; "
-                    f"allowed keys: {', '.join(CONFIG_KEYS)}"
-                )
+            if key not in FIELDS:
+                raise _unknown_key(key, data[key])
         values = dict(data)
-        if "dataset" not in values and values.get("problem") == "regression":
-            values["dataset"] = REGRESSION_DATASETS[0]
+        problem = values.get("problem", cls.problem)
+        if "dataset" not in values and isinstance(problem, str) and problem in PROBLEM_NAMES:
+            values["dataset"] = default_dataset(problem)
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
@@ -266,6 +384,8 @@ class Config:
 
 
 CONFIG_KEYS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Config))
+if CONFIG_KEYS != tuple(FIELDS):
+    raise RuntimeError(f"Config's fields {CONFIG_KEYS} and FIELDS {tuple(FIELDS)} must match")
 
 
 def _json_kind(data: object) -> str:
@@ -274,92 +394,33 @@ def _json_kind(data: object) -> str:
 
 
 def _validated(config: Config) -> dict[str, Any]:
-    """Every field of `config`, checked and normalised, in field order."""
-    problem = _check_choice("problem", config.problem, PROBLEM_NAMES)
-    return {
-        "problem": problem,
-        "dataset": _check_dataset(config.dataset, problem),
-        "noise": _check_number("noise", config.noise, 0, 50),
-        "train_ratio": _check_number("train_ratio", config.train_ratio, 10, 90),
-        "batch_size": _check_integer("batch_size", config.batch_size, 1, MAX_BATCH_SIZE),
-        "hidden": _check_hidden(config.hidden),
-        "activation": _check_choice("activation", config.activation, ACTIVATION_NAMES),
-        "learning_rate": _check_number(
-            "learning_rate", config.learning_rate, 0, MAX_RATE, low_open=True
-        ),
-        "regularization": _check_choice(
-            "regularization", config.regularization, REGULARIZATION_NAMES
-        ),
-        "regularization_rate": _check_number(
-            "regularization_rate", config.regularization_rate, 0, MAX_RATE
-        ),
-        "features": _check_features(config.features),
-        "optimizer": _check_choice("optimizer", config.optimizer, OPTIMIZER_NAMES),
-        "seed": _check_integer("seed", config.seed, 0, MAX_SEED),
-    }
+    """Every field of `config`, checked and normalised, in field order; then the network's size."""
+    checked: dict[str, Any] = {}
+    for key, field in FIELDS.items():
+        checked[key] = field.check(key, getattr(config, key), checked)
+    _check_size(checked)
+    return checked
+
+
+def _check_size(checked: Mapping[str, Any]) -> None:
+    """Refuse a network (or a batch through it) too large for memory, before anything is built."""
+    hidden, batch_size = checked["hidden"], checked["batch_size"]
+    problem = network_size_problem(len(checked["features"]), hidden)
+    if problem:
+        raise _refuse("hidden", hidden, *problem)
+    n_train = _training_points(checked)
+    problem = batch_size_problem(hidden, batch_size if n_train is None else min(batch_size, n_train))
+    if problem:
+        raise _refuse("batch_size", batch_size, *problem)
+
+
+def _training_points(checked: Mapping[str, Any]) -> int | None:
+    """How many training points a built-in dataset gives (as shuffle_split); None for a CSV file."""
+    points = DATASET_POINTS.get(checked["dataset"])
+    return None if points is None else math.floor(points * checked["train_ratio"] / 100)
 
 
 # ---------------------------------------------------------------- command-line values
-
-_NUMBER_ALLOWED: dict[str, str] = {
-    "noise": "a number from 0 to 50",
-    "train_ratio": "a number from 10 to 90",
-    "learning_rate": f"a number greater than 0 and at most {MAX_RATE}",
-    "regularization_rate": f"a number from 0 to {MAX_RATE}",
-}
-_INTEGER_ALLOWED: dict[str, str] = {
-    "batch_size": f"an integer from 1 to {MAX_BATCH_SIZE}",
-    "seed": f"an integer from 0 to {MAX_SEED}",
-}
-
-
-def _parse_number(key: str, text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise _refuse(key, text, "is not a number", _NUMBER_ALLOWED[key]) from None
-
-
-def _parse_integer(key: str, text: str, allowed: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        number = float(text)
-    except ValueError:
-        raise _refuse(key, text, "is not a number", allowed) from None
-    if not number.is_integer():
-        raise _refuse(key, text, "is not a whole number", allowed)
-    return int(number)
-
-
-def _split_list(text: str) -> list[str]:
-    """'4,2' or '[4, 2]' -> ['4', '2']; '' -> []."""
-    inner = text.strip()
-    if inner.startswith("[") and inner.endswith("]"):
-        inner = inner[1:-1].strip()
-    return [part.strip() for part in inner.split(",")] if inner else []
-
-
-def _parse_hidden(text: str) -> tuple[int, ...]:
-    parts = _split_list(text)
-    for part in parts:
-        if not part:
-            raise _refuse("hidden", text, "has an empty width", _HIDDEN_ALLOWED)
-    return tuple(_parse_integer("hidden", part, _HIDDEN_ALLOWED) for part in parts)
-
-
-_PARSERS: dict[str, Callable[[str], object]] = {
-    "hidden": _parse_hidden,
-    "features": lambda text: tuple(_split_list(text)),
-    **{key: (lambda text, key=key: _parse_number(key, text)) for key in _NUMBER_ALLOWED},
-    **{
-        key: (lambda text, key=key: _parse_integer(key, text, _INTEGER_ALLOWED[key]))
-        for key in _INTEGER_ALLOWED
-    },
-}
-
 
 def parse_value(key: str, text: str) -> object:
     """Turn a command-line string into the type `key` wants (ranges are checked by Config).
@@ -367,10 +428,6 @@ def parse_value(key: str, text: str) -> object:
     hidden: '4,2' (or '' for no hidden layers); features: 'x1,x2'; numbers via int/float;
     names and the dataset path are returned stripped of surrounding spaces.
     """
-    if key not in CONFIG_KEYS:
-        raise ConfigError(
-            f"config key {_show(key)} (value {_show(text)}) is not known; "
-            f"allowed keys: {', '.join(CONFIG_KEYS)}"
-        )
-    parser = _PARSERS.get(key)
-    return parser(text) if parser else text.strip()
+    if key not in FIELDS:
+        raise _unknown_key(key, text)
+    return FIELDS[key].parse(key, text)

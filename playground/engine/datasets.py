@@ -13,6 +13,7 @@ import io
 import math
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -21,17 +22,9 @@ from playground.engine.files import FileFormatError, atomic_write_text, read_tex
 
 Array = np.ndarray
 
-CLASSIFICATION_DATASETS: tuple[str, ...] = ("circle", "xor", "gauss", "spiral")
-REGRESSION_DATASETS: tuple[str, ...] = ("plane", "multigauss")
-DATASET_POINTS: dict[str, int] = {
-    "circle": 500,
-    "xor": 500,
-    "gauss": 500,
-    "spiral": 500,
-    "plane": 1200,
-    "multigauss": 1200,
-}
-PROBLEMS: tuple[str, ...] = ("classification", "regression")
+# The problems, each with the label the window shows; a problem's first dataset is its default.
+PROBLEM_LABELS: dict[str, str] = {"classification": "Classification", "regression": "Regression"}
+PROBLEM_NAMES: tuple[str, ...] = tuple(PROBLEM_LABELS)
 MAX_NOISE = 50.0
 CSV_COLUMNS: tuple[str, ...] = ("x", "y", "label")
 
@@ -117,14 +110,41 @@ def _multigauss(n: int, noise: float, rng: np.random.Generator) -> Array:
     return _rows(xy, label)
 
 
-_GENERATORS: dict[str, Callable[[int, float, np.random.Generator], Array]] = {
-    "circle": _circle,
-    "xor": _xor,
-    "gauss": _gauss,
-    "spiral": _spiral,
-    "plane": _plane,
-    "multigauss": _multigauss,
+@dataclass(frozen=True)
+class Dataset:
+    name: str  # the config's name
+    label: str  # what the window shows
+    problem: str  # classification (labels ±1) or regression (real labels)
+    points: int  # how many points the playground generates
+    generator: Callable[[int, float, np.random.Generator], Array]  # (n, noise/100, rng) → (n, 3) rows
+
+
+# In the playground's order: its four classification sets, then its two regression sets.
+DATASETS: dict[str, Dataset] = {
+    d.name: d
+    for d in (
+        Dataset("circle", "Circle", "classification", 500, _circle),
+        Dataset("xor", "Exclusive or", "classification", 500, _xor),
+        Dataset("gauss", "Gaussian", "classification", 500, _gauss),
+        Dataset("spiral", "Spiral", "classification", 500, _spiral),
+        Dataset("plane", "Plane", "regression", 1200, _plane),
+        Dataset("multigauss", "Multi-Gauss", "regression", 1200, _multigauss),
+    )
 }
+DATASET_LABELS: dict[str, str] = {name: d.label for name, d in DATASETS.items()}
+DATASET_POINTS: dict[str, int] = {name: d.points for name, d in DATASETS.items()}
+CLASSIFICATION_DATASETS: tuple[str, ...] = tuple(d.name for d in DATASETS.values() if d.problem == "classification")
+REGRESSION_DATASETS: tuple[str, ...] = tuple(d.name for d in DATASETS.values() if d.problem == "regression")
+
+
+def datasets_of(problem: str) -> tuple[str, ...]:
+    """The built-in datasets of ``problem``, its default first."""
+    return tuple(d.name for d in DATASETS.values() if d.problem == problem)
+
+
+def default_dataset(problem: str) -> str:
+    """The dataset a new experiment of ``problem`` starts with (circle, plane)."""
+    return datasets_of(problem)[0]
 
 
 def generate(name: str, noise: float, rng: np.random.Generator) -> Array:
@@ -133,11 +153,12 @@ def generate(name: str, noise: float, rng: np.random.Generator) -> Array:
     `noise` is the playground's 0–50 control. Classification sets have 500 points with
     labels ±1 (the +1 points first); regression sets have 1200 points.
     """
-    if name not in _GENERATORS:
-        raise ValueError(f"unknown dataset {name!r}; allowed: {', '.join(_GENERATORS)}")
+    if name not in DATASETS:
+        raise ValueError(f"unknown dataset {name!r}; allowed: {', '.join(DATASETS)}")
     if not 0.0 <= noise <= MAX_NOISE:
         raise ValueError(f"noise {noise!r} is out of range; allowed: 0 to {MAX_NOISE:g}")
-    return _GENERATORS[name](DATASET_POINTS[name], noise / 100.0, rng)
+    dataset = DATASETS[name]
+    return dataset.generator(dataset.points, noise / 100.0, rng)
 
 
 def shuffle_split(
@@ -170,8 +191,8 @@ def load_csv(path: str | os.PathLike[str], problem: str) -> Array:
     with both present; regression labels any finite number. At least 2 points.
     Every refusal raises DataError with one line.
     """
-    if problem not in PROBLEMS:
-        raise ValueError(f"unknown problem {problem!r}; allowed: {', '.join(PROBLEMS)}")
+    if problem not in PROBLEM_NAMES:
+        raise ValueError(f"unknown problem {problem!r}; allowed: {', '.join(PROBLEM_NAMES)}")
     name = Path(path).name
     rows: list[tuple[float, float, float]] = []
     seen_header = False

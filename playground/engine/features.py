@@ -7,41 +7,35 @@ the chosen ones, in the order chosen, as the columns of one matrix.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 Array = np.ndarray
 
-FEATURE_NAMES: tuple[str, ...] = (
-    "x1",
-    "x2",
-    "x1_squared",
-    "x2_squared",
-    "x1_x2",
-    "sin_x1",
-    "sin_x2",
-)
 
-FEATURE_LABELS: dict[str, str] = {
-    "x1": "X₁",
-    "x2": "X₂",
-    "x1_squared": "X₁²",
-    "x2_squared": "X₂²",
-    "x1_x2": "X₁X₂",
-    "sin_x1": "sin(X₁)",
-    "sin_x2": "sin(X₂)",
-}
+@dataclass(frozen=True)
+class Feature:
+    name: str  # the config's name
+    label: str  # what the window shows
+    column: Callable[[Array, Array], Array]  # (x₁, x₂), two (n,) columns → one (n,) feature column
 
-# Each maps (x₁, x₂), two (n,) columns, to one (n,) feature column.
-_COLUMNS: dict[str, Callable[[Array, Array], Array]] = {
-    "x1": lambda x1, x2: x1,
-    "x2": lambda x1, x2: x2,
-    "x1_squared": lambda x1, x2: x1 * x1,
-    "x2_squared": lambda x1, x2: x2 * x2,
-    "x1_x2": lambda x1, x2: x1 * x2,
-    "sin_x1": lambda x1, x2: np.sin(x1),
-    "sin_x2": lambda x1, x2: np.sin(x2),
+
+# In the playground's order (its feature column, top to bottom).
+FEATURES: dict[str, Feature] = {
+    f.name: f
+    for f in (
+        Feature("x1", "X₁", lambda x1, x2: x1),
+        Feature("x2", "X₂", lambda x1, x2: x2),
+        Feature("x1_squared", "X₁²", lambda x1, x2: x1 * x1),
+        Feature("x2_squared", "X₂²", lambda x1, x2: x2 * x2),
+        Feature("x1_x2", "X₁X₂", lambda x1, x2: x1 * x2),
+        Feature("sin_x1", "sin(X₁)", lambda x1, x2: np.sin(x1)),
+        Feature("sin_x2", "sin(X₂)", lambda x1, x2: np.sin(x2)),
+    )
 }
+FEATURE_NAMES: tuple[str, ...] = tuple(FEATURES)
+FEATURE_LABELS: dict[str, str] = {name: f.label for name, f in FEATURES.items()}
 
 
 def feature_matrix(xy: Array, names: Sequence[str]) -> Array:
@@ -52,7 +46,7 @@ def feature_matrix(xy: Array, names: Sequence[str]) -> Array:
     """
     if isinstance(names, str):
         raise TypeError("names must be a sequence of feature names, not one string")
-    unknown = [name for name in names if name not in _COLUMNS]
+    unknown = [name for name in names if name not in FEATURES]
     if unknown:
         raise ValueError(
             f"unknown feature {unknown[0]!r}; allowed: {', '.join(FEATURE_NAMES)}"
@@ -63,5 +57,5 @@ def feature_matrix(xy: Array, names: Sequence[str]) -> Array:
     x1, x2 = points[:, 0], points[:, 1]  # (n,) each
     matrix = np.empty((points.shape[0], len(names)), dtype=np.float64)  # (n, n_features)
     for j, name in enumerate(names):
-        matrix[:, j] = _COLUMNS[name](x1, x2)
+        matrix[:, j] = FEATURES[name].column(x1, x2)
     return matrix

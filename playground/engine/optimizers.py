@@ -26,7 +26,8 @@ ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON = 0.9, 0.999, 1e-8
 class Optimizer:
     """SGD; subclasses keep state. ``state()`` is JSON-ready, ``load_state`` restores it exactly."""
 
-    name = "sgd"
+    name = "sgd"  # the config's name
+    label = "SGD"  # what the window shows
 
     def __init__(self, size: int) -> None:
         self.size = size  # number of parameters
@@ -43,6 +44,7 @@ class Optimizer:
 
 class Momentum(Optimizer):
     name = "momentum"
+    label = "Momentum"
 
     def __init__(self, size: int) -> None:
         super().__init__(size)
@@ -63,6 +65,7 @@ class Momentum(Optimizer):
 
 class Adam(Optimizer):
     name = "adam"
+    label = "Adam"
 
     def __init__(self, size: int) -> None:
         super().__init__(size)
@@ -96,6 +99,7 @@ class Adam(Optimizer):
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {cls.name: cls for cls in (Optimizer, Momentum, Adam)}
 OPTIMIZER_NAMES: tuple[str, ...] = tuple(OPTIMIZERS)
+OPTIMIZER_LABELS: dict[str, str] = {name: cls.label for name, cls in OPTIMIZERS.items()}
 
 
 def make_optimizer(name: str, size: int) -> Optimizer:

@@ -16,18 +16,23 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Regularizer:
-    name: str
+    name: str  # the config's name
+    label: str  # what the window shows
     value: Callable[[np.ndarray], np.ndarray]  # R(w), elementwise
     derivative: Callable[[np.ndarray], np.ndarray]  # R'(w), elementwise
 
 
 REGULARIZERS: dict[str, Regularizer] = {
-    "none": Regularizer("none", np.zeros_like, np.zeros_like),
-    "l1": Regularizer("l1", np.abs, np.sign),
-    "l2": Regularizer("l2", lambda w: 0.5 * w * w, lambda w: w.copy()),
+    r.name: r
+    for r in (
+        Regularizer("none", "None", np.zeros_like, np.zeros_like),
+        Regularizer("l1", "L1", np.abs, np.sign),
+        Regularizer("l2", "L2", lambda w: 0.5 * w * w, lambda w: w.copy()),
+    )
 }
 
 REGULARIZATION_NAMES: tuple[str, ...] = tuple(REGULARIZERS)
+REGULARIZATION_LABELS: dict[str, str] = {name: r.label for name, r in REGULARIZERS.items()}
 
 
 def get_regularizer(name: str) -> Regularizer:

@@ -6,6 +6,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QPolygonF
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QStyle, QVBoxLayout, QWidget
 
+from playground.engine.activations import ACTIVATION_LABELS
 from playground.engine.config import (
     ACTIVATION_NAMES,
     OPTIMIZER_NAMES,
@@ -15,16 +16,11 @@ from playground.engine.config import (
     Config,
     ConfigError,
 )
+from playground.engine.datasets import PROBLEM_LABELS
+from playground.engine.optimizers import OPTIMIZER_LABELS
+from playground.engine.regularization import REGULARIZATION_LABELS
 from playground.ui.value_combo import ValueCombo
 from playground.worker.snapshot import Snapshot
-
-ACTIVATION_LABELS = {
-    "relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "linear": "Linear", "leaky_relu": "Leaky ReLU",
-    "elu": "ELU", "swish": "Swish", "sine": "Sine", "gaussian": "Gaussian",
-}
-REGULARIZATION_LABELS = {"none": "None", "l1": "L1", "l2": "L2"}
-OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}
-PROBLEM_LABELS = {"classification": "Classification", "regression": "Regression"}
 
 
 def config_problem(key: str, value: object) -> str:

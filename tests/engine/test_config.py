@@ -108,7 +108,8 @@ def test_integral_float_accepted_as_int() -> None:
 def test_limits_are_inclusive() -> None:
     Config(noise=0, train_ratio=10, batch_size=1, seed=0, hidden=[], learning_rate=100,
            regularization_rate=100)
-    Config(noise=50, train_ratio=90, batch_size=100000, seed=2**32 - 1, hidden=[4096] * 64)
+    Config(noise=50, train_ratio=90, batch_size=100000, seed=2**32 - 1, hidden=[4096])
+    Config(hidden=[1] * 64)  # the most layers and the widest layer, each within the size limits
 
 
 def test_every_choice_is_accepted() -> None:
