@@ -37,9 +37,12 @@ class SampleTrace:
 def trace_sample(network: Network, features: Sequence[str], x: float, y: float, label: float) -> SampleTrace:
     inputs = feature_matrix(np.array([[x, y]], dtype=np.float64), features)  # (1, k)
     target = np.array([[label]], dtype=np.float64)
-    with np.errstate(all="ignore"):  # a diverged network traces as NaN, not as a warning
+    # A diverged or hand-made huge network traces as inf or NaN, not as a warning.
+    with np.errstate(all="ignore"):
         forward = network.forward(inputs)
         dz = backward(network, forward, target)
+        dw = [np.outer(forward.a[layer][0], d[0]) for layer, d in enumerate(dz)]
+        loss = float(square_loss(forward.output, target)[0, 0])
     output = float(forward.output[0, 0])
     return SampleTrace(
         point=(float(x), float(y)),
@@ -48,8 +51,8 @@ def trace_sample(network: Network, features: Sequence[str], x: float, y: float, 
         z=[z[0].copy() for z in forward.z],
         a=[a[0].copy() for a in forward.a],
         dz=[d[0].copy() for d in dz],
-        dw=[np.outer(forward.a[layer][0], d[0]) for layer, d in enumerate(dz)],
+        dw=dw,
         db=[d[0].copy() for d in dz],
         output=output,
-        loss=float(square_loss(forward.output, target)[0, 0]),
+        loss=loss,
     )

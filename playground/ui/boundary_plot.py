@@ -19,6 +19,8 @@ from playground.ui.colors import MAP_DISCRETE_LUT, MAP_LUT, NAN_COLOR, VALUE_LUT
 from playground.ui.map_image import MapImage
 from playground.worker.snapshot import Snapshot
 
+# One wording of the scale for every place that explains it (this tooltip, the colour bar's).
+OUTPUT_COLOURS = "The network's output over the input plane: orange = −1, light grey = 0, blue = +1; dark grey = NaN."
 DEFAULT_EXTENT = 6.0
 HOVER_RADIUS_PX = 8.0  # a point this close to the mouse counts as hovered
 POINT_SIZE = 7.0  # px
@@ -71,7 +73,7 @@ class BoundaryPlot(QWidget):
         self.plot_widget = pg.PlotWidget(background="w")
         self.plot_widget.setObjectName("boundary_plot_view")
         self.plot_widget.setToolTip(
-            "The network's output over the input plane: blue = +1, orange = −1, grey = NaN.\n"
+            f"{OUTPUT_COLOURS}\n"
             "Points are the data; hover one to trace it through the network."
         )
         # Smooth scaling of the 100 × 100 image, as the playground's scaled canvas.

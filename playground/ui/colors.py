@@ -85,8 +85,10 @@ def packed_lut(lut: np.ndarray) -> np.ndarray:
 def colour_pixels(values: np.ndarray, packed: np.ndarray) -> np.ndarray:
     """Values in [−1, 1] (clamped; NaN grey) → contiguous uint32 pixels of the same shape."""
     # v ↦ round((v + 1)·127.5), clamped to 0..255, computed as floor(v·127.5 + 128) on a
-    # buffer clipped to [0.5, 255.5]; NaN survives the clip and is sent to entry 256.
-    scaled = np.multiply(values, 127.5, dtype=np.float32)
+    # buffer clipped to [0.5, 255.5]; NaN survives the clip and is sent to entry 256. Values
+    # beyond float32's range (a weight typed as 1e37) overflow to ±inf, which the clip handles.
+    with np.errstate(over="ignore"):
+        scaled = np.multiply(values, 127.5, dtype=np.float32)
     scaled += 128.0
     np.clip(scaled, 0.5, 255.5, out=scaled)
     nan = np.isnan(scaled)

@@ -33,6 +33,12 @@ LONG_REDRAW_INTERVAL = 0.25
 SHORT_REDRAW_INTERVAL = 0.1
 
 
+# The y axis holds losses up to this many times their median: a diverging run's 1e30, 1e302
+# and ∞ leave the chart at the top instead of squashing every sensible loss onto the x axis.
+ABSURD_FACTOR = 100.0
+MEDIAN_SAMPLE = 2048  # the median is taken over at most about this many rows (a stride)
+
+
 NICE_STEPS = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
 
 
@@ -76,8 +82,8 @@ class LossPlot(QWidget):
         self._all_finite = True  # every stored loss is finite
         self._all_positive = True  # every stored loss is > 0 (log mode can skip its check)
         self._log = False
-        self._max_loss = 0.0  # the largest finite loss stored, for the stepped y range
         self._x_top = self._y_top = 0.0  # the axis ranges in force (0: not set yet)
+        self._y_log_range: tuple[float, float] | None = None  # the same in log mode
         self._last_redraw = 0.0  # time.monotonic() of the last setData
         self._redraw_timer = QTimer(self)  # a deferred redraw of a long history
         self._redraw_timer.setSingleShot(True)
@@ -104,7 +110,14 @@ class LossPlot(QWidget):
             # Axes are re-rendered only when their range changes, not on every new point.
             plot.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         plot.disableAutoRange()
-        self.legend = plot.addLegend(offset=(-4, 4), labelTextSize="8pt", verSpacing=-6)
+        # The key sits outside the plot (the output panel puts it in the chart's header), so
+        # no curve ever runs through it.
+        self.legend = QLabel(
+            f'<span style="color:{TRAIN_COLOR.name()}">━━</span> train&nbsp;&nbsp;'
+            f'<span style="color:{TEST_COLOR.name()}">━━</span> test'
+        )
+        self.legend.setObjectName("loss_legend")
+        self.legend.setToolTip("The loss over the training points (grey) and over the test points (black).")
         # Peak downsampling at one bin per pixel keeps every spike; 1 px pens draw fastest.
         self.train_curve = plot.plot(name="train", pen=pg.mkPen(TRAIN_COLOR, width=1), autoDownsampleFactor=1.0)
         self.test_curve = plot.plot(name="test", pen=pg.mkPen(TEST_COLOR, width=1), autoDownsampleFactor=1.0)
@@ -132,7 +145,6 @@ class LossPlot(QWidget):
 
     def clear(self) -> None:
         self._count = 0
-        self._max_loss = 0.0
         self._all_finite = self._all_positive = True
         self._set_hover(None)
         self._redraw()
@@ -148,9 +160,6 @@ class LossPlot(QWidget):
         new[0], new[1] = train_loss, test_loss
         self._count = end
         finite = bool(np.isfinite(new).all())
-        finite_values = new[np.isfinite(new)]
-        if finite_values.size:
-            self._max_loss = max(self._max_loss, float(finite_values.max()))
         self._all_finite &= finite
         with np.errstate(invalid="ignore"):
             self._all_positive &= finite and bool((new > 0).all())
@@ -193,14 +202,33 @@ class LossPlot(QWidget):
         if x_top != self._x_top:
             self._x_top = x_top
             self.plot_item.setXRange(0, x_top, padding=0.0)
+        low, high = self.sensible_range()
         if self._log:
-            self._y_top = 0.0
-            self.plot_item.enableAutoRange(axis="y")
+            # log10 of a decade below the smallest positive loss shown up to the top one
+            y_range = (math.floor(math.log10(low)), math.log10(nice_ceiling(high)))
+            if y_range != self._y_log_range:
+                self._y_log_range = y_range
+                self.plot_item.setYRange(*y_range, padding=0.02)
             return
-        y_top = nice_ceiling(self._max_loss or 1.0)
+        y_top = nice_ceiling(high)
         if y_top != self._y_top:
             self._y_top = y_top
             self.plot_item.setYRange(0, y_top, padding=0.02)
+
+    def sensible_range(self) -> tuple[float, float]:
+        """(smallest positive, largest) finite loss within ABSURD_FACTOR × the median; (1, 1)
+        when there is none. What the y axis covers."""
+        data = self._losses[:, : self._count]
+        sample = data[:, :: max(1, self._count // MEDIAN_SAMPLE)]
+        finite = sample[np.isfinite(sample)]
+        if not finite.size:
+            return 1.0, 1.0
+        cap = ABSURD_FACTOR * max(float(np.median(np.abs(finite))), 1e-300)
+        with np.errstate(invalid="ignore"):
+            shown = data[np.isfinite(data) & (data <= cap)]
+        positive = shown[shown > 0]
+        high = float(shown.max()) if shown.size and shown.max() > 0 else 1.0
+        return (float(positive.min()) if positive.size else high), high
 
     @property
     def count(self) -> int:
@@ -217,9 +245,7 @@ class LossPlot(QWidget):
         """Log y axis; zero, negative and NaN losses are left out of the drawing."""
         self._log = bool(on)
         self.plot_item.setLogMode(x=False, y=self._log)
-        if not self._log:
-            self.plot_item.disableAutoRange(axis="y")
-            self._y_top = 0.0
+        self._y_top, self._y_log_range = 0.0, None  # set anew for the new axis
         self._redraw()
 
     @property

@@ -38,7 +38,9 @@ class MapImage:
         if lut is not self.lut:
             self.lut, self._packed = lut, packed_lut(lut)
         if self.image is not None:
-            self.item.setPixmap(pixmap(colour_pixels(self.image / self.levels[1], self._packed)))
+            with np.errstate(over="ignore"):  # beyond float32: ±inf, drawn as the end colour
+                scaled = self.image / self.levels[1]
+            self.item.setPixmap(pixmap(colour_pixels(scaled, self._packed)))
 
     def set_extent(self, extent: float) -> None:
         self._extent = extent

@@ -60,7 +60,8 @@ class Thumbnailer:
     def pixmaps(self, maps: np.ndarray, scales: np.ndarray | None = None) -> list[QPixmap]:
         small = maps[:, self.rows, self.columns]  # (n, pixels, pixels)
         if scales is not None:
-            small = small / scales[:, None, None]
+            with np.errstate(over="ignore"):  # beyond float32: ±inf, drawn as the end colour
+                small = small / scales[:, None, None]
         return [pixmap(image, self.ratio) for image in colour_pixels(small, self.packed)]
 
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from playground.ui.boundary_plot import BoundaryPlot, display_scale
+from playground.ui.boundary_plot import OUTPUT_COLOURS, BoundaryPlot, display_scale
 from playground.ui.colors import NAN_COLOR, VALUE_LUT
 from playground.ui.loss_plot import LossPlot
 from playground.worker.snapshot import Snapshot
@@ -33,9 +33,7 @@ class ColorBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("color_bar")
-        self.setToolTip(
-            "Colours of the heatmap and the points: orange = −1, grey-white = 0, blue = +1; dark grey = NaN."
-        )
+        self.setToolTip(f"{OUTPUT_COLOURS} The points: their labels on the same scale.")
         self.setFixedHeight(30)
         self._scale = 1.0
         lut = np.ascontiguousarray(np.concatenate([VALUE_LUT, np.full((256, 1), 255, np.uint8)], axis=1))  # (256, 4)
@@ -140,6 +138,8 @@ class OutputPanel(QWidget):
         layout.addWidget(self.accuracy_label)
         loss_header = QHBoxLayout()
         loss_header.addWidget(QLabel("Loss per epoch"))
+        loss_header.addSpacing(8)
+        loss_header.addWidget(self.loss_plot.legend)
         loss_header.addStretch(1)
         loss_header.addWidget(self.log_scale_checkbox)
         layout.addLayout(loss_header)

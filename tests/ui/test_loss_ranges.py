@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
+from PySide6.QtWidgets import QLabel
 
 from playground.ui.loss_plot import LossPlot, nice_ceiling
 
@@ -30,3 +32,37 @@ def test_ranges_hold_the_curve_and_change_rarely(qtbot):
         changes += (x1 != last)
         last = x1
     assert changes <= 25  # ~10 steps a decade over 10..5000, not 100 (one per append)
+
+
+def test_a_diverging_run_leaves_the_chart_at_the_top_instead_of_flattening_it(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    sensible = np.linspace(0.6, 0.3, 200)
+    plot.append(0, sensible, sensible * 1.1)
+    plot.append(200, np.array([3.0, 1e30, 1e302, np.inf, np.nan]), np.array([2.0, 1e29, np.inf, np.nan, np.nan]))
+    plot._redraw()
+    (_, y_top) = plot.plot_item.viewRange()[1]
+    assert 3.0 <= y_top <= 5.0  # the climb to 3 shows; 1e30 and beyond run off the top
+    plot.set_log_scale(True)
+    low, high = plot.plot_item.viewRange()[1]  # log10 units
+    assert -1.5 <= low <= np.log10(0.3) and np.log10(3.0) <= high <= 1.0
+
+
+def test_the_legend_is_outside_the_plot_area(qtbot):
+    from playground.ui.output_panel import OutputPanel
+
+    panel = OutputPanel()
+    qtbot.addWidget(panel)
+    legend = panel.findChild(QLabel, "loss_legend")
+    assert legend is not None and "train" in legend.text() and "test" in legend.text()
+    assert not panel.loss_plot.plot_widget.isAncestorOf(legend)
+    assert not [item for item in panel.loss_plot.plot_item.items if isinstance(item, pg.LegendItem)]
+
+
+def test_every_colour_explanation_says_grey_is_zero_and_dark_grey_nan(qtbot):
+    from playground.ui.output_panel import OutputPanel
+
+    panel = OutputPanel()
+    qtbot.addWidget(panel)
+    for tip in (panel.boundary_plot.plot_widget.toolTip(), panel.color_bar.toolTip()):
+        assert "light grey = 0" in tip and "dark grey = NaN" in tip
