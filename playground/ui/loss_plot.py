@@ -139,6 +139,10 @@ class LossPlot(QWidget):
     def show_snapshot(self, snapshot: Snapshot) -> None:
         if snapshot.history_reset:
             self.clear()
+        elif self._count and snapshot.history_start < self._epochs[0] + self._count:
+            # Rows already drawn come again, re-evaluated (a weight was edited, new points were
+            # drawn): they replace what was drawn from that epoch on.
+            self._count = max(int(snapshot.history_start - self._epochs[0]), 0)
         rows = snapshot.new_history
         if len(rows):
             self.append(snapshot.history_start, rows[:, 0], rows[:, 1])

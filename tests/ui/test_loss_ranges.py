@@ -66,3 +66,20 @@ def test_every_colour_explanation_says_grey_is_zero_and_dark_grey_nan(qtbot):
     qtbot.addWidget(panel)
     for tip in (panel.boundary_plot.plot_widget.toolTip(), panel.color_bar.toolTip()):
         assert "light grey = 0" in tip and "dark grey = NaN" in tip
+
+
+def test_rows_sent_again_replace_what_was_drawn(qtbot):
+    from types import SimpleNamespace
+
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    rows = np.column_stack([np.linspace(0.5, 0.3, 11), np.linspace(0.6, 0.4, 11), np.full(11, np.nan), np.full(11, np.nan)])
+    plot.show_snapshot(SimpleNamespace(history_reset=True, history_start=0, new_history=rows))
+    # Epoch 10 re-evaluated after a weight was edited by hand: one row, sent again.
+    again = np.array([[0.9, 1.1, np.nan, np.nan]])
+    plot.show_snapshot(SimpleNamespace(history_reset=False, history_start=10, new_history=again))
+    epochs, train, test = plot.losses()
+    assert len(epochs) == 11 and epochs[-1] == 10
+    assert (train[-1], test[-1]) == (0.9, 1.1) and train[-2] == rows[9, 0]
+    plot.show_snapshot(SimpleNamespace(history_reset=False, history_start=11, new_history=again))
+    assert plot.count == 12

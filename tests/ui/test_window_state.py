@@ -142,3 +142,32 @@ def test_saved_and_opened_files_are_offered_under_open_recent(qtbot, settings_di
     actions[0].trigger()
     qtbot.waitUntil(lambda: again.controller.snapshot.epoch == 1, timeout=WAIT_MS)
     again.close()
+
+
+def test_an_unexpected_error_in_another_thread_shows_its_dialog_on_the_gui_thread(open_window, qtbot, capsys):
+    import sys
+    import threading
+
+    from PySide6.QtWidgets import QApplication
+
+    from playground.ui.error_report import install_error_dialog
+
+    window = open_window()
+    reporter = install_error_dialog(window, "Backprop Playground")
+    try:
+        def fail_in_a_thread() -> None:
+            try:
+                raise RuntimeError("boom in the worker")
+            except RuntimeError:
+                sys.excepthook(*sys.exc_info())  # what PySide does with an exception escaping a slot
+
+        thread = threading.Thread(target=fail_in_a_thread)
+        thread.start()
+        thread.join()
+        qtbot.waitUntil(lambda: reporter.dialog is not None and reporter.dialog.isVisible(), timeout=WAIT_MS)
+        assert reporter.dialog.thread() is QApplication.instance().thread()
+        assert "boom in the worker" in reporter.dialog.text()
+        assert "RuntimeError: boom in the worker" in capsys.readouterr().err  # details on stderr
+        reporter.dialog.close()
+    finally:
+        sys.excepthook = sys.__excepthook__
