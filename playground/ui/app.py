@@ -41,12 +41,8 @@ def make_application() -> QApplication:
         qInstallMessageHandler(_qt_message)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(WINDOW_TITLE)
-    style = RESOURCES / "style.qss"
-    if style.exists():
-        app.setStyleSheet(style.read_text(encoding="utf-8"))
-    icon = RESOURCES / "icon.png"
-    if icon.exists():
-        app.setWindowIcon(QIcon(str(icon)))
+    app.setStyleSheet(stylesheet())
+    app.setWindowIcon(QIcon(str(icon_path())))
     return app
 
 

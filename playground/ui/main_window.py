@@ -93,7 +93,7 @@ class MainWindow(QMainWindow):
         self._fill_recent_menu()
         examples = file_menu.addMenu("Open &example")
         examples.setObjectName("examples_menu")
-        for path in sorted(EXAMPLES.glob("*.json")):
+        for path in example_paths():
             action = QAction(path.stem.replace("-", " ").capitalize(), self)
             action.setData(str(path))
             action.triggered.connect(self._open_action_file)
