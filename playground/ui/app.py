@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
 
 from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QIcon
@@ -15,12 +14,12 @@ from playground.engine.config import Config, ConfigError
 from playground.engine.data import make_data
 from playground.engine.datasets import DataError
 from playground.engine.trainer import Trainer
+from playground.resource_files import icon_path, stylesheet
 from playground.ui.error_report import install_error_dialog
 from playground.ui.main_window import WINDOW_TITLE, MainWindow
 from playground.ui.settings import AppSettings
 from playground.worker.controller import TrainingController
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 SMOKE_EPOCHS = 300
 SMOKE_MIN_FRAMES = 5
 TIMEOUT_S = 120.0

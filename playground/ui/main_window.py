@@ -11,13 +11,14 @@ from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, Q
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMainWindow, QMenu, QMessageBox, QVBoxLayout, QWidget
 
 from playground import __version__
+from playground.resource_files import example_paths, examples_folder
 from playground.ui.run_view import RunView
 from playground.ui.settings import AppSettings
 from playground.worker.controller import TrainingController
 
 WINDOW_TITLE = "Backprop Playground"
 PREFERRED_SIZE = QSize(1440, 880)
-EXAMPLES = Path(__file__).resolve().parent.parent / "resources" / "examples"
+EXAMPLES = examples_folder()  # File > Open example lists example_paths()
 EXPERIMENT_FILTER = "Experiments (*.json);;All files (*)"
 GUIDE = """<p><b>Each square</b> is one neuron, drawn as its output over the input plane (x from −6 to 6
 left to right, y from −6 to 6 bottom to top): <span style="color:#f59322"><b>orange</b></span> is −1,
