@@ -1,12 +1,12 @@
-"""Experiment files: everything needed to continue training exactly where it stopped.
+"""Experiment files: the JSON codec of a TrainerState, so training continues exactly where it stopped.
 
     {"format": "playground-experiment", "version": 1,
-     "config": {...},                                    Config.to_dict()
+     "config": {...},                                    Config.to_dict(); missing keys take defaults
      "data": {"train": [[x, y, label], ...], "test": [...]},
      "network": {"weights": [W_0, ...], "biases": [b_0, ...]},   W_l: (n_in, n_out) nested lists
      "epoch": E,
-     "history": {"train_loss": [...], ...},              E + 1 entries each, entry 0 = before
-                                                         training; null where not a number
+     "history": {"train_loss": [...], "test_loss": [...],       E + 1 entries each, entry 0 = before
+                 "train_accuracy": [...], "test_accuracy": [...]},   training; null where unknown
      "training": {"optimizer": {...},                   its state; flat vectors in params order
                   "dead": [D_0, ...],                    D_l: (n_in, n_out) booleans (L1)
                   "pending": {"count": n, "weights": [...], "biases": [...]},
@@ -14,6 +14,10 @@
 
 "pending" holds the summed derivatives of examples not yet in an update (carried into the next
 epoch); "last_update" the summed derivatives of the last update (what the edges are coloured by).
+The app writes everything. A person may write only format, version, config, data, network, epoch
+and the two loss columns: without "training" (or any part of it) training starts fresh there (new
+optimizer state, no dead weights, nothing pending, no last update); a missing accuracy column is
+unknown (NaN) for past epochs, and the current epoch's unknown entries are computed from the network.
 Loading validates everything before building anything, so a bad file never half-loads.
 """
 
@@ -30,50 +34,72 @@ from playground.engine.config import Config, ConfigError
 from playground.engine.data import SplitData
 from playground.engine.datasets import DataError
 from playground.engine.files import FileFormatError, atomic_write_text, read_json
-from playground.engine.history import HISTORY_COLUMNS, History
+from playground.engine.history import HISTORY_COLUMNS
 from playground.engine.network import Network
-from playground.engine.trainer import Trainer, output_activation
+from playground.engine.optimizers import make_optimizer
+from playground.engine.trainer import Trainer, evaluate, output_activation
+from playground.engine.trainer_state import TrainerState
 
 FORMAT = "playground-experiment"
 VERSION = 1
 TOP_KEYS = ("format", "version", "config", "data", "network", "epoch", "history", "training")
+REQUIRED_KEYS = TOP_KEYS[:-1]
+REQUIRED_HISTORY = ("train_loss", "test_loss")
+TRAINING_KEYS = ("optimizer", "dead", "pending", "last_update")
 
 
 class ExperimentError(ValueError):
     """An experiment file was refused; the message is one line."""
 
 
+# ----- the trainer's side: thin wrappers ----------------------------------------------
+def save_experiment(trainer: Trainer, path: str | os.PathLike[str]) -> None:
+    write_experiment(trainer.state(), path)
+
+
+def load_experiment(path: str | os.PathLike[str]) -> Trainer:
+    return Trainer.from_state(read_experiment(path))
+
+
 # ----- saving -------------------------------------------------------------------------
-def experiment_to_dict(trainer: Trainer) -> dict[str, Any]:
-    net = trainer.network
-    if not np.isfinite(net.params).all():
+def state_to_dict(state: TrainerState) -> dict[str, Any]:
+    """The whole state as JSON-ready values; refuses a diverged state (JSON has no NaN)."""
+    if not np.isfinite(state.params).all():
         raise ExperimentError("the network has diverged (a weight is NaN or infinite); reset it before saving")
-    for name, vector in (("pending gradient", trainer.pending_grad), ("last gradient", trainer.grad_sum)):
+    for name, vector in (("pending gradient", state.pending_sum), ("last gradient", state.last_sum)):
         if not np.isfinite(vector).all():
             raise ExperimentError(f"the {name} is NaN or infinite (training diverged); reset before saving")
-    if not all(np.isfinite(np.asarray(v, dtype=float)).all() for v in trainer.optimizer.state().values()):
+    if not all(np.isfinite(v).all() for v in state.optimizer.values()):
         raise ExperimentError("the optimizer state is NaN or infinite (training diverged); reset before saving")
+    net = _network(state.config)
+    optimizer = {k: v.tolist() if isinstance(v, np.ndarray) else v for k, v in state.optimizer.items()}
     return {
         "format": FORMAT,
         "version": VERSION,
-        "config": trainer.config.to_dict(),
-        "data": {"train": trainer.data.train.tolist(), "test": trainer.data.test.tolist()},
-        "network": _layers_to_lists(net, net.params),
-        "epoch": trainer.epoch,
-        "history": {k: [v if math.isfinite(v) else None for v in vs] for k, vs in trainer.history.to_columns().items()},
+        "config": state.config.to_dict(),
+        "data": {"train": state.data.train.tolist(), "test": state.data.test.tolist()},
+        "network": _layers_to_lists(net, state.params),
+        "epoch": state.epoch,
+        "history": {k: [v if math.isfinite(v) else None for v in vs.tolist()] for k, vs in state.history.items()},
         "training": {
-            "optimizer": trainer.optimizer.state(),
-            "dead": [(w == 0).tolist() for w in net.views(trainer.alive).weights],
-            "pending": {"count": trainer.pending_count, **_layers_to_lists(net, trainer.pending_grad)},
-            "last_update": {"count": trainer.grad_count, **_layers_to_lists(net, trainer.grad_sum)},
+            "optimizer": optimizer,
+            "dead": [w.tolist() for w in net.views(state.dead).weights],
+            "pending": {"count": state.pending_count, **_layers_to_lists(net, state.pending_sum)},
+            "last_update": {"count": state.last_count, **_layers_to_lists(net, state.last_sum)},
         },
     }
 
 
-def save_experiment(trainer: Trainer, path: str | os.PathLike[str]) -> None:
+def write_experiment(state: TrainerState, path: str | os.PathLike[str]) -> None:
     """Write atomically: the old file survives any failure."""
-    text = json.dumps(experiment_to_dict(trainer), allow_nan=False, separators=(",", ":"))
+    text = json.dumps(state_to_dict(state), allow_nan=False, separators=(",", ":"))
     atomic_write_text(path, text + "\n")
+
+
+def _network(config: Config) -> Network:
+    """An all-zero network of the config's shape, for its per-layer views of flat vectors."""
+    sizes = (len(config.features), *config.hidden, 1)
+    return Network(sizes, config.activation, output_activation(config.problem))
 
 
 def _layers_to_lists(net: Network, flat: np.ndarray) -> dict[str, list]:
@@ -82,31 +108,30 @@ def _layers_to_lists(net: Network, flat: np.ndarray) -> dict[str, list]:
 
 
 # ----- loading ------------------------------------------------------------------------
-def load_experiment(path: str | os.PathLike[str]) -> Trainer:
+def read_experiment(path: str | os.PathLike[str]) -> TrainerState:
+    """The state a file holds; every problem is an ExperimentError of one line naming the file."""
     try:
         document = read_json(path, "experiment")
-        return trainer_from_dict(document)
+        return state_from_dict(document)
     except FileFormatError as exc:
         raise ExperimentError(str(exc)) from None
     except (ConfigError, DataError, ExperimentError, ValueError) as exc:
         raise ExperimentError(f"cannot load experiment '{os.fspath(path)}': {exc}") from None
 
 
-def trainer_from_dict(document: Any) -> Trainer:
+def state_from_dict(document: Any) -> TrainerState:
     _check_header(document)
     config = Config.from_dict(_expect(document, "config", dict))
     data = _read_data(_expect(document, "data", dict), config.problem)
-    network = Network((len(config.features), *config.hidden, 1), config.activation, output_activation(config.problem))
-    network.params[...] = _read_layers(network, _expect(document, "network", dict), "network", finite=True)
+    net = _network(config)
+    net.params[...] = _read_layers(net, _expect(document, "network", dict), "network")
     epoch = _expect(document, "epoch", int)
     if epoch < 0:
         raise ExperimentError(f"'epoch' is {epoch}; allowed: an integer ≥ 0")
     history = _read_history(_expect(document, "history", dict), epoch)
-    training = _expect(document, "training", dict)
-    trainer = Trainer(config, data, network=network)
-    _restore_training(trainer, training)
-    trainer.epoch, trainer.history = epoch, history
-    return trainer
+    _fill_current_row(history, net, config, data)
+    training = _read_training(document.get("training", {}), net, config)
+    return TrainerState(config=config, data=data, params=net.params, epoch=epoch, history=history, **training)
 
 
 def _check_header(document: Any) -> None:
@@ -116,21 +141,29 @@ def _check_header(document: Any) -> None:
         raise ExperimentError(f"'format' is {document.get('format')!r}; allowed: {FORMAT!r}")
     if document.get("version") != VERSION:
         raise ExperimentError(f"'version' is {document.get('version')!r}; this program reads version {VERSION}")
-    unknown = sorted(set(document) - set(TOP_KEYS))
-    if unknown:
-        raise ExperimentError(f"unknown key {unknown[0]!r}; allowed keys: {', '.join(TOP_KEYS)}")
+    _check_keys(document, "the experiment", TOP_KEYS)
+    for key in REQUIRED_KEYS:
+        _expect(document, key, object)
 
 
 def _expect(mapping: dict, key: str, kind: type) -> Any:
     if key not in mapping:
         raise ExperimentError(f"the key {key!r} is missing")
     value = mapping[key]
-    if isinstance(value, bool) or not isinstance(value, kind):
+    if kind is not object and (isinstance(value, bool) or not isinstance(value, kind)):
         raise ExperimentError(f"{key!r} must be {'an integer' if kind is int else 'a JSON ' + kind.__name__}")
     return value
 
 
-def _array(values: Any, shape: tuple[int, ...] | None, what: str, finite: bool = True) -> np.ndarray:
+def _check_keys(mapping: dict, what: str, keys: tuple[str, ...]) -> None:
+    unknown = sorted(set(mapping) - set(keys))
+    if unknown:
+        where = "" if what == "the experiment" else f" in {what}"
+        raise ExperimentError(f"unknown key {unknown[0]!r}{where}; allowed keys: {', '.join(keys)}")
+
+
+def _array(values: Any, shape: tuple[int, ...] | None, what: str) -> np.ndarray:
+    """Nested lists of JSON numbers (finite: JSON has no NaN) as a float64 array of ``shape``."""
     if not _only_numbers(values):
         raise ExperimentError(f"{what} must hold numbers only (no text, true/false or null)")
     try:
@@ -139,7 +172,7 @@ def _array(values: Any, shape: tuple[int, ...] | None, what: str, finite: bool =
         raise ExperimentError(f"{what} must be a list of numbers of consistent shape") from None
     if shape is not None and array.shape != shape:
         raise ExperimentError(f"{what} has shape {array.shape}; the config needs {shape}")
-    if finite and not np.isfinite(array).all():
+    if not np.isfinite(array).all():
         raise ExperimentError(f"{what} holds a value that is not a finite number")
     return array
 
@@ -149,12 +182,6 @@ def _only_numbers(values: Any) -> bool:
     if isinstance(values, list):
         return all(_only_numbers(v) for v in values)
     return isinstance(values, (int, float)) and not isinstance(values, bool)
-
-
-def _check_keys(mapping: dict, what: str, keys: tuple[str, ...]) -> None:
-    unknown = sorted(set(mapping) - set(keys))
-    if unknown:
-        raise ExperimentError(f"unknown key {unknown[0]!r} in {what}; allowed keys: {', '.join(keys)}")
 
 
 def _read_data(data: dict, problem: str) -> SplitData:
@@ -172,52 +199,102 @@ def _read_data(data: dict, problem: str) -> SplitData:
     return SplitData(parts["train"], parts["test"])
 
 
-def _read_layers(net: Network, layers: dict, what: str, finite: bool) -> np.ndarray:
+def _read_layers(net: Network, layers: Any, what: str, keys: tuple[str, ...] = ("weights", "biases")) -> np.ndarray:
     """A flat vector laid out like net.params from {"weights": [...], "biases": [...]}."""
-    _check_keys(layers, what, ("count", "weights", "biases") if what.startswith("training") else ("weights", "biases"))
+    if not isinstance(layers, dict):
+        raise ExperimentError(f"{what} must be a JSON object with {', '.join(keys)}")
+    _check_keys(layers, what, keys)
     flat = np.zeros(net.size)
     views = net.views(flat)
     for key, targets in (("weights", views.weights), ("biases", views.biases)):
-        values = _expect(layers, key, list)
+        values = layers.get(key)
+        if not isinstance(values, list):
+            raise ExperimentError(f"{what}.{key} is missing or not a list; it needs {len(targets)} layers")
         if len(values) != len(targets):
             raise ExperimentError(f"{what}.{key} has {len(values)} layers; the config needs {len(targets)}")
         for layer, (value, target) in enumerate(zip(values, targets)):
-            target[...] = _array(value, target.shape, f"{what}.{key}[{layer}]", finite)
+            target[...] = _array(value, target.shape, f"{what}.{key}[{layer}]")
     return flat
 
 
-def _read_history(history: dict, epoch: int) -> History:
-    if set(history) != set(HISTORY_COLUMNS):
-        raise ExperimentError(f"history keys are {sorted(history)}; expected {sorted(HISTORY_COLUMNS)}")
+def _read_history(history: dict, epoch: int) -> dict[str, np.ndarray]:
+    """Every column, epoch + 1 entries; an absent accuracy column is all NaN (unknown)."""
+    _check_keys(history, "history", HISTORY_COLUMNS)
+    missing = [key for key in REQUIRED_HISTORY if key not in history]
+    if missing:
+        raise ExperimentError(f"history.{missing[0]} is missing; history needs {' and '.join(REQUIRED_HISTORY)}")
     columns = {}
     for key in HISTORY_COLUMNS:
-        values = history[key]
+        values = history.get(key, [None] * (epoch + 1))
         if not isinstance(values, list) or len(values) != epoch + 1:
             raise ExperimentError(f"history.{key} must list epoch + 1 = {epoch + 1} values (entry 0 = before training)")
-        columns[key] = _array([math.nan if v is None else v for v in values], None, f"history.{key}", finite=False)
-    return History.from_columns(columns)
+        numbers = [0.0 if v is None else v for v in values]
+        if not _only_numbers(numbers):
+            raise ExperimentError(f"history.{key} must hold numbers or null only")
+        columns[key] = np.array([math.nan if v is None else v for v in values], dtype=np.float64)
+    return columns
 
 
-def _restore_training(trainer: Trainer, training: dict) -> None:
-    net = trainer.network
-    _check_keys(training, "training", ("optimizer", "dead", "pending", "last_update"))
-    try:
-        trainer.optimizer.load_state(_expect(training, "optimizer", dict))
-    except ValueError as exc:
-        raise ExperimentError(f"training.optimizer: {exc}") from None
+def _fill_current_row(history: dict[str, np.ndarray], net: Network, config: Config, data: SplitData) -> None:
+    """Compute the current epoch's unknown entries (NaN) from the network, as the trainer would."""
+    needed = HISTORY_COLUMNS if config.problem == "classification" else REQUIRED_HISTORY
+    if not any(math.isnan(history[key][-1]) for key in needed):
+        return
+    for key, value in zip(HISTORY_COLUMNS, evaluate(net, config, data)):
+        if math.isnan(history[key][-1]):
+            history[key][-1] = value
+
+
+def _read_training(training: Any, net: Network, config: Config) -> dict[str, Any]:
+    """The TrainerState fields of "training"; each absent part is a fresh start's."""
+    if not isinstance(training, dict):
+        raise ExperimentError("'training' must be a JSON object")
+    _check_keys(training, "training", TRAINING_KEYS)
+    optimizer = make_optimizer(config.optimizer, net.size)
+    if "optimizer" in training:
+        try:
+            optimizer.load_state(training["optimizer"])
+        except ValueError as exc:
+            raise ExperimentError(f"training.optimizer: {exc}") from None
+    result: dict[str, Any] = {"optimizer": optimizer.state()}
+    result["dead"] = _read_dead(training.get("dead"), net, config)
+    for key, sum_name, count_name in (("pending", "pending_sum", "pending_count"),
+                                      ("last_update", "last_sum", "last_count")):
+        result[sum_name], result[count_name] = _read_sum(training.get(key), net, f"training.{key}")
+    return result
+
+
+def _read_dead(dead_layers: Any, net: Network, config: Config) -> np.ndarray:
     dead = np.zeros(net.size, dtype=bool)
-    dead_layers = _expect(training, "dead", list)
-    if len(dead_layers) != net.n_layers:
-        raise ExperimentError(f"training.dead has {len(dead_layers)} layers; the config needs {net.n_layers}")
+    if dead_layers is None:
+        return dead
+    if not isinstance(dead_layers, list) or len(dead_layers) != net.n_layers:
+        raise ExperimentError(f"training.dead must list {net.n_layers} layers of booleans, one per weight matrix")
     for layer, (value, target) in enumerate(zip(dead_layers, net.views(dead).weights)):
         if np.array(value).shape != target.shape or np.array(value).dtype != bool:
             raise ExperimentError(f"training.dead[{layer}] must be booleans of shape {target.shape}")
         target[...] = value
-    trainer.alive[...] = np.where(dead, 0.0, 1.0)
-    for key, grad in (("pending", "pending_grad"), ("last_update", "grad_sum")):
-        part = _expect(training, key, dict)
-        count = _expect(part, "count", int)
-        if count < 0:
-            raise ExperimentError(f"training.{key}.count is {count}; allowed: an integer ≥ 0")
-        getattr(trainer, grad)[...] = _read_layers(net, part, f"training.{key}", finite=True)
-        setattr(trainer, "pending_count" if key == "pending" else "grad_count", count)
+    if dead.any() and config.regularization != "l1":
+        raise ExperimentError(
+            f"training.dead marks dead weights, but only L1 kills weights; config regularization is "
+            f"{config.regularization!r} (allowed: no dead weights, or regularization 'l1')"
+        )
+    if (net.params[dead] != 0.0).any():
+        raise ExperimentError("training.dead marks a weight dead that the network gives a non-zero value; "
+                              "allowed: dead weights are 0")
+    return dead
+
+
+def _read_sum(part: Any, net: Network, what: str) -> tuple[np.ndarray, int]:
+    """(summed derivatives, count) of {"count": n, "weights": [...], "biases": [...]}; absent: nothing."""
+    if part is None:
+        return np.zeros(net.size), 0
+    if not isinstance(part, dict):
+        raise ExperimentError(f"{what} must be a JSON object with count, weights, biases")
+    count = part.get("count")
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise ExperimentError(f"{what}.count is {count!r}; allowed: an integer ≥ 0")
+    total = _read_layers(net, part, what, keys=("count", "weights", "biases"))
+    if count == 0 and total.any():
+        raise ExperimentError(f"{what} has count 0 but non-zero sums; allowed: zero sums when the count is 0")
+    return total, count

@@ -24,7 +24,8 @@ ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON = 0.9, 0.999, 1e-8
 
 
 class Optimizer:
-    """SGD; subclasses keep state. ``state()`` is JSON-ready, ``load_state`` restores it exactly."""
+    """SGD; subclasses keep state. ``state()`` is a fresh copy of it (vectors as arrays, like
+    params), ``load_state`` restores such a copy (or the same as JSON lists) exactly."""
 
     name = "sgd"  # the config's name
     label = "SGD"  # what the window shows
@@ -56,7 +57,7 @@ class Momentum(Optimizer):
         params -= learning_rate * self.velocity
 
     def state(self) -> dict[str, Any]:
-        return {"velocity": self.velocity.tolist()}
+        return {"velocity": self.velocity.copy()}
 
     def load_state(self, state: dict[str, Any]) -> None:
         _expect_keys(self.name, state, {"velocity"})
@@ -85,14 +86,14 @@ class Adam(Optimizer):
         params -= learning_rate * m_hat / (np.sqrt(v_hat) + ADAM_EPSILON)
 
     def state(self) -> dict[str, Any]:
-        return {"t": self.t, "m": self.m.tolist(), "v": self.v.tolist()}
+        return {"t": self.t, "m": self.m.copy(), "v": self.v.copy()}
 
     def load_state(self, state: dict[str, Any]) -> None:
         _expect_keys(self.name, state, {"t", "m", "v"})
         t = state["t"]
-        if isinstance(t, bool) or not isinstance(t, int) or t < 0:
+        if isinstance(t, (bool, np.bool_)) or not isinstance(t, (int, np.integer)) or t < 0:
             raise ValueError(f"adam state 't': {t!r} is not allowed; allowed: an integer ≥ 0")
-        self.t = t
+        self.t = int(t)
         self.m = _vector(state["m"], self.size, "m")
         self.v = _vector(state["v"], self.size, "v")
 
@@ -116,9 +117,17 @@ def _expect_keys(name: str, state: dict[str, Any], keys: set[str]) -> None:
 
 
 def _vector(values: Any, size: int, what: str) -> np.ndarray:
-    if not isinstance(values, list) or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+    """A fresh (size,) float64 copy of an array or a JSON list of numbers (finite or not: a
+    diverged trainer's state is still its state; files are checked for finiteness elsewhere)."""
+    if isinstance(values, np.ndarray):
+        numbers = values.dtype.kind in "fiu"
+    else:
+        numbers = isinstance(values, list) and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in values
+        )
+    if not numbers:
         raise ValueError(f"optimizer state {what!r} must be a list of {size} numbers")
-    array = np.asarray(values, dtype=np.float64)
-    if array.shape != (size,) or not np.all(np.isfinite(array)):
-        raise ValueError(f"optimizer state {what!r} must be {size} finite numbers; got shape {array.shape}")
+    array = np.array(values, dtype=np.float64)
+    if array.shape != (size,):
+        raise ValueError(f"optimizer state {what!r} must be {size} numbers; got shape {array.shape}")
     return array

@@ -6,6 +6,9 @@ examples; after every batch_size-th example *of the epoch* (index i with (i+1) %
     w ← w − lr · rate · R'(w_before)          weights only, never biases
 and under L1 a weight that this step pushes across zero is set to 0 and stays dead.
 Examples left over at the end of an epoch stay summed and join the next epoch's first update.
+
+Everything that continuation depends on is read through ``state()`` (a frozen TrainerState) and
+restored by ``from_state``; the views read ``history``, ``dead_mask()`` and ``last_gradient()``.
 """
 
 from __future__ import annotations
@@ -18,12 +21,13 @@ import numpy as np
 from playground.engine.config import Config
 from playground.engine.data import SplitData, init_rng
 from playground.engine.features import feature_matrix
-from playground.engine.history import History
+from playground.engine.history import HISTORY_COLUMNS, History
 from playground.engine.kernel import ChunkKernel, augmented_inputs
 from playground.engine.losses import accuracy, mean_loss
 from playground.engine.network import Network
 from playground.engine.optimizers import Optimizer, make_optimizer
 from playground.engine.regularization import get_regularizer
+from playground.engine.trainer_state import TrainerState
 
 # Settings that change without a reset (the playground resets on all but the learning rate).
 HYPERPARAMETERS = ("learning_rate", "regularization", "regularization_rate", "optimizer", "batch_size")
@@ -37,6 +41,26 @@ def output_activation(problem: str) -> str:
 def build_network(config: Config) -> Network:
     sizes = (len(config.features), *config.hidden, 1)
     return Network.initialised(sizes, config.activation, output_activation(config.problem), init_rng(config.seed))
+
+
+def measure(outputs: np.ndarray, labels: np.ndarray, n_train: int, problem: str) -> tuple[float, float, float, float]:
+    """Train loss, test loss, train accuracy, test accuracy (NaN for regression) of a history row.
+
+    outputs, labels: (n_train + n_test, 1), the training points first.
+    """
+    train, test = slice(None, n_train), slice(n_train, None)
+    losses = (mean_loss(outputs[train], labels[train]), mean_loss(outputs[test], labels[test]))
+    if problem != "classification":
+        return (*losses, math.nan, math.nan)
+    return (*losses, accuracy(outputs[train], labels[train]), accuracy(outputs[test], labels[test]))
+
+
+def evaluate(network: Network, config: Config, data: SplitData) -> tuple[float, float, float, float]:
+    """The history row of ``network`` on ``data`` now, computed exactly as a Trainer computes it."""
+    points = np.concatenate([data.train, data.test])  # (n_train + n_test, 3)
+    outputs = network.predict(feature_matrix(points[:, :2], config.features))
+    labels = np.ascontiguousarray(points[:, 2:])  # (n_train + n_test, 1)
+    return measure(outputs, labels, len(data.train), config.problem)
 
 
 @dataclass(frozen=True)
@@ -54,22 +78,71 @@ class Trainer:
     """Owns a network, its data and every piece of state that exact continuation needs."""
 
     def __init__(self, config: Config, data: SplitData, network: Network | None = None) -> None:
+        """A fresh start: ``network`` (default: initialised from the config's seed), epoch 0."""
+        self._build(config, data, network if network is not None else build_network(config))
+        self.history.append(*self._evaluate())
+
+    def _build(self, config: Config, data: SplitData, network: Network) -> None:
         self.config = config
-        self.network = network if network is not None else build_network(config)
-        size = self.network.size
-        self.optimizer: Optimizer = make_optimizer(config.optimizer, size)
-        self.alive = np.ones(size)  # 0.0 where L1 killed a weight, else 1.0
-        self.pending_grad = np.zeros(size)  # Σ dE/dparam of examples not yet in an update
-        self.pending_count = 0
-        self.grad_sum = np.zeros(size)  # Σ dE/dparam of the last update's examples
-        self.grad_count = 0  # how many examples the last update averaged
-        self._grad_blocks = self.network.views(self.grad_sum).blocks
+        self.network = network
+        size = network.size
+        self._optimizer: Optimizer = make_optimizer(config.optimizer, size)
+        self._alive = np.ones(size)  # 0.0 where L1 killed a weight, else 1.0
+        self._pending_grad = np.zeros(size)  # Σ dE/dparam of examples not yet in an update
+        self._pending_count = 0
+        self._grad_sum = np.zeros(size)  # Σ dE/dparam of the last update's examples
+        self._grad_count = 0  # how many examples the last update averaged
+        self._grad_blocks = network.views(self._grad_sum).blocks
         self._leftover_grad = np.zeros(size)
-        self._leftover_blocks = self.network.views(self._leftover_grad).blocks
+        self._leftover_blocks = network.views(self._leftover_grad).blocks
         self.epoch = 0
         self.history = History()
         self.set_data(data)
-        self.history.append(*self._evaluate())
+
+    # ----- state ----------------------------------------------------------------------
+    @classmethod
+    def from_state(cls, state: TrainerState) -> Trainer:
+        """A trainer that continues from ``state`` exactly as the one it was taken from would."""
+        config = state.config
+        network = Network(state.layer_sizes, config.activation, output_activation(config.problem), state.params)
+        trainer = cls.__new__(cls)
+        trainer._build(config, state.data, network)
+        trainer._optimizer.load_state(dict(state.optimizer))
+        trainer._alive[state.dead] = 0.0
+        trainer._pending_grad[...] = state.pending_sum
+        trainer._pending_count = state.pending_count
+        trainer._grad_sum[...] = state.last_sum
+        trainer._grad_count = state.last_count
+        trainer.epoch = state.epoch
+        trainer.history = History.from_columns(dict(state.history))
+        return trainer
+
+    def state(self) -> TrainerState:
+        """Everything continuation depends on, copied and frozen."""
+        return TrainerState(
+            config=self.config,
+            data=self.data,
+            params=self.network.params,
+            optimizer=self._optimizer.state(),
+            dead=self._alive == 0.0,
+            pending_sum=self._pending_grad,
+            pending_count=self._pending_count,
+            last_sum=self._grad_sum,
+            last_count=self._grad_count,
+            epoch=self.epoch,
+            history={name: self.history.column(name) for name in HISTORY_COLUMNS},
+        )
+
+    def dead_mask(self) -> np.ndarray:
+        """(n_params,) bool, a fresh copy: True on the weights L1 has killed."""
+        return self._alive == 0.0
+
+    @property
+    def pending_grad(self) -> np.ndarray:
+        """(n_params,) read-only view: Σ dE/dparam of the examples not yet in an update."""
+        view = self._pending_grad.view()
+        view.flags.writeable = False
+        return view
 
     # ----- data -----------------------------------------------------------------------
     def set_data(self, data: SplitData) -> None:
@@ -111,16 +184,16 @@ class Trainer:
         for inputs, targets in self._chunks:
             self._kernel.gradient_sum(inputs, targets, self._grad_blocks)
             count = self.batch_size
-            if self.pending_count:
-                self.grad_sum += self.pending_grad
-                count += self.pending_count
-                self.pending_grad[:] = 0.0
-                self.pending_count = 0
+            if self._pending_count:
+                self._grad_sum += self._pending_grad
+                count += self._pending_count
+                self._pending_grad[:] = 0.0
+                self._pending_count = 0
             self._update(count)
         if self._leftover is not None:
             self._leftover_kernel.gradient_sum(*self._leftover, self._leftover_blocks)
-            self.pending_grad += self._leftover_grad
-            self.pending_count += self._leftover[0].shape[1]
+            self._pending_grad += self._leftover_grad
+            self._pending_count += self._leftover[0].shape[1]
         self.epoch += 1
         row = self._evaluate()
         self.history.append(*row)
@@ -137,18 +210,18 @@ class Trainer:
 
     def _update(self, count: int) -> None:
         config, params = self.config, self.network.params
-        has_dead = self.config.regularization == "l1" and not self.alive.all()
+        has_dead = self.config.regularization == "l1" and not self._alive.all()
         if has_dead:
-            self.grad_sum *= self.alive  # dead links accumulate nothing
-        self.grad_count = count
+            self._grad_sum *= self._alive  # dead links accumulate nothing
+        self._grad_count = count
         lr, rate = config.learning_rate, config.regularization_rate
         regularize = config.regularization != "none" and rate != 0.0
         if regularize:
             penalty = (lr * rate) * get_regularizer(config.regularization).derivative(params)
             penalty *= self.network.weight_mask  # biases are never regularized
-        self.optimizer.step(params, self.grad_sum, count, lr)
+        self._optimizer.step(params, self._grad_sum, count, lr)
         if has_dead:
-            params *= self.alive
+            params *= self._alive
         if regularize:
             self._apply_penalty(penalty)
 
@@ -160,18 +233,13 @@ class Trainer:
         updated = params - penalty
         crossed = params * updated < 0  # pushed across zero by the L1 step: dies
         updated[crossed] = 0.0
-        self.alive[crossed] = 0.0
+        self._alive[crossed] = 0.0
         params[...] = updated
 
     # ----- measuring ------------------------------------------------------------------
     def _evaluate(self) -> tuple[float, float, float, float]:
         out = self.network.predict(self._all_features)  # (n_train + n_test, 1)
-        n_train = len(self.data.train)
-        labels = self._all_labels
-        losses = (mean_loss(out[:n_train], labels[:n_train]), mean_loss(out[n_train:], labels[n_train:]))
-        if self.config.problem != "classification":
-            return (*losses, math.nan, math.nan)
-        return (*losses, accuracy(out[:n_train], labels[:n_train]), accuracy(out[n_train:], labels[n_train:]))
+        return measure(out, self._all_labels, len(self.data.train), self.config.problem)
 
     def _result(self, row: tuple[float, float, float, float]) -> EpochResult:
         diverged = not (math.isfinite(row[0]) and math.isfinite(row[1]) and np.isfinite(self.network.params).all())
@@ -184,12 +252,11 @@ class Trainer:
         return EpochResult(self.epoch, *row, diverged=diverged, message=message)
 
     def last_result(self) -> EpochResult:
-        h = self.history
-        return self._result(tuple(h.last(name) for name in ("train_loss", "test_loss", "train_accuracy", "test_accuracy")))
+        return self._result(tuple(self.history.last(name) for name in HISTORY_COLUMNS))
 
     def last_gradient(self) -> np.ndarray:
-        """Mean dE/dparam of the last update (flat, like params); zeros before the first."""
-        return self.grad_sum / self.grad_count if self.grad_count else np.zeros_like(self.grad_sum)
+        """Mean dE/dparam of the last update (flat, like params), a fresh array; zeros before the first."""
+        return self._grad_sum / self._grad_count if self._grad_count else np.zeros_like(self._grad_sum)
 
     # ----- live changes ---------------------------------------------------------------
     def set_hyperparameters(self, **changes: object) -> None:
@@ -200,9 +267,9 @@ class Trainer:
         old = self.config
         self.config = old.replace(**changes)
         if self.config.optimizer != old.optimizer:
-            self.optimizer = make_optimizer(self.config.optimizer, self.network.size)
+            self._optimizer = make_optimizer(self.config.optimizer, self.network.size)
         if self.config.regularization != "l1":
-            self.alive[:] = 1.0  # dead weights are an L1 mechanism; leaving L1 revives them
+            self._alive[:] = 1.0  # dead weights are an L1 mechanism; leaving L1 revives them
         if self.config.batch_size != old.batch_size:
             self._make_chunks()
 
@@ -215,4 +282,4 @@ class Trainer:
         if not (0 <= neuron < block.shape[0] and 0 <= row < block.shape[1]):
             raise ValueError(f"no parameter at layer {layer}, input {row}, neuron {neuron}")
         block[neuron, row] = value
-        self.network.views(self.alive).blocks[layer][neuron, row] = 1.0
+        self.network.views(self._alive).blocks[layer][neuron, row] = 1.0

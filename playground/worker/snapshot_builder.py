@@ -55,7 +55,7 @@ class SnapshotBuilder:
             biases=tuple(b.copy() for b in net.biases),
             weight_gradients=tuple(w.copy() for w in gradient.weights),
             bias_gradients=tuple(b.copy() for b in gradient.biases),
-            dead=tuple(w == 0 for w in net.views(trainer.alive).weights),
+            dead=tuple(w.copy() for w in net.views(trainer.dead_mask()).weights),
             node_maps=self._evaluator.evaluate(net),
             grid_extent=self._evaluator.extent,
             data_version=self.data_version,

@@ -17,9 +17,9 @@ from playground.engine.data import make_data
 from playground.engine.experiment import (
     TOP_KEYS,
     ExperimentError,
-    experiment_to_dict,
     load_experiment,
     save_experiment,
+    state_to_dict,
 )
 from playground.engine.features import feature_matrix
 from playground.engine.history import HISTORY_COLUMNS
@@ -37,21 +37,24 @@ def history_columns(trainer: Trainer) -> dict[str, np.ndarray]:
 
 def assert_same_state(a: Trainer, b: Trainer) -> None:
     """Every piece of state that continuation depends on is bit-identical."""
-    assert a.config == b.config
-    assert a.epoch == b.epoch
-    assert np.array_equal(a.data.train, b.data.train)
-    assert np.array_equal(a.data.test, b.data.test)
-    assert np.array_equal(a.network.params, b.network.params)
-    assert np.array_equal(a.alive, b.alive)
-    assert np.array_equal(a.pending_grad, b.pending_grad)
-    assert a.pending_count == b.pending_count
-    assert np.array_equal(a.grad_sum, b.grad_sum)
-    assert a.grad_count == b.grad_count
-    assert a.optimizer.name == b.optimizer.name
-    assert json.dumps(a.optimizer.state()) == json.dumps(b.optimizer.state())
+    sa, sb = a.state(), b.state()
+    assert sa.config == sb.config
+    assert sa.epoch == sb.epoch
+    assert np.array_equal(sa.data.train, sb.data.train)
+    assert np.array_equal(sa.data.test, sb.data.test)
+    assert np.array_equal(sa.params, sb.params)
+    assert np.array_equal(sa.dead, sb.dead)
+    assert np.array_equal(sa.pending_sum, sb.pending_sum)
+    assert sa.pending_count == sb.pending_count
+    assert np.array_equal(sa.last_sum, sb.last_sum)
+    assert sa.last_count == sb.last_count
+    assert sa.optimizer.keys() == sb.optimizer.keys()
+    for key in sa.optimizer:
+        assert np.array_equal(sa.optimizer[key], sb.optimizer[key]), key
     ha, hb = history_columns(a), history_columns(b)
     for name in HISTORY_COLUMNS:
         assert np.array_equal(ha[name], hb[name], equal_nan=True), name
+    assert sa.is_identical_to(sb)
 
 
 # ---------------------------------------------------------------- round trip
@@ -128,9 +131,9 @@ def test_save_load_continue_equals_training_straight(
     resumed = new_trainer(**changes)
     resumed.train(first)
     assert len(resumed.data.train) % resumed.batch_size != 0
-    assert resumed.pending_count > 0  # something really is carried across the save
+    assert resumed.state().pending_count > 0  # something really is carried across the save
     if changes.get("regularization") == "l1":
-        assert (resumed.alive == 0).any(), "the L1 case should have dead weights before the save"
+        assert resumed.dead_mask().any(), "the L1 case should have dead weights before the save"
     path = tmp_path / "exp.json"
     save_experiment(resumed, path)
     resumed = load_experiment(path)
@@ -139,12 +142,12 @@ def test_save_load_continue_equals_training_straight(
     assert not result.diverged
     assert resumed.epoch == straight.epoch == first + second
     assert np.array_equal(resumed.network.params, straight.network.params)
-    assert np.array_equal(resumed.alive, straight.alive)
+    assert np.array_equal(resumed.dead_mask(), straight.dead_mask())
     assert_same_state(resumed, straight)
     if changes.get("regularization") == "l1":
         dead_at_save = (json.loads(path.read_text())["training"]["dead"])
         n_dead_at_save = sum(int(np.sum(d)) for d in dead_at_save)
-        assert (straight.alive == 0).sum() > n_dead_at_save, "more weights should die after the save"
+        assert straight.dead_mask().sum() > n_dead_at_save, "more weights should die after the save"
 
 
 def test_continuation_twice_through_files(tmp_path: Path) -> None:
@@ -182,8 +185,8 @@ def test_file_is_json_with_the_documented_layout(tmp_path: Path) -> None:
     assert np.array_equal(np.array(doc["data"]["train"]), trainer.data.train)
     assert np.array_equal(np.array(doc["data"]["test"]), trainer.data.test)
     assert set(doc["training"]) == {"optimizer", "dead", "pending", "last_update"}
-    assert doc["training"]["pending"]["count"] == trainer.pending_count
-    assert doc["training"]["last_update"]["count"] == trainer.grad_count
+    assert doc["training"]["pending"]["count"] == trainer.state().pending_count
+    assert doc["training"]["last_update"]["count"] == trainer.state().last_count
     assert len(doc["training"]["optimizer"]["velocity"]) == trainer.network.size
 
     sizes = (len(features), 4, 2, 1)
@@ -215,8 +218,8 @@ def good_document() -> dict[str, Any]:
     trainer = new_trainer(optimizer="adam", regularization="l1", regularization_rate=0.01, batch_size=7,
                           dataset="xor", hidden=(6, 4), features=("x1", "x2", "x1_x2"))
     trainer.train(5)
-    assert (trainer.alive == 0).any()
-    return json.loads(json.dumps(experiment_to_dict(trainer), allow_nan=False))
+    assert trainer.dead_mask().any()
+    return json.loads(json.dumps(state_to_dict(trainer.state()), allow_nan=False))
 
 
 def write_doc(path: Path, doc: Any) -> Path:

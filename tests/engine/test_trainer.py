@@ -135,13 +135,13 @@ def test_last_gradient_is_the_mean_gradient_of_the_last_update(batch_size) -> No
     n_train = len(trainer.data.train)
     assert n_train % batch_size == 0
     seen: list[tuple[np.ndarray, np.ndarray]] = []
-    step = trainer.optimizer.step
+    step = trainer._optimizer.step  # white-box: record what the optimizer is given
 
     def recording_step(params, grad_sum, count, learning_rate):  # record what the last update started from
         seen.append((params.copy(), grad_sum / count))
         step(params, grad_sum, count, learning_rate)
 
-    trainer.optimizer.step = recording_step
+    trainer._optimizer.step = recording_step
     trainer.train(2)
     assert len(seen) == 2 * n_train // batch_size
     params_before, grad_used = seen[-1]

@@ -100,7 +100,7 @@ def test_regularized_tanh_network_matches_the_playground_loop(regularization) ->
         trainer.train_epoch()
         reference.train_epoch(ROWS_XY, 2, batch_size=2, lr=0.3, regularization=regularization, rate=0.03)
         np.testing.assert_allclose(trainer.network.params, reference.flat(), rtol=0, atol=1e-12)
-    np.testing.assert_array_equal(trainer.alive == 0, reference.dead_flat())
+    np.testing.assert_array_equal(trainer.dead_mask(), reference.dead_flat())
 
 
 def _orthogonal_rows(c2: float) -> list[tuple[float, float, float]]:
@@ -125,7 +125,7 @@ def test_l1_weight_pushed_across_zero_dies_and_stays_zero() -> None:
         params = trainer.network.params
         np.testing.assert_allclose(params, reference.flat(), rtol=0, atol=1e-12)
         assert params[w2_index] == 0.0  # exactly zero
-        np.testing.assert_array_equal(trainer.alive, [1.0, 0.0, 1.0])
+        np.testing.assert_array_equal(trainer.dead_mask(), [False, True, False])
         assert trainer.last_gradient()[w2_index] == 0.0  # a dead link accumulates nothing (nn.ts)
         return params - before
 
@@ -154,12 +154,12 @@ def test_regularization_rate_zero_changes_nothing(regularization) -> None:
         trainer = make_trainer(ROWS_XY, net, problem="classification", batch_size=3, learning_rate=0.3,
                                regularization=reg, regularization_rate=rate)
         trainer.train(5)
-        return trainer.network.params.copy(), trainer.alive.copy()
+        return trainer.network.params.copy(), trainer.dead_mask()
 
     plain, _ = train("none", 0.0)
-    params, alive = train(regularization, 0.0)
+    params, dead = train(regularization, 0.0)
     np.testing.assert_array_equal(params, plain)
-    assert alive.all()
+    assert not dead.any()
     assert np.abs(train(regularization, 0.01)[0] - plain).max() > 1e-6  # a nonzero rate does act
 
 
