@@ -6,14 +6,20 @@ Prints medians over several repeats (the machines are shared and noisy), and the
 TensorFlow Playground's own engine (its nn.ts under Node 20) measured on this kind of machine:
 2 shared cores, training only, and the compute of one frame (100×100 boundary + thumbnails).
 
-    python benchmarks/engine.py [--repeats 7] [--seconds 1.0]
+    .venv/bin/python benchmarks/engine.py [--repeats 7] [--seconds 1.0]
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import statistics
+import sys
 import time
+
+if importlib.util.find_spec("playground") is None:  # a Python without the app, e.g. the system's python3
+    sys.exit(f"error: the app is not installed for {sys.executable}; after the README's install command, "
+             f"run .venv/bin/python {sys.argv[0]} from the repository's folder")
 
 from playground.engine.config import FEATURE_NAMES, Config
 from playground.engine.data import make_data

@@ -5,15 +5,21 @@ process, measured back to back in each round), and the 95th percentile of event-
 a 10 ms timer measures how late each of its ticks is. Several rounds, medians quoted: the
 machines are shared and one round's figures swing by ±10 %.
 
-    python benchmarks/ui.py [--seconds 8] [--rounds 3]
+    .venv/bin/python benchmarks/ui.py [--seconds 8] [--rounds 3]
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import statistics
+import sys
 import time
+
+if importlib.util.find_spec("playground") is None:  # a Python without the app, e.g. the system's python3
+    sys.exit(f"error: the app is not installed for {sys.executable}; after the README's install command, "
+             f"run .venv/bin/python {sys.argv[0]} from the repository's folder")
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
