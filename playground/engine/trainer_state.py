@@ -111,7 +111,9 @@ def _checked_history(history: Mapping[str, Any], epoch: int) -> dict[str, np.nda
     columns = {name: frozen(history[name]) for name in HISTORY_COLUMNS}
     for name, column in columns.items():
         if column.shape != (epoch + 1,):
-            raise ValueError(f"trainer state history '{name}' has {column.size} entries; epoch {epoch} needs {epoch + 1}")
+            raise ValueError(
+                f"trainer state history '{name}' has {column.size} entries; epoch {epoch} needs {epoch + 1}"
+            )
     return columns
 
 

@@ -19,6 +19,7 @@ from playground.engine.experiment import (
     ExperimentError,
     load_experiment,
     save_experiment,
+    state_from_dict,
     state_to_dict,
 )
 from playground.engine.features import feature_matrix
@@ -457,3 +458,170 @@ def test_saving_over_an_existing_file_replaces_it(tmp_path: Path) -> None:
     save_experiment(trainer, path)
     assert load_experiment(path).epoch == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["exp.json"]
+
+
+# ---------------------------------------------------------------- files a person can write
+
+MINIMAL_KEYS = ("format", "version", "config", "data", "network", "epoch", "history")
+
+
+def minimal(document: dict[str, Any]) -> dict[str, Any]:
+    """Only the documented keys, and of history only the two losses."""
+    doc = {key: copy.deepcopy(document[key]) for key in MINIMAL_KEYS}
+    doc["history"] = {key: doc["history"][key] for key in ("train_loss", "test_loss")}
+    return doc
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [dict(batch_size=7), dict(optimizer="adam", regularization="l1", regularization_rate=0.01, batch_size=7,
+                              dataset="xor", hidden=(6, 4), features=("x1", "x2", "x1_x2")),
+     dict(problem="regression", dataset="plane", optimizer="momentum", batch_size=7)],
+    ids=["sgd", "adam-l1", "momentum-regression"],
+)
+def test_minimal_file_trains_identically_to_the_app_saved_one(tmp_path: Path, changes: dict[str, Any]) -> None:
+    saved = save_and_read(new_trainer(**changes), tmp_path / "app.json")
+    app = load_experiment(tmp_path / "app.json")
+    mine = load_experiment(write_doc(tmp_path / "mine.json", minimal(saved)))
+    assert_same_state(app, mine)  # the current row's accuracy is computed exactly as the app did
+    for _ in range(50):
+        assert app.train_epoch() == mine.train_epoch()
+    assert_same_state(app, mine)
+    assert app.epoch == 50 and np.array_equal(app.network.params, mine.network.params)
+
+
+def save_and_read(trainer: Trainer, path: Path) -> dict[str, Any]:
+    save_experiment(trainer, path)
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_no_training_section_is_a_fresh_start_at_that_epoch(tmp_path: Path) -> None:
+    trainer = new_trainer(optimizer="adam", regularization="l1", regularization_rate=0.01, batch_size=7,
+                          dataset="xor", hidden=(6, 4))
+    trainer.train(12)
+    doc = save_and_read(trainer, tmp_path / "app.json")
+    del doc["training"]
+    loaded = load_experiment(write_doc(tmp_path / "mine.json", doc))
+    state = loaded.state()
+    assert state.epoch == 12 and np.array_equal(state.params, trainer.network.params)
+    assert state.optimizer["t"] == 0 and not state.optimizer["m"].any() and not state.optimizer["v"].any()
+    assert not state.dead.any() and state.pending_count == 0 and not state.pending_sum.any()
+    assert state.last_count == 0 and not loaded.last_gradient().any()
+    assert_history_equal(loaded, trainer)
+    assert not loaded.train(5).diverged and loaded.epoch == 17
+
+
+def assert_history_equal(a: Trainer, b: Trainer) -> None:
+    for name in HISTORY_COLUMNS:
+        assert np.array_equal(a.history.column(name), b.history.column(name), equal_nan=True), name
+
+
+@pytest.mark.parametrize("part", ["optimizer", "dead", "pending", "last_update"])
+def test_each_part_of_training_is_optional(tmp_path: Path, good_document: dict[str, Any], part: str) -> None:
+    doc = copy.deepcopy(good_document)
+    del doc["training"][part]
+    state = load_experiment(write_doc(tmp_path / "exp.json", doc)).state()
+    full = load_experiment(write_doc(tmp_path / "full.json", good_document)).state()
+    fresh = {"optimizer": state.optimizer["t"] == 0, "dead": not state.dead.any(),
+             "pending": state.pending_count == 0 and not state.pending_sum.any(),
+             "last_update": state.last_count == 0 and not state.last_sum.any()}
+    assert fresh[part]
+    assert np.array_equal(state.params, full.params)
+
+
+def test_missing_accuracy_is_unknown_in_the_past_and_computed_now(tmp_path: Path) -> None:
+    trainer = new_trainer(batch_size=7)
+    trainer.train(12)
+    doc = save_and_read(trainer, tmp_path / "app.json")
+    del doc["history"]["train_accuracy"], doc["history"]["test_accuracy"]
+    doc["history"]["test_loss"][-1] = None  # unknown too: computed from the network
+    loaded = load_experiment(write_doc(tmp_path / "mine.json", doc))
+    for name in ("train_accuracy", "test_accuracy"):
+        column = loaded.history.column(name)
+        assert np.isnan(column[:-1]).all()
+        assert column[-1] == trainer.history.column(name)[-1]
+    assert loaded.history.column("test_loss")[-1] == trainer.history.column("test_loss")[-1]
+    assert loaded.last_result() == trainer.last_result()
+
+
+def readme_example() -> str:
+    """The indented JSON block in README.md's Experiments part that a person may write."""
+    lines = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith('    {"format": "playground-experiment"'))
+    block = []
+    for line in lines[start:]:
+        if not line.startswith("    "):
+            break
+        block.append(line)
+    return "\n".join(block)
+
+
+def test_the_readme_example_loads_and_trains(tmp_path: Path) -> None:
+    text = readme_example()
+    doc = json.loads(text)
+    assert set(doc) == set(MINIMAL_KEYS) and set(doc["history"]) == {"train_loss", "test_loss"}
+    assert 8 <= len(text.splitlines()) <= 12
+    path = tmp_path / "hand.json"
+    path.write_text(text, encoding="utf-8")
+    trainer = load_experiment(path)
+    assert trainer.epoch == 0 and trainer.config.hidden == (2,) and len(trainer.data.train) == 4
+    assert np.isfinite([trainer.history.last(name) for name in HISTORY_COLUMNS]).all()
+    result = trainer.train(200)
+    assert not result.diverged and result.train_loss < trainer.history.column("train_loss")[0]
+
+
+def _drop_test_loss(doc: dict) -> None:
+    del doc["history"]["test_loss"]
+
+
+def _unknown_history_column(doc: dict) -> None:
+    doc["history"]["loss"] = doc["history"]["train_loss"]
+
+
+def _dead_under_l2(doc: dict) -> None:
+    doc["config"]["regularization"] = "l2"
+
+
+def _dead_weight_not_zero(doc: dict) -> None:
+    dead = np.array(doc["training"]["dead"][0])
+    i, j = np.argwhere(dead)[0] if dead.any() else np.argwhere(np.array(doc["training"]["dead"][1]))[0]
+    layer = 0 if dead.any() else 1
+    doc["network"]["weights"][layer][i][j] = 0.25
+
+
+def _pending_count_zero(doc: dict) -> None:
+    doc["training"]["pending"]["count"] = 0
+
+
+def _unknown_training_key(doc: dict) -> None:
+    doc["training"]["momentum"] = []
+
+
+HAND_WRITTEN_REFUSALS = {
+    "no test loss": (_drop_test_loss, "history.test_loss is missing"),
+    "unknown history column": (_unknown_history_column, "unknown key 'loss' in history"),
+    "dead weights without L1": (_dead_under_l2, "only L1 kills weights"),
+    "dead weight that is not zero": (_dead_weight_not_zero, "dead weights are 0"),
+    "pending count 0 with sums": (_pending_count_zero, "training.pending has count 0 but non-zero sums"),
+    "unknown training key": (_unknown_training_key, "unknown key 'momentum' in training"),
+    "training not an object": (_set(("training",), []), "'training' must be a JSON object"),
+    "history loss given as text": (_set(("history", "train_loss", 0), "0.5"), "history.train_loss"),
+    "no epoch": (lambda doc: doc.pop("epoch"), "'epoch' is missing"),
+}
+
+
+@pytest.mark.parametrize(("mutate", "needle"), HAND_WRITTEN_REFUSALS.values(), ids=HAND_WRITTEN_REFUSALS.keys())
+def test_optional_parts_are_still_checked(
+    tmp_path: Path, good_document: dict[str, Any], mutate: Callable[[dict], None], needle: str
+) -> None:
+    doc = copy.deepcopy(good_document)
+    mutate(doc)
+    with pytest.raises(ExperimentError) as info:
+        load_experiment(write_doc(tmp_path / "exp.json", doc))
+    assert needle in str(info.value) and "\n" not in str(info.value)
+
+
+def test_state_survives_the_codec_bit_for_bit(good_document: dict[str, Any]) -> None:
+    state = state_from_dict(good_document)
+    assert state_from_dict(json.loads(json.dumps(state_to_dict(state)))).is_identical_to(state)
+    assert state_to_dict(state) == good_document
