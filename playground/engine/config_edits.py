@@ -19,8 +19,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from playground.engine.config import CLASSIFICATION_DATASETS, REGRESSION_DATASETS, Config
+from playground.engine.config import Config
 from playground.engine.data import is_builtin_dataset
+from playground.engine.datasets import default_dataset
 from playground.engine.trainer import HYPERPARAMETERS
 
 NOTHING, LIVE, NETWORK, DATA = "nothing", "live", "network", "data"
@@ -33,11 +34,6 @@ LIVE_KEYS: tuple[str, ...] = HYPERPARAMETERS
 BUTTON_MAX_LAYERS = 6
 BUTTON_MAX_WIDTH = 8
 NEW_LAYER_WIDTH = 2  # the playground's "+" adds a layer of two neurons
-
-
-def default_dataset(problem: str) -> str:
-    """The dataset a problem type starts with (its first built-in one, as the playground)."""
-    return (CLASSIFICATION_DATASETS if problem == "classification" else REGRESSION_DATASETS)[0]
 
 
 def effect(old: Config, new: Config) -> str:

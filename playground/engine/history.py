@@ -23,6 +23,12 @@ class History:
         self._rows[self._count] = (train_loss, test_loss, train_accuracy, test_accuracy)
         self._count += 1
 
+    def replace_last(self, train_loss: float, test_loss: float, train_accuracy: float, test_accuracy: float) -> None:
+        """The current epoch measured again (its network was edited, or its points redrawn)."""
+        if not self._count:
+            raise IndexError("no row to replace")
+        self._rows[self._count - 1] = (train_loss, test_loss, train_accuracy, test_accuracy)
+
     def column(self, name: str) -> np.ndarray:
         """A read-only view of one column's first len(self) entries (copy it to keep it)."""
         view = self._rows[: self._count, HISTORY_COLUMNS.index(name)]

@@ -241,6 +241,12 @@ class Trainer:
         out = self.network.predict(self._all_features)  # (n_train + n_test, 1)
         return measure(out, self._all_labels, len(self.data.train), self.config.problem)
 
+    def reevaluate(self) -> None:
+        """Measure the network as it is now and make that the current epoch's history row,
+        so the losses shown after a hand-edited weight or new points are those of what is shown."""
+        with np.errstate(all="ignore"):  # a huge typed weight may overflow: reported, not warned
+            self.history.replace_last(*self._evaluate())
+
     def _result(self, row: tuple[float, float, float, float]) -> EpochResult:
         diverged = not (math.isfinite(row[0]) and math.isfinite(row[1]) and np.isfinite(self.network.params).all())
         message = ""
@@ -283,3 +289,4 @@ class Trainer:
             raise ValueError(f"no parameter at layer {layer}, input {row}, neuron {neuron}")
         block[neuron, row] = value
         self.network.views(self._alive).blocks[layer][neuron, row] = 1.0
+        self.reevaluate()

@@ -25,6 +25,10 @@ class SnapshotBuilder:
         """The next snapshot tells the views to clear the loss curve (reset, rebuild, load)."""
         self.history_sent, self.history_reset = 0, True
 
+    def last_row_changed(self, history_length: int) -> None:
+        """The history's last row was measured again: the next snapshot sends it again."""
+        self.history_sent = min(self.history_sent, history_length - 1)
+
     def data_changed(self) -> None:
         self.data_version += 1
 

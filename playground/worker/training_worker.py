@@ -117,17 +117,20 @@ class TrainingWorker(QObject):
         self._generation += 1
         try:
             self._trainer.set_data(make_data(self._trainer.config, self._generation))
+            self._trainer.reevaluate()  # the losses of the new points, shown at once
         except DataError as exc:
             self.failed.emit(str(exc))
         self._builder.data_changed()
+        self._builder.last_row_changed(len(self._trainer.history))
         self._changed()
 
     @Slot(int, int, int, float)
     def set_parameter(self, layer: int, row: int, neuron: int, value: float) -> None:
         try:
-            self._trainer.set_parameter(layer, row, neuron, value)
+            self._trainer.set_parameter(layer, row, neuron, value)  # re-measures the losses
         except (ValueError, IndexError) as exc:
             self.failed.emit(str(exc))
+        self._builder.last_row_changed(len(self._trainer.history))
         self._changed()
 
     @Slot(object)

@@ -12,7 +12,7 @@ from playground.engine.config import Config
 from playground.engine.data import make_data
 from playground.engine.features import feature_matrix
 from playground.engine.losses import mean_loss
-from playground.engine.trainer import Trainer
+from playground.engine.trainer import Trainer, evaluate
 
 
 def new_trainer(**changes: object) -> Trainer:
@@ -170,3 +170,28 @@ def test_batch_size_changes_live_and_then_trains_as_that_batch_size():
     fresh.train(2)
     np.testing.assert_array_equal(live.network.params, fresh.network.params)
     assert live.batch_size == 25
+
+
+def test_a_hand_edited_parameter_is_measured_at_once():
+    config = Config(dataset="spiral", hidden=(4, 2))
+    trainer = Trainer(config, make_data(config))
+    trainer.train(5)
+    before = trainer.last_result()
+    trainer.set_parameter(1, 4, 1, 3.0)  # the bias of hidden layer 2, neuron 2
+    after = trainer.last_result()
+    assert len(trainer.history) == 6 and after.epoch == 5
+    assert after.train_loss != before.train_loss
+    assert (after.train_loss, after.test_loss, after.train_accuracy, after.test_accuracy) == evaluate(
+        trainer.network, config, trainer.data
+    )
+
+
+def test_reevaluate_measures_new_points_without_touching_the_past():
+    config = Config(dataset="circle")
+    trainer = Trainer(config, make_data(config))
+    trainer.train(3)
+    past = trainer.history.column("train_loss")[:-1].copy()
+    trainer.set_data(make_data(config, generation=1))
+    trainer.reevaluate()
+    np.testing.assert_array_equal(trainer.history.column("train_loss")[:-1], past)
+    assert trainer.last_result().train_loss == evaluate(trainer.network, config, trainer.data)[0]

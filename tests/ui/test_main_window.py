@@ -12,33 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QCheckBox, QComboBox, QSlider, QWidget
 
 from playground.engine.config import Config
-from playground.engine.data import make_data
-from playground.engine.trainer import Trainer
-from playground.ui.app import make_application
 from playground.ui.main_window import MainWindow
-from playground.worker.controller import TrainingController
-
-WAIT_MS = 20_000
-
-
-@pytest.fixture
-def open_window(qtbot):
-    windows = []
-
-    def open_(config: Config | None = None) -> MainWindow:
-        make_application()
-        config = config or Config()
-        window = MainWindow(TrainingController(Trainer(config, make_data(config))))
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitUntil(lambda: window.controller.snapshot is not None, timeout=WAIT_MS)
-        windows.append(window)
-        return window
-
-    yield open_
-    for window in windows:
-        window.close()
-        assert not window.controller.thread_running
+from tests.ui.conftest import WAIT_MS
 
 
 def find(window: QWidget, kind: type, name: str):

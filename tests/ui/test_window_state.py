@@ -13,7 +13,7 @@ from playground.ui.app import make_application, remembered_trainer
 from playground.ui.main_window import MainWindow
 from playground.ui.settings import AppSettings
 from playground.worker.controller import TrainingController
-from tests.ui.test_main_window import WAIT_MS, find, open_window, snapshot, wait_config  # noqa: F401 (fixture)
+from tests.ui.test_main_window import WAIT_MS, find, snapshot, wait_config
 
 
 def type_seed(qtbot, window: MainWindow, text: str) -> QSpinBox:

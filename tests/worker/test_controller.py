@@ -203,3 +203,22 @@ def test_after_divergence_step_does_not_train_and_save_is_refused(make_controlle
         controller.save_experiment(str(path))
     assert failure.args[0] == DIVERGED_NOT_SAVED.format(path=path)
     assert not path.exists()
+
+
+def test_an_edited_weight_and_new_points_are_measured_at_once(make_controller, qtbot):
+    controller = make_controller()
+    for expected in (1, 2):
+        controller.step()
+        qtbot.waitUntil(lambda: controller.snapshot.epoch == expected, timeout=WAIT_MS)
+    rows = [controller.snapshot.new_history]
+    controller.snapshot_changed.connect(lambda s: rows.append((s.history_start, s.new_history)))
+    loss = controller.snapshot.train_loss
+    controller.set_weight(2, 0, 0, 5.0)
+    qtbot.waitUntil(lambda: controller.snapshot.weights[2][0, 0] == 5.0, timeout=WAIT_MS)
+    assert controller.snapshot.epoch == 2 and controller.snapshot.train_loss != loss
+    start, again = rows[-1]
+    assert start == 2 and again[-1, 0] == controller.snapshot.train_loss  # the drawn row is replaced
+    loss, version = controller.snapshot.test_loss, controller.snapshot.data_version
+    controller.regenerate()
+    qtbot.waitUntil(lambda: controller.snapshot.data_version != version, timeout=WAIT_MS)
+    assert controller.snapshot.epoch == 2 and controller.snapshot.test_loss != loss
