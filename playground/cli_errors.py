@@ -1,4 +1,4 @@
-"""Command-line plumbing shared by the window and the headless trainer: one-line errors."""
+"""Command-line plumbing shared by the window and the headless trainer: one-line errors, exit statuses."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 from typing import NoReturn
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT: what shells report for a Ctrl-C
 
 
 class UsageError(Exception):

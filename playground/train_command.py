@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 from tqdm import tqdm
 
-from playground.cli_errors import OneLineParser, UsageError, fail
+from playground.cli_errors import EXIT_INTERRUPTED, OneLineParser, UsageError, fail
+from playground.cli_files import check_output_path, load_config_option, load_experiment_option
 from playground.engine.config import CONFIG_KEYS, Config, ConfigError, parse_value
 from playground.engine.data import is_builtin_dataset, make_data
 from playground.engine.datasets import DataError
-from playground.engine.experiment import ExperimentError, load_experiment, save_experiment
+from playground.engine.experiment import ExperimentError, save_experiment
 from playground.engine.trainer import HYPERPARAMETERS, EpochResult, Trainer
 
 DEFAULT_EPOCHS = 1000
@@ -55,11 +60,11 @@ def build_trainer(args: argparse.Namespace) -> Trainer:
                 f"--{fixed[0].replace('_', '-')} cannot change when continuing an experiment; "
                 f"allowed: {', '.join('--' + k.replace('_', '-') for k in HYPERPARAMETERS)}"
             )
-        trainer = load_experiment(args.source)
+        trainer = load_experiment_option(args.source)
         if overrides:
             trainer.set_hyperparameters(**overrides)
         return trainer
-    config = Config.load(args.config) if args.config else Config()
+    config = load_config_option(args.config) if args.config else Config()
     base = config.to_dict()
     if "problem" in overrides and "dataset" not in overrides and is_builtin_dataset(config.dataset):
         del base["dataset"]  # a built-in dataset belongs to one problem: take the new problem's default
@@ -67,27 +72,84 @@ def build_trainer(args: argparse.Namespace) -> Trainer:
     return Trainer(config, make_data(config))
 
 
-def train_with_progress(trainer: Trainer, epochs: int, quiet: bool) -> tuple[EpochResult, float]:
-    """Train, redrawing one progress line; returns the last result and epochs per second."""
-    target = trainer.epoch + epochs
+@dataclass(frozen=True)
+class TrainingRun:
+    """What one `playground train` run did."""
+
+    result: EpochResult  # the last epoch's figures
+    requested: int  # epochs asked for
+    trained: int  # epochs actually trained (fewer after divergence or Ctrl-C)
+    seconds: float
+    interrupted: bool  # stopped early by Ctrl-C
+
+    @property
+    def speed(self) -> float:
+        """Epochs per second, of the epochs actually trained."""
+        return self.trained / self.seconds if self.seconds > 0 else 0.0
+
+
+class StopRequest:
+    """A signal handler for Ctrl-C (SIGINT) that only remembers it; training checks between epochs."""
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def __call__(self, signum: int, frame: object) -> None:
+        self.requested = True
+
+
+@contextmanager
+def interrupts_deferred() -> Iterator[StopRequest]:
+    """While inside, Ctrl-C raises nothing: it sets ``requested`` (so a save is never cut short)."""
+    stop = StopRequest()
+    if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
+        yield stop
+        return
+    previous = signal.signal(signal.SIGINT, stop)
+    try:
+        yield stop
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def train_with_progress(trainer: Trainer, epochs: int, quiet: bool, stop: StopRequest | None = None) -> TrainingRun:
+    """Train `epochs` epochs (fewer on divergence, or when `stop` is requested), redrawing one
+    progress line on stderr; none when quiet or when there is nothing to train."""
+    stop = stop or StopRequest()
+    first = trainer.epoch
+    target = first + epochs
     result = trainer.last_result()
     start = time.perf_counter()
-    with tqdm(total=epochs, unit="epoch", disable=quiet, file=sys.stderr, dynamic_ncols=True) as bar:
-        while trainer.epoch < target and not result.diverged:
+    with tqdm(total=epochs, unit="epoch", disable=quiet or epochs == 0, file=sys.stderr, dynamic_ncols=True) as bar:
+        while trainer.epoch < target and not result.diverged and not stop.requested:
             deadline = time.perf_counter() + PROGRESS_INTERVAL_S
             done_before = trainer.epoch
             while trainer.epoch < target and time.perf_counter() < deadline and not result.diverged:
                 result = trainer.train_epoch()
+                if stop.requested:
+                    break
             bar.update(trainer.epoch - done_before)
             bar.set_postfix_str(_figures(result), refresh=False)
-    elapsed = time.perf_counter() - start
-    return result, (epochs / elapsed if elapsed > 0 and epochs else 0.0)
+    seconds = time.perf_counter() - start
+    interrupted = stop.requested and trainer.epoch < target and not result.diverged
+    return TrainingRun(result, epochs, trainer.epoch - first, seconds, interrupted)
 
 
 def _figures(result: EpochResult) -> str:
     text = f"train loss {result.train_loss:.4f}, test loss {result.test_loss:.4f}"
     if result.train_accuracy == result.train_accuracy:  # not NaN: classification
-        text += f", accuracy {100 * result.train_accuracy:.1f}% / {100 * result.test_accuracy:.1f}%"
+        text += f", train accuracy {100 * result.train_accuracy:.1f}%, test accuracy {100 * result.test_accuracy:.1f}%"
+    return text
+
+
+def summary_line(run: TrainingRun) -> str:
+    """'epoch 50: train loss …, test loss …, train accuracy …, test accuracy …; 2,345 epochs/s'."""
+    text = f"epoch {run.result.epoch}: {_figures(run.result)}"
+    if run.trained == 0:
+        return f"{text} (no epochs trained)"
+    text += f"; {run.speed:,.0f} epochs/s"
+    if run.interrupted:
+        text += f"; stopped by Ctrl-C after {run.trained:,} of {run.requested:,} epochs"
     return text
 
 
@@ -96,20 +158,31 @@ def main(argv: Sequence[str]) -> int:
     if args.epochs < 0:
         fail(f"--epochs {args.epochs} is negative; allowed: an integer ≥ 0")
     try:
+        if args.out:
+            check_output_path(args.out, "experiment")
         trainer = build_trainer(args)
     except (UsageError, ConfigError, DataError, ExperimentError) as exc:
         fail(str(exc))
-    result, speed = train_with_progress(trainer, args.epochs, args.quiet)
-    print(f"epoch {result.epoch}: {_figures(result)}; {speed:,.0f} epochs/s")
-    if result.diverged:
-        print(f"warning: {result.message}", file=sys.stderr)
-        if args.out:
-            print(f"warning: not saved to '{args.out}': a diverged network cannot continue", file=sys.stderr)
+    with interrupts_deferred() as stop:
+        run = train_with_progress(trainer, args.epochs, args.quiet, stop)
+        print(summary_line(run), flush=True)
+        status = _finish(trainer, run, args.out)
+        return EXIT_INTERRUPTED if stop.requested and status == 0 else status
+
+
+def _finish(trainer: Trainer, run: TrainingRun, out: str | None) -> int:
+    """Warn about divergence, or save to `out`; the exit status so far."""
+    if run.result.diverged:
+        print(f"warning: {run.result.message}", file=sys.stderr)
+        if out:
+            print(f"warning: not saved to '{out}': a diverged network cannot continue", file=sys.stderr)
         return EXIT_DIVERGED
-    if args.out:
+    if out:
         try:
-            save_experiment(trainer, args.out)
+            save_experiment(trainer, out)
         except OSError as exc:
-            fail(f"cannot write experiment '{args.out}': {exc.strerror or exc}")
-        print(f"saved {args.out}")
+            fail(f"cannot write experiment '{out}': {exc.strerror or exc}")
+        except ExperimentError as exc:
+            fail(f"cannot write experiment '{out}': {exc}")
+        print(f"saved {out}")
     return 0

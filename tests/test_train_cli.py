@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,13 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from playground import train_command
 from playground.cli import main
 from playground.engine.config import Config
 from playground.engine.data import make_data
 from playground.engine.experiment import load_experiment, save_experiment
 from playground.engine.history import HISTORY_COLUMNS
 from playground.engine.trainer import Trainer
-
 
 
 def straight_trainer(epochs: int, **changes: object) -> Trainer:
@@ -72,7 +73,7 @@ def test_summary_reports_losses_and_accuracy(in_tmp: Path, capsys: pytest.Captur
     assert out.startswith("epoch 20: ")
     assert f"train loss {expected.train_loss:.4f}" in out
     assert f"test loss {expected.test_loss:.4f}" in out
-    assert "accuracy" in out
+    assert f"train accuracy {100 * expected.train_accuracy:.1f}%, test accuracy {100 * expected.test_accuracy:.1f}%" in out
 
 
 def test_regression_summary_has_no_accuracy(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -139,6 +140,15 @@ def test_epochs_zero_saves_the_initial_state(in_tmp: Path, capsys: pytest.Captur
     assert load_experiment(in_tmp / "exp.json").epoch == 0
 
 
+def test_epochs_zero_prints_one_clean_line_and_no_progress_bar(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli("--epochs", "0", "--dataset", "xor") == 0
+    out, err = capsys.readouterr()
+    assert err == ""  # no empty 0/0 bar
+    assert out.count("\n") == 1
+    assert out.startswith("epoch 0: train loss ") and out.endswith(" (no epochs trained)\n")
+    assert "epochs/s" not in out
+
+
 def test_quiet_prints_no_progress_bar(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli("--epochs", "30", "--quiet") == 0
     out, err = capsys.readouterr()
@@ -159,6 +169,12 @@ def test_without_quiet_a_progress_bar_goes_to_stderr(in_tmp: Path, capsys: pytes
 def _bad_csv(path: Path) -> str:
     (path / "bad.csv").write_text("x,y,label\n1.0,2.0,1\n0.5,oops,-1\n-1.0,0.5,-1\n", encoding="utf-8")
     return str(path / "bad.csv")
+
+
+def _huge_csv(path: Path) -> str:
+    with (path / "huge.csv").open("wb") as stream:
+        stream.truncate(150_000_000)  # sparse: 150 MB that take no disk
+    return str(path / "huge.csv")
 
 
 def _make_experiment(path: Path) -> str:
@@ -183,6 +199,7 @@ REFUSALS = {
     "missing config": (lambda p: ["--config", str(p / "nope.json")], "nope.json"),
     "non-JSON config": (lambda p: ["--config", _not_json(p)], "cfg.json"),
     "bad CSV dataset": (lambda p: ["--dataset", _bad_csv(p)], "bad.csv"),
+    "CSV over the size limit": (lambda p: ["--dataset", _huge_csv(p)], "huge.csv': the file is 150 MB; allowed: at most 100 MB"),
     "from with config": (lambda p: ["--from", _make_experiment(p), "--config", _make_config(p)], "--config"),
     "from with hidden": (lambda p: ["--from", _make_experiment(p), "--hidden", "3"], "--hidden"),
     "from with dataset": (lambda p: ["--from", _make_experiment(p), "--dataset", "xor"], "--dataset"),
@@ -191,6 +208,9 @@ REFUSALS = {
     "from a missing experiment": (lambda p: ["--from", str(p / "missing.json")], "missing.json"),
     "from a bad lr": (lambda p: ["--from", _make_experiment(p), "--learning-rate", "0"], "learning_rate"),
     "out in a missing folder": (lambda p: ["--epochs", "1", "--quiet", "--out", str(p / "no" / "e.json")], "e.json"),
+    "from a config file": (lambda p: ["--from", _make_config(p)], "looks like a config, not an experiment (use --config)"),
+    "config an experiment file": (lambda p: ["--config", _make_experiment(p)],
+                                  "looks like an experiment, not a config (use --from)"),
 }
 
 
@@ -205,6 +225,80 @@ def test_bad_input_exits_2_with_one_error_line(
     out, err = capsys.readouterr()
     assert_one_error_line(err)
     assert needle in err
+
+
+# ---------------------------------------------------------------- --out, checked before any work
+
+def _file(path: Path) -> Path:
+    path.write_text("not a folder", encoding="utf-8")
+    return path
+
+
+BAD_OUT = {
+    "missing folder": (lambda p: p / "no" / "e.json", "No such file or directory"),
+    "an existing folder": (lambda p: p, "Is a directory"),
+    "a path ending in a slash": (lambda p: f"{p / 'sub'}/", "Is a directory"),
+    "a folder that is a file": (lambda p: _file(p / "f") / "e.json", "Not a directory"),
+    "a device": (lambda p: "/dev/null", "not a regular file"),
+}
+
+
+@pytest.mark.parametrize(("make_path", "reason"), BAD_OUT.values(), ids=BAD_OUT.keys())
+def test_bad_out_fails_before_training(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], make_path, reason: str
+) -> None:
+    out = str(make_path(tmp_path))
+    if out == "/dev/null" and not Path(out).exists():
+        pytest.skip("no /dev/null here")
+
+    def no_training(args: object) -> Trainer:
+        raise AssertionError("the trainer was built before --out was checked")
+
+    monkeypatch.setattr(train_command, "build_trainer", no_training)
+    with pytest.raises(SystemExit) as info:
+        run_cli("--epochs", "5", "--out", out)
+    assert info.value.code == 2
+    out_text, err = capsys.readouterr()
+    assert out_text == ""
+    assert_one_error_line(err)
+    assert err.startswith(f"error: cannot write experiment '{out}': {reason}")
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root may write anywhere")
+def test_out_in_a_read_only_folder_fails_before_training(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(SystemExit):
+            run_cli("--epochs", "5", "--out", str(folder / "e.json"))
+    finally:
+        folder.chmod(0o700)
+    err = capsys.readouterr().err
+    assert_one_error_line(err)
+    assert "Permission denied" in err
+
+
+def test_a_config_with_a_bad_value_is_not_called_an_experiment(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (in_tmp / "cfg.json").write_text(json.dumps({"noise": 70}), encoding="utf-8")
+    with pytest.raises(SystemExit):
+        run_cli("--config", "cfg.json")
+    err = capsys.readouterr().err
+    assert_one_error_line(err)
+    assert "noise" in err and "looks like" not in err
+
+
+# ---------------------------------------------------------------- divergence
+
+def test_speed_counts_the_epochs_trained_not_the_epochs_requested() -> None:
+    trainer = straight_trainer(0, problem="regression", dataset="plane", learning_rate=100, hidden=(8, 8, 8))
+    run = train_command.train_with_progress(trainer, 200, quiet=True)
+    assert run.result.diverged
+    assert run.trained == run.result.epoch < 200
+    made_up = train_command.TrainingRun(run.result, requested=200, trained=8, seconds=2.0, interrupted=False)
+    assert "; 4 epochs/s" in train_command.summary_line(made_up)
 
 
 def test_divergence_exits_1_with_a_warning_about_the_learning_rate(
