@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import socket
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from playground import __version__
+from playground import __version__, app_command
+from playground.app_command import display_problem
+from playground.engine import files
+from playground.engine.config import Config
+from playground.engine.data import make_data
+from playground.engine.experiment import save_experiment
+from playground.engine.trainer import Trainer
 
 ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
 
@@ -79,3 +89,136 @@ def test_no_display_is_one_line_not_a_qt_abort():
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     result = subprocess.run([sys.executable, "-m", "playground.cli"], capture_output=True, text=True, timeout=60, env=env)
     assert_refused(result, "display")
+
+
+# ----- --config / --from given the other kind of file
+
+def test_from_a_config_file_says_use_config(tmp_path: Path):
+    path = tmp_path / "cfg.json"
+    path.write_text(json.dumps({"dataset": "xor", "hidden": [3]}), encoding="utf-8")
+    assert_refused(run("--from", str(path)), "cfg.json", "looks like a config", "(use --config)")
+
+
+def test_config_given_an_experiment_says_use_from(tmp_path: Path):
+    path = tmp_path / "exp.json"
+    trainer = Trainer(Config(), make_data(Config()))
+    save_experiment(trainer, path)
+    assert_refused(run("--config", str(path)), "exp.json", "looks like an experiment", "(use --from)")
+
+
+def test_an_experiment_over_the_size_limit_is_refused_before_reading(tmp_path: Path):
+    path = tmp_path / "huge.json"
+    with path.open("wb") as stream:
+        stream.truncate(150_000_000)  # sparse
+    assert_refused(run("--from", str(path)), "huge.json", "150 MB", "at most 100 MB")
+
+
+# ----- --screenshot: checked first, written atomically, failures say why
+
+def test_screenshot_into_a_missing_folder_says_why(tmp_path: Path):
+    out = tmp_path / "x" / "y.png"
+    assert_refused(run("--screenshot", str(out)), f"cannot write screenshot '{out}': No such file or directory")
+
+
+def test_screenshot_onto_a_folder_says_why(tmp_path: Path):
+    out = tmp_path / "shot.png"
+    out.mkdir()
+    assert_refused(run("--screenshot", str(out)), f"cannot write screenshot '{out}': Is a directory")
+
+
+def _screenshot_in_process(path: Path) -> int:
+    from playground.ui.app import run_window
+
+    return run_window(Trainer(Config(), make_data(Config())), screenshot=str(path))
+
+
+def test_screenshot_replaces_an_old_png_atomically(qapp, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    out = tmp_path / "shot.png"
+    out.write_bytes(b"an old picture")
+    assert _screenshot_in_process(out) == 0
+    assert out.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert capsys.readouterr().out == f"wrote {out}\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["shot.png"]
+
+
+def test_a_failed_screenshot_write_keeps_the_old_png_and_gives_the_os_reason(
+    qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    out = tmp_path / "shot.png"
+    out.write_bytes(b"an old picture")
+
+    def disk_full(src: object, dst: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(files.os, "replace", disk_full)
+    assert _screenshot_in_process(out) == 2
+    assert capsys.readouterr().err == f"error: cannot write screenshot '{out}': {os.strerror(errno.ENOSPC)}\n"
+    assert out.read_bytes() == b"an old picture"
+    assert [p.name for p in tmp_path.iterdir()] == ["shot.png"]
+
+
+def test_a_screenshot_write_into_a_vanished_folder_gives_the_os_reason(
+    qapp, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    out = tmp_path / "gone" / "shot.png"  # the command checks first; the window's own write says why too
+    assert _screenshot_in_process(out) == 2
+    assert capsys.readouterr().err == f"error: cannot write screenshot '{out}': No such file or directory\n"
+
+
+# ----- a set but dead display: one line, not Qt's abort about xcb-cursor
+
+def test_a_dead_x_display_is_one_line_not_a_qt_abort():
+    if Path("/tmp/.X11-unix/X99").exists():
+        pytest.skip("an X server runs on :99 here")
+    env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run([sys.executable, "-m", "playground.cli"], capture_output=True, text=True, timeout=60,
+                            env={**env, "DISPLAY": ":99"})
+    assert_refused(result, "cannot connect to the X display ':99' (DISPLAY)", "--screenshot")
+
+
+@pytest.fixture
+def socket_dir() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="x") as folder:  # short: a socket path has at most 107 bytes
+        yield Path(folder)
+
+
+def listening_unix_socket(path: Path) -> socket.socket:
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(str(path))
+    server.listen(16)  # never accepted: each probe's connection waits in this queue
+    return server
+
+
+@pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="unix sockets")
+def test_a_local_x_display_answers_on_its_socket(socket_dir: Path):
+    with listening_unix_socket(socket_dir / "X5"):
+        for name in (":5", ":5.0", "unix:5", "unix/:5"):
+            assert display_problem({"DISPLAY": name}, x11_dir=str(socket_dir)) is None, name
+    (socket_dir / "X5").unlink()
+    problem = display_problem({"DISPLAY": ":5"}, x11_dir=str(socket_dir), timeout=0.5)
+    assert problem is not None and problem.startswith("cannot connect to the X display ':5' (DISPLAY)")
+
+
+def test_a_remote_x_display_answers_on_tcp_port_6000_plus_n(monkeypatch: pytest.MonkeyPatch):
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+        monkeypatch.setattr(app_command, "X11_TCP_PORT", port - 10)  # display 10 is this port
+        assert display_problem({"DISPLAY": "127.0.0.1:10.0"}) is None
+    problem = display_problem({"DISPLAY": "127.0.0.1:10.0"}, timeout=0.5)
+    assert problem is not None and "the X display '127.0.0.1:10.0' (DISPLAY)" in problem
+
+
+@pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="unix sockets")
+def test_a_wayland_display_answers_on_its_socket(socket_dir: Path):
+    env = {"WAYLAND_DISPLAY": "wayland-1", "XDG_RUNTIME_DIR": str(socket_dir), "DISPLAY": ":5"}
+    with listening_unix_socket(socket_dir / "wayland-1"):
+        assert display_problem(env, x11_dir=str(socket_dir)) is None
+    (socket_dir / "wayland-1").unlink()
+    problem = display_problem(env, x11_dir=str(socket_dir), timeout=0.5)
+    assert problem is not None
+    assert "the X display ':5' (DISPLAY) or the Wayland display 'wayland-1' (WAYLAND_DISPLAY)" in problem
+
+
+def test_no_display_and_unknown_display_forms():
+    assert "DISPLAY and WAYLAND_DISPLAY are unset" in display_problem({})
+    assert display_problem({"DISPLAY": "decnet::0"}) is None  # a form we do not know: Qt decides

@@ -104,12 +104,28 @@ def _when(app: QApplication, condition, action) -> int:
 
 
 def _save_screenshot(window: MainWindow, path: str) -> int:
+    """Render the window to PNG bytes, then write them atomically: a failed write keeps an old file
+    whole, and the message says why it failed (the operating system's reason). Exit status 0 or 2."""
+    # Only the screenshot needs these.
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+    from playground.cli_errors import EXIT_BAD_INPUT
+    from playground.engine.files import atomic_write_bytes
+
     QApplication.processEvents()
-    ok = window.grab().save(path)
+    png = QByteArray()
+    buffer = QBuffer(png)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    encoded = window.grab().save(buffer, "PNG")
+    buffer.close()
     window.close()
-    if not ok:
-        print(f"error: cannot write screenshot '{path}'", file=sys.stderr)
-        return 2
+    try:
+        if not encoded:
+            raise OSError("Qt could not encode the window as a PNG image")
+        atomic_write_bytes(path, png.data())
+    except OSError as exc:
+        print(f"error: cannot write screenshot '{path}': {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     print(f"wrote {path}")
     return 0
 
