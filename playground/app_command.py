@@ -37,14 +37,20 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--epochs", type=int, default=0, metavar="N", help="train N epochs before showing")
     parser.add_argument("--screenshot", metavar="FILE.png", help="render the window offscreen to a PNG and exit")
     parser.add_argument("--smoke-test", action="store_true", help="open offscreen, train, check, close, exit 0 or 1")
+    parser.add_argument("--reset-settings", action="store_true",
+                        help="forget the remembered window, configuration and recent files; start clean")
     return parser
 
 
-def build_trainer(args: argparse.Namespace) -> Trainer:
+def build_trainer(args: argparse.Namespace) -> Trainer | None:
+    """The trainer the window opens on; None (no file, no epochs): the configuration remembered
+    from the last session."""
     if args.epochs < 0:
         raise UsageError(f"--epochs {args.epochs} is negative; allowed: an integer ≥ 0")
     if args.config and args.source:
         raise UsageError("--config and --from cannot be used together; --from already holds a config")
+    if not args.config and not args.source and args.epochs == 0:
+        return None
     if args.source:
         trainer = load_experiment_option(args.source)
     else:
@@ -148,4 +154,5 @@ def main(argv: Sequence[str]) -> int:
         fail(str(exc))
     from playground.ui.app import run_window  # Qt is imported only now
 
-    return run_window(trainer, screenshot=args.screenshot, smoke_test=args.smoke_test)
+    return run_window(trainer, screenshot=args.screenshot, smoke_test=args.smoke_test,
+                      reset_settings=args.reset_settings)

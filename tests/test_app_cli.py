@@ -222,3 +222,19 @@ def test_a_wayland_display_answers_on_its_socket(socket_dir: Path):
 def test_no_display_and_unknown_display_forms():
     assert "DISPLAY and WAYLAND_DISPLAY are unset" in display_problem({})
     assert display_problem({"DISPLAY": "decnet::0"}) is None  # a form we do not know: Qt decides
+
+
+# ----- remembered settings
+
+def test_the_window_opens_on_the_remembered_config_unless_told_otherwise(monkeypatch: pytest.MonkeyPatch):
+    import playground.ui.app as ui_app
+
+    calls = []
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    monkeypatch.setattr(ui_app, "run_window", lambda trainer, **kw: calls.append((trainer, kw)) or 0)
+    assert app_command.main(["--reset-settings"]) == 0
+    assert app_command.main(["--epochs", "3"]) == 0
+    trainer, options = calls[0]
+    assert trainer is None and options["reset_settings"] is True  # None: the remembered configuration
+    trainer, options = calls[1]
+    assert trainer.epoch == 3 and options["reset_settings"] is False
