@@ -16,7 +16,7 @@ from playground.engine.datasets import DataError
 from playground.engine.trainer import Trainer
 from playground.resource_files import icon_path, stylesheet
 from playground.ui.error_report import install_error_dialog
-from playground.ui.main_window import WINDOW_TITLE, MainWindow
+from playground.ui.main_window import PREFERRED_SIZE, WINDOW_TITLE, MainWindow
 from playground.ui.settings import AppSettings
 from playground.worker.controller import TrainingController
 
@@ -56,6 +56,8 @@ def run_window(
     settings = None if screenshot or smoke_test else AppSettings(reset=reset_settings)
     controller = TrainingController(trainer if trainer is not None else remembered_trainer(settings))
     window = MainWindow(controller, settings)
+    if screenshot:
+        window.resize(PREFERRED_SIZE)  # a picture, not a window on a screen: no screen to fit
     window.show()
     try:
         if screenshot:
