@@ -83,7 +83,9 @@ class MainWindow(QMainWindow):
         c.loaded.connect(self._on_loaded)
         self.run_view.data_panel.load_csv_clicked.connect(self._ask_csv)
         for key, slot in ((Qt.Key.Key_Space, c.toggle_running), (Qt.Key.Key_Right, c.step), (Qt.Key.Key_R, c.reset)):
-            QShortcut(QKeySequence(key), self, activated=slot)
+            # connect() rather than QShortcut(..., activated=slot): PySide6 keeps the Connection object of a
+            # keyword connection for good (one leaked per shortcut per window, tests/ui/test_stress.py).
+            QShortcut(QKeySequence(key), self).activated.connect(slot)
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
