@@ -4,15 +4,16 @@ hang or keep memory. Longer runs of both, and an hour-long session: benchmarks/s
 
 from __future__ import annotations
 
-from tests.ui.stress_tools import ErrorRecorder, Monkey, check_responsive, cycle_windows, open_window
+from tests.ui.stress_tools import (
+    MAX_MB_PER_WINDOW,
+    ErrorRecorder,
+    Monkey,
+    check_responsive,
+    cycle_windows,
+    open_window,
+)
 
 WINDOWS, WARM_UP = 100, 20
-# A closed window that stayed alive cost about 2.5 MB here (a lambda holding it, connected to the
-# controller); what is left per window once memory is settled (tests/ui/stress_tools.settle_memory)
-# measured about 0.03 MB (PySide6's own bookkeeping of each connect()), and a settled reading
-# wanders by under 2 MB over 80 windows. 0.25 MB a window sits ten times below the first and
-# ten times above the second.
-MAX_MB_PER_WINDOW = 0.25
 ACTIONS, SEED = 3000, 7
 
 
