@@ -267,6 +267,7 @@ def check_responsive(window: MainWindow, timeout_s: float = 10.0) -> int:
     window.run_view.set_value("learning_rate", marker)
     wait_until(lambda: controller.snapshot.config.learning_rate == marker and not controller.snapshot.running,
                what="the pause")
+    close_dialogs(window)  # a refusal of an earlier request shows by now, and would block the clicks
     if controller.snapshot.diverged:
         QTest.mouseClick(find(window, QAbstractButton, "reset_button"), LEFT)
         wait_until(lambda: not controller.snapshot.diverged and controller.snapshot.epoch == 0, what="the reset")
@@ -313,14 +314,14 @@ class Monkey:
         self.window, self.rng = window, random.Random(seed)
         self.done: Counter[str] = Counter()  # action → times
         self.dialogs: Counter[str] = Counter()  # message box objectName → times closed
-        self._actions: list[tuple[Callable[[], None], int]] = [
+        self.kinds: list[tuple[Callable[[], None], int]] = [  # (action, weight)
             (self.click_button, 20), (self.combo_key, 8), (self.type_text, 12), (self.slider_key, 8),
             (self.spin_key, 3), (self.window_key, 8), (self.click_network, 8), (self.move_over_network, 8),
             (self.move_over_plots, 8), (self.hover_by_signal, 6), (self.resize, 2), (self.menu, 1), (self.pause, 8),
         ]
 
     def run(self, actions: int, every: int = 0, report: Callable[[int], None] | None = None) -> None:
-        functions, weights = zip(*self._actions)
+        functions, weights = zip(*self.kinds)
         for k in range(1, actions + 1):
             for name in close_dialogs(self.window):
                 self.dialogs[name] += 1
