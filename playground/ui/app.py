@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 import time
 
-from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QCoreApplication, QEvent, QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -102,6 +102,10 @@ def _when(app: QApplication, condition, action) -> int:
     timer.timeout.connect(poll)
     timer.start(POLL_MS)
     app.exec()
+    # Closing the last window inside exec() posted a Quit of its own (Qt quits after the last
+    # window) that app.quit() overtook. Left queued, it would run outside exec() and make every
+    # later event loop of this process (the in-process tests' waits) return at once.
+    QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
     return status["code"]
 
 
