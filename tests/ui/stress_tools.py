@@ -108,10 +108,18 @@ def settle_memory() -> None:
 
 
 def spin(ms: int) -> None:
-    """Run the event loop for ``ms`` milliseconds (the worker trains meanwhile)."""
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
+    """Run the event loop for ``ms`` milliseconds (the worker trains meanwhile).
+
+    Refuses loudly when no event loop can run (after QCoreApplication.quit() outside exec(),
+    every exec() returns -1 at once): polling on would pile up timers, not wait."""
+    loop, timer = QEventLoop(), QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(loop.quit)
+    timer.start(ms)
+    code = loop.exec()
+    timer.stop()
+    if code != 0:
+        raise RuntimeError(f"the event loop would not run (exec() returned {code}): was the application told to quit?")
 
 
 def wait_until(condition: Callable[[], bool], timeout_s: float = WAIT_S, what: str = "the condition") -> None:
