@@ -73,7 +73,8 @@ def test_summary_reports_losses_and_accuracy(in_tmp: Path, capsys: pytest.Captur
     assert out.startswith("epoch 20: ")
     assert f"train loss {expected.train_loss:.4f}" in out
     assert f"test loss {expected.test_loss:.4f}" in out
-    assert f"train accuracy {100 * expected.train_accuracy:.1f}%, test accuracy {100 * expected.test_accuracy:.1f}%" in out
+    train, test = 100 * expected.train_accuracy, 100 * expected.test_accuracy
+    assert f"train accuracy {train:.1f}%, test accuracy {test:.1f}%" in out
 
 
 def test_regression_summary_has_no_accuracy(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -140,7 +141,9 @@ def test_epochs_zero_saves_the_initial_state(in_tmp: Path, capsys: pytest.Captur
     assert load_experiment(in_tmp / "exp.json").epoch == 0
 
 
-def test_epochs_zero_prints_one_clean_line_and_no_progress_bar(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_epochs_zero_prints_one_clean_line_and_no_progress_bar(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert run_cli("--epochs", "0", "--dataset", "xor") == 0
     out, err = capsys.readouterr()
     assert err == ""  # no empty 0/0 bar
@@ -199,7 +202,8 @@ REFUSALS = {
     "missing config": (lambda p: ["--config", str(p / "nope.json")], "nope.json"),
     "non-JSON config": (lambda p: ["--config", _not_json(p)], "cfg.json"),
     "bad CSV dataset": (lambda p: ["--dataset", _bad_csv(p)], "bad.csv"),
-    "CSV over the size limit": (lambda p: ["--dataset", _huge_csv(p)], "huge.csv': the file is 150 MB; allowed: at most 100 MB"),
+    "CSV over the size limit": (lambda p: ["--dataset", _huge_csv(p)],
+                                "huge.csv': the file is 150 MB; allowed: at most 100 MB"),
     "from with config": (lambda p: ["--from", _make_experiment(p), "--config", _make_config(p)], "--config"),
     "from with hidden": (lambda p: ["--from", _make_experiment(p), "--hidden", "3"], "--hidden"),
     "from with dataset": (lambda p: ["--from", _make_experiment(p), "--dataset", "xor"], "--dataset"),
@@ -208,7 +212,8 @@ REFUSALS = {
     "from a missing experiment": (lambda p: ["--from", str(p / "missing.json")], "missing.json"),
     "from a bad lr": (lambda p: ["--from", _make_experiment(p), "--learning-rate", "0"], "learning_rate"),
     "out in a missing folder": (lambda p: ["--epochs", "1", "--quiet", "--out", str(p / "no" / "e.json")], "e.json"),
-    "from a config file": (lambda p: ["--from", _make_config(p)], "looks like a config, not an experiment (use --config)"),
+    "from a config file": (lambda p: ["--from", _make_config(p)],
+                           "looks like a config, not an experiment (use --config)"),
     "config an experiment file": (lambda p: ["--config", _make_experiment(p)],
                                   "looks like an experiment, not a config (use --from)"),
 }
