@@ -16,9 +16,10 @@ from tqdm import tqdm
 from playground.cli_errors import EXIT_INTERRUPTED, OneLineParser, UsageError, fail
 from playground.cli_files import check_output_path, load_config_option, load_experiment_option
 from playground.engine.config import CONFIG_KEYS, Config, ConfigError, parse_value
-from playground.engine.data import is_builtin_dataset, make_data
+from playground.engine.config_edits import with_changes
+from playground.engine.data import make_data
 from playground.engine.datasets import DataError
-from playground.engine.experiment import ExperimentError, save_experiment
+from playground.engine.experiment import DIVERGED_NOT_SAVED, ExperimentError, save_experiment
 from playground.engine.trainer import HYPERPARAMETERS, EpochResult, Trainer
 
 DEFAULT_EPOCHS = 1000
@@ -64,11 +65,7 @@ def build_trainer(args: argparse.Namespace) -> Trainer:
         if overrides:
             trainer.set_hyperparameters(**overrides)
         return trainer
-    config = load_config_option(args.config) if args.config else Config()
-    base = config.to_dict()
-    if "problem" in overrides and "dataset" not in overrides and is_builtin_dataset(config.dataset):
-        del base["dataset"]  # a built-in dataset belongs to one problem: take the new problem's default
-    config = Config.from_dict({**base, **overrides})
+    config = with_changes(load_config_option(args.config) if args.config else Config(), overrides)
     return Trainer(config, make_data(config))
 
 
@@ -175,7 +172,7 @@ def _finish(trainer: Trainer, run: TrainingRun, out: str | None) -> int:
     if run.result.diverged:
         print(f"warning: {run.result.message}", file=sys.stderr)
         if out:
-            print(f"warning: not saved to '{out}': a diverged network cannot continue", file=sys.stderr)
+            print(f"warning: {DIVERGED_NOT_SAVED.format(path=out)}", file=sys.stderr)
         return EXIT_DIVERGED
     if out:
         try:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from playground.engine.config import CLASSIFICATION_DATASETS, REGRESSION_DATASETS, Config
 from playground.engine.datasets import DataError, generate, load_csv, shuffle_split
+from playground.engine.size_limits import points_problem
 
 
 @dataclass(frozen=True)
@@ -19,8 +21,19 @@ class SplitData:
         for name, rows in (("train", self.train), ("test", self.test)):
             if rows.ndim != 2 or rows.shape[1] != 3:
                 raise DataError(f"{name} points must be rows of x, y, label; got shape {rows.shape}")
+            # A read-only copy: points never change in place (new points are a new SplitData),
+            # so snapshots and views may share them without copying every frame.
+            frozen = np.array(rows, dtype=np.float64)
+            frozen.flags.writeable = False
+            object.__setattr__(self, name, frozen)
         if len(self.train) == 0:
             raise DataError("the training set is empty; allowed: at least 1 training point (raise the train ratio)")
+
+    def check_fits(self, hidden: Sequence[int]) -> None:
+        """DataError if these points are too many to hold, or to measure with this network."""
+        problem = points_problem(len(self.train) + len(self.test), hidden)
+        if problem:
+            raise DataError(problem)
 
 
 def data_rng(seed: int, generation: int = 0) -> np.random.Generator:

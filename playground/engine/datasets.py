@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from playground.engine.files import FileFormatError, atomic_write_text, read_text
+from playground.engine.size_limits import MAX_POINTS
 
 Array = np.ndarray
 
@@ -202,6 +203,8 @@ def load_csv(path: str | os.PathLike[str], problem: str) -> Array:
             seen_header = True
             continue
         rows.append(_parse_row(name, line_no, cells, problem))
+        if len(rows) > MAX_POINTS:
+            raise DataError(f"{name} has more than {MAX_POINTS:,} points; allowed: at most {MAX_POINTS:,}")
     _check_points(name, rows, seen_header, problem)
     return np.array(rows, dtype=np.float64).reshape(-1, 3)
 

@@ -48,6 +48,10 @@ REQUIRED_HISTORY = ("train_loss", "test_loss")
 TRAINING_KEYS = ("optimizer", "dead", "pending", "last_update")
 
 
+# What the command line and the window both say when asked to save a diverged run.
+DIVERGED_NOT_SAVED = "not saved to '{path}': a diverged network cannot continue"
+
+
 class ExperimentError(ValueError):
     """An experiment file was refused; the message is one line."""
 
@@ -123,6 +127,7 @@ def state_from_dict(document: Any) -> TrainerState:
     _check_header(document)
     config = Config.from_dict(_expect(document, "config", dict))
     data = _read_data(_expect(document, "data", dict), config.problem)
+    data.check_fits(config.hidden)  # before the network measures them
     net = _network(config)
     net.params[...] = _read_layers(net, _expect(document, "network", dict), "network")
     epoch = _expect(document, "epoch", int)

@@ -21,6 +21,12 @@ Per neuron (hidden and output) and example of a batch, ~80 B: the kernel's activ
   the batch size (4,097 neurons × 1,080 training points = 4,424,760).
 The loss evaluation's forward pass (z and a of every neuron for every point, 16 B each) adds at
 most 4,097 × 1,200 × 16 B ≈ 80 MB for a built-in dataset. Total ≈ 1.7 GB, plus ~1 GB while saving.
+
+The user's points (a CSV file, an experiment) are bounded twice:
+  MAX_POINTS = 100,000: every point is drawn on the boundary plot (one brush each) and measured
+    every epoch; the playground's own datasets have 500.
+  MAX_EVALUATION_VALUES = 25,000,000 (points × neurons): that forward pass over every point,
+    16 B a value → 400 MB, so a wide network on many points is refused rather than swapping.
 """
 
 from __future__ import annotations
@@ -30,6 +36,9 @@ from collections.abc import Sequence
 MAX_PARAMETERS = 4_000_000  # weights and biases
 MAX_HIDDEN_NEURONS = 4_096  # summed over the hidden layers
 MAX_BATCH_NEURONS = 4_500_000  # (hidden neurons + outputs) × examples in one batch
+MAX_POINTS = 100_000  # train and test together
+MAX_EVALUATION_VALUES = 25_000_000  # points × (hidden neurons + outputs)
+BYTES_PER_EVALUATION_VALUE = 16
 BYTES_PER_PARAMETER = 180
 BYTES_PER_HIDDEN_NEURON = 120_000
 BYTES_PER_BATCH_NEURON = 80
@@ -70,6 +79,21 @@ def batch_size_problem(hidden: Sequence[int], batch: int) -> tuple[str, str] | N
         f"neurons × batch size at most {MAX_BATCH_NEURONS:,}, "
         f"so a batch size of at most {MAX_BATCH_NEURONS // neurons:,} with this network",
     )
+
+
+def points_problem(n_points: int, hidden: Sequence[int]) -> str | None:
+    """None if ``n_points`` points fit, with this network; else one line: what, and what is allowed."""
+    if n_points > MAX_POINTS:
+        return f"{n_points:,} points are too many; allowed: at most {MAX_POINTS:,} (training and test together)"
+    neurons = sum(hidden) + N_OUTPUTS
+    if n_points * neurons > MAX_EVALUATION_VALUES:
+        need = memory_text(n_points * neurons * BYTES_PER_EVALUATION_VALUE)
+        return (
+            f"{n_points:,} points through {neurons:,} neurons need {n_points * neurons:,} values (about {need}) "
+            f"to measure the loss; allowed: points × neurons at most {MAX_EVALUATION_VALUES:,}, so at most "
+            f"{MAX_EVALUATION_VALUES // neurons:,} points with this network"
+        )
+    return None
 
 
 def memory_text(n_bytes: float) -> str:

@@ -146,7 +146,10 @@ class Trainer:
 
     # ----- data -----------------------------------------------------------------------
     def set_data(self, data: SplitData) -> None:
-        """New points, same network (the playground's Regenerate). Pending sums are kept."""
+        """New points, same network (the playground's Regenerate). Pending sums are kept.
+
+        Raises DataError, changing nothing, if the points are too many for this network."""
+        data.check_fits(self.config.hidden)
         self.data = data
         names = self.config.features
         self.train_features = feature_matrix(data.train[:, :2], names)  # (n_train, k)

@@ -1,7 +1,8 @@
 """What the worker hands the views: an immutable picture of the trainer at one moment.
 
 Every array is a fresh copy made in the worker thread and never mutated afterwards (pyqtgraph
-keeps views of what it is given). No Qt here: views, tests and the screenshot code share it.
+keeps views of what it is given), except the points, which are shared read-only arrays that
+never change in place (a new set of points is a new SplitData). No Qt here: views, tests and the screenshot code share it.
 """
 
 from __future__ import annotations

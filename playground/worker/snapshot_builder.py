@@ -63,8 +63,8 @@ class SnapshotBuilder:
             node_maps=self._evaluator.evaluate(net),
             grid_extent=self._evaluator.extent,
             data_version=self.data_version,
-            train_points=trainer.data.train.copy(),
-            test_points=trainer.data.test.copy(),
+            train_points=trainer.data.train,  # read-only and never changed in place (SplitData):
+            test_points=trainer.data.test,  # shared, not copied into every frame
             train_loss=result.train_loss,
             test_loss=result.test_loss,
             train_accuracy=result.train_accuracy,

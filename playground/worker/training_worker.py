@@ -17,14 +17,13 @@ from playground.engine.config import Config, ConfigError
 from playground.engine.config_edits import DATA, LIVE, LIVE_KEYS, NETWORK, Edit, effect
 from playground.engine.data import make_data
 from playground.engine.datasets import DataError
-from playground.engine.experiment import ExperimentError, load_experiment, save_experiment
+from playground.engine.experiment import DIVERGED_NOT_SAVED, ExperimentError, load_experiment, save_experiment
 from playground.engine.trainer import Trainer
 from playground.worker.snapshot_builder import SnapshotBuilder
 
 CHUNK_SECONDS = 0.010
 MAX_SNAPSHOTS_PER_SECOND = 33  # "about 30": at most a frame every 30 ms (delivery adds a little)
 SPEED_WINDOW_SECONDS = 1.0
-DIVERGED_NOT_SAVED = "not saved to '{path}': a diverged network cannot continue"
 
 
 class TrainingWorker(QObject):

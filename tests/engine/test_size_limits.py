@@ -3,17 +3,25 @@ line naming its size and the limit."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from playground.engine.config import Config, ConfigError, parse_value
+from playground.engine.data import make_data
+from playground.engine.datasets import DataError
+from playground.engine.experiment import state_from_dict, state_to_dict
 from playground.engine.network import Network
 from playground.engine.size_limits import (
     MAX_BATCH_NEURONS,
+    MAX_EVALUATION_VALUES,
     MAX_HIDDEN_NEURONS,
     MAX_PARAMETERS,
+    MAX_POINTS,
     memory_text,
     parameter_count,
+    points_problem,
 )
+from playground.engine.trainer import Trainer
 
 
 def refusal(**changes: object) -> str:
@@ -97,3 +105,43 @@ def test_memory_text() -> None:
     assert memory_text(720e6) == "720 MB"
     assert memory_text(1.66e9) == "1.7 GB"
     assert memory_text(222.4e9) == "222 GB"
+
+
+# ----- the user's points ---------------------------------------------------------------------
+def test_points_problem_names_the_count_and_the_limit():
+    assert points_problem(MAX_POINTS, (4, 2)) is None
+    assert "100,001 points are too many; allowed: at most 100,000" in points_problem(MAX_POINTS + 1, (4, 2))
+    # 60,000 points through 4,096 + 1 neurons: 245,820,000 values to measure the loss
+    text = points_problem(60_000, (4096,))
+    assert "245,820,000 values" in text and f"at most {MAX_EVALUATION_VALUES // 4097:,} points" in text
+    assert points_problem(MAX_EVALUATION_VALUES // 4097, (4096,)) is None
+
+
+def _csv(path, n: int) -> str:
+    rng = np.random.default_rng(0)
+    xy = rng.uniform(-5, 5, size=(n, 2))
+    lines = [f"{x:.3f},{y:.3f},{1 if x * y > 0 else -1}" for x, y in xy]
+    path.write_text("x,y,label\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def test_a_csv_with_too_many_points_is_refused_while_reading(tmp_path):
+    path = _csv(tmp_path / "many.csv", MAX_POINTS + 1)
+    with pytest.raises(DataError, match="many.csv has more than 100,000 points; allowed: at most 100,000"):
+        make_data(Config(dataset=path))
+
+
+def test_too_many_points_for_a_wide_network_are_refused_and_change_nothing(tmp_path):
+    path = _csv(tmp_path / "wide.csv", 30_000)
+    config = Config(dataset=path, hidden=(1024,))  # 30,000 × 1,025 = 30,750,000 values
+    data = make_data(config)
+    with pytest.raises(DataError, match="points × neurons at most 25,000,000"):
+        Trainer(config, data)
+    small = Trainer(Config(dataset=path, hidden=(4,)), data)  # the same points fit a small network
+    with pytest.raises(DataError, match="30,000 points through 1,025 neurons"):
+        Trainer(config, small.data)
+    wide = Trainer(Config(hidden=(1024,)), make_data(Config()))  # fits: the 500 circle points
+    document = state_to_dict(wide.state())
+    document["data"] = {"train": data.train.tolist(), "test": data.test.tolist()}  # 30,000 points
+    with pytest.raises(DataError, match="points × neurons"):
+        state_from_dict(document)

@@ -353,3 +353,16 @@ def test_interactive_widgets_have_names_and_tooltips(panel: OutputPanel) -> None
             assert widget.toolTip(), widget.objectName()
     assert panel.show_test_checkbox.text() == "Show test data"
     assert panel.discretize_checkbox.text() == "Discretize output"
+
+
+def test_snapshots_share_the_points_read_only_instead_of_copying_them_every_frame():
+    from playground.worker.snapshot_builder import SnapshotBuilder
+    from tests.ui.snapshot_factory import make_trainer
+
+    trainer = make_trainer(epochs=1)
+    builder = SnapshotBuilder()
+    first = builder.build(trainer, running=True, epochs_per_second=0.0)
+    trainer.train_epoch()
+    second = builder.build(trainer, running=True, epochs_per_second=0.0)
+    assert second.train_points is first.train_points and second.test_points is first.test_points
+    assert not first.train_points.flags.writeable and not first.test_points.flags.writeable

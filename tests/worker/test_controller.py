@@ -8,9 +8,9 @@ import pytest
 from playground.engine.config import Config
 from playground.engine.config_edits import AddLayer, ChangeWidth, ToggleFeature
 from playground.engine.data import make_data
+from playground.engine.experiment import DIVERGED_NOT_SAVED
 from playground.engine.trainer import Trainer
 from playground.worker.controller import TrainingController
-from playground.worker.training_worker import DIVERGED_NOT_SAVED
 
 WAIT_MS = 20_000
 
