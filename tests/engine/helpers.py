@@ -11,7 +11,9 @@ import math
 
 import numpy as np
 
-from playground.engine.config import Config
+import pytest
+
+from playground.engine.config import Config, ConfigError
 from playground.engine.data import SplitData
 from playground.engine.network import Network
 from playground.engine.trainer import Trainer, output_activation
@@ -150,3 +152,12 @@ class ReferenceNet:
 
     def dead_flat(self) -> np.ndarray:
         return np.array([v for nodes in self.layers for n in nodes for v in (*n.dead, False)])
+
+
+def config_refusal(**changes: object) -> str:
+    """The one-line ConfigError message for a Config built with ``changes``."""
+    with pytest.raises(ConfigError) as info:
+        Config(**changes)
+    message = str(info.value)
+    assert "\n" not in message and len(message) < 400
+    return message

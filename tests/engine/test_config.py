@@ -3,7 +3,6 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -22,14 +21,8 @@ from playground.engine.config import (
     ConfigError,
     parse_value,
 )
+from tests.engine.helpers import config_refusal
 
-
-def _refusal(**kwargs: Any) -> str:
-    with pytest.raises(ConfigError) as info:
-        Config(**kwargs)
-    message = str(info.value)
-    assert "\n" not in message
-    return message
 
 
 # ---------------------------------------------------------------- defaults and constants
@@ -165,33 +158,33 @@ def test_other_dataset_strings_are_csv_paths() -> None:
     ],
 )
 def test_out_of_range(key: str, value: object, expected: str) -> None:
-    assert _refusal(**{key: value}) == expected
+    assert config_refusal(**{key: value}) == expected
 
 
 @pytest.mark.parametrize("key", ["noise", "train_ratio", "learning_rate", "regularization_rate"])
 def test_not_finite(key: str) -> None:
     for value in (float("nan"), float("inf"), float("-inf")):
-        message = _refusal(**{key: value})
+        message = config_refusal(**{key: value})
         assert message.startswith(f"config key '{key}': {value!r} is not a finite number; ")
         assert "allowed: a number" in message
 
 
 def test_huge_int_is_out_of_range_not_a_crash() -> None:
-    assert "is out of range" in _refusal(noise=10**400)
+    assert "is out of range" in config_refusal(noise=10**400)
 
 
 @pytest.mark.parametrize("key", ["noise", "train_ratio", "learning_rate",
                                  "regularization_rate", "batch_size", "seed"])
 @pytest.mark.parametrize("value", [True, False, "10", None, [10]])
 def test_wrong_type_for_number(key: str, value: object) -> None:
-    message = _refusal(**{key: value})
+    message = config_refusal(**{key: value})
     assert message.startswith(f"config key '{key}': {value!r} is not a number; allowed: ")
     assert "from" in message or "greater than" in message
 
 
 @pytest.mark.parametrize("key", ["batch_size", "seed"])
 def test_fractional_for_integer(key: str) -> None:
-    assert _refusal(**{key: 10.5}).startswith(
+    assert config_refusal(**{key: 10.5}).startswith(
         f"config key '{key}': 10.5 is not a whole number; allowed: an integer from "
     )
 
@@ -203,29 +196,29 @@ def test_fractional_for_integer(key: str) -> None:
 )
 def test_names_not_allowed(key: str, names: tuple[str, ...]) -> None:
     allowed = ", ".join(names)
-    assert _refusal(**{key: "relu6"}) == (
+    assert config_refusal(**{key: "relu6"}) == (
         f"config key '{key}': 'relu6' is not allowed; allowed: {allowed}"
     )
-    assert _refusal(**{key: "Tanh"}).endswith(f"is not allowed; allowed: {allowed}")
-    assert _refusal(**{key: 3}) == f"config key '{key}': 3 is not a name; allowed: {allowed}"
+    assert config_refusal(**{key: "Tanh"}).endswith(f"is not allowed; allowed: {allowed}")
+    assert config_refusal(**{key: 3}) == f"config key '{key}': 3 is not a name; allowed: {allowed}"
 
 
 def test_dataset_of_the_other_problem() -> None:
-    assert _refusal(dataset="plane") == (
+    assert config_refusal(dataset="plane") == (
         "config key 'dataset': 'plane' is a regression dataset, not a classification one; "
         "allowed: circle, xor, gauss, spiral, or the path of a CSV file"
     )
-    assert _refusal(problem="regression", dataset="spiral") == (
+    assert config_refusal(problem="regression", dataset="spiral") == (
         "config key 'dataset': 'spiral' is a classification dataset, not a regression one; "
         "allowed: plane, multigauss, or the path of a CSV file"
     )
     # The constructor's default dataset is a classification one.
-    assert "'circle' is a classification dataset" in _refusal(problem="regression")
+    assert "'circle' is a classification dataset" in config_refusal(problem="regression")
 
 
 @pytest.mark.parametrize("value", ["", "   ", 5, None])
 def test_bad_dataset(value: object) -> None:
-    message = _refusal(dataset=value)
+    message = config_refusal(dataset=value)
     assert message.startswith(f"config key 'dataset': {value!r} is ")
     assert message.endswith("allowed: circle, xor, gauss, spiral, or the path of a CSV file")
 
@@ -248,7 +241,7 @@ HIDDEN_ALLOWED = "allowed: a list of 0 to 64 integers from 1 to 4096"
     ],
 )
 def test_bad_hidden(value: object, problem: str) -> None:
-    message = _refusal(hidden=value)
+    message = config_refusal(hidden=value)
     assert message.startswith("config key 'hidden': ")
     assert problem in message
     assert message.endswith(HIDDEN_ALLOWED)
@@ -269,11 +262,11 @@ FEATURES_ALLOWED = ("allowed: a non-empty list of distinct names from "
     ],
 )
 def test_bad_features(value: object, problem: str) -> None:
-    assert _refusal(features=value) == f"config key 'features': {problem}; {FEATURES_ALLOWED}"
+    assert config_refusal(features=value) == f"config key 'features': {problem}; {FEATURES_ALLOWED}"
 
 
 def test_long_values_are_shortened_to_one_line() -> None:
-    message = _refusal(hidden=list(range(1000)))
+    message = config_refusal(hidden=list(range(1000)))
     assert "..." in message and len(message) < 250
 
 

@@ -22,14 +22,8 @@ from playground.engine.size_limits import (
     points_problem,
 )
 from playground.engine.trainer import Trainer
+from tests.engine.helpers import config_refusal
 
-
-def refusal(**changes: object) -> str:
-    with pytest.raises(ConfigError) as info:
-        Config(**changes)
-    message = str(info.value)
-    assert "\n" not in message and len(message) < 400
-    return message
 
 
 def test_limits_fit_an_ordinary_laptop() -> None:
@@ -45,7 +39,7 @@ def test_64_layers_of_4096_are_refused_naming_size_and_limit() -> None:
     hidden = [4096] * 64
     n_params = parameter_count(2, hidden)
     assert n_params > 10**9
-    message = refusal(hidden=hidden)
+    message = config_refusal(hidden=hidden)
     assert message.startswith("config key 'hidden': [4096, 4096, ")
     assert f"{n_params:,} parameters and 262,144 hidden neurons" in message
     assert "GB of memory" in message
@@ -70,19 +64,19 @@ def test_parameter_limit_is_exact() -> None:
     assert 1990 + b + 1 <= MAX_HIDDEN_NEURONS  # only the parameters decide here
     assert parameter_count(2, [1990, b]) <= MAX_PARAMETERS < parameter_count(2, [1990, b + 1])
     Config(hidden=[1990, b])
-    assert f"{parameter_count(2, [1990, b + 1]):,} parameters" in refusal(hidden=[1990, b + 1])
+    assert f"{parameter_count(2, [1990, b + 1]):,} parameters" in config_refusal(hidden=[1990, b + 1])
 
 
 def test_more_features_count_too() -> None:
     b = _widest_second_layer(1990)
-    message = refusal(hidden=[1990, b], features=["x1", "x2", "x1_x2"])
+    message = config_refusal(hidden=[1990, b], features=["x1", "x2", "x1_x2"])
     assert "is too large with 3 features" in message
 
 
 def test_hidden_neuron_limit_is_exact() -> None:
     Config(hidden=[4096])
     Config(hidden=[1024] * 4)
-    message = refusal(hidden=[4096, 1])
+    message = config_refusal(hidden=[4096, 1])
     assert "4,097 hidden neurons" in message and "4,096 hidden neurons" in message
 
 
@@ -90,7 +84,7 @@ def test_batch_through_the_network_is_limited_for_csv_points() -> None:
     # A CSV file's size is unknown until it is read: the batch size itself must fit.
     most = MAX_BATCH_NEURONS // 4097
     Config(dataset="points.csv", hidden=[4096], batch_size=most)
-    message = refusal(dataset="points.csv", hidden=[4096], batch_size=most + 1)
+    message = config_refusal(dataset="points.csv", hidden=[4096], batch_size=most + 1)
     assert message.startswith(f"config key 'batch_size': {most + 1} is too large for 4,097 neurons")
     assert message.endswith(f"so a batch size of at most {most:,} with this network")
 
