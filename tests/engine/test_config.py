@@ -23,8 +23,6 @@ from playground.engine.config import (
 )
 from tests.engine.helpers import config_refusal
 
-
-
 # ---------------------------------------------------------------- defaults and constants
 
 def test_defaults_are_the_playgrounds() -> None:

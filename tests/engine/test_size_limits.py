@@ -25,7 +25,6 @@ from playground.engine.trainer import Trainer
 from tests.engine.helpers import config_refusal
 
 
-
 def test_limits_fit_an_ordinary_laptop() -> None:
     assert (MAX_PARAMETERS, MAX_HIDDEN_NEURONS, MAX_BATCH_NEURONS) == (4_000_000, 4_096, 4_500_000)
 
