@@ -50,7 +50,7 @@ PRESETS: dict[str, tuple[float, ...]] = {
 MAX_BATCH_SIZE = 100_000
 MAX_HIDDEN_LAYERS = 64
 MAX_LAYER_WIDTH = 4096
-MAX_SEED = 2**32 - 1
+MAX_SEED = 2**31 - 1  # the largest the window's seed box (a Qt int) can show
 MAX_RATE = 100
 
 

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from playground.engine.config import Config
+from playground.engine.config import CONFIG_KEYS, Config
 from playground.engine.data import is_builtin_dataset
 from playground.engine.datasets import default_dataset
 from playground.engine.trainer import HYPERPARAMETERS
@@ -28,12 +28,17 @@ NOTHING, LIVE, NETWORK, DATA = "nothing", "live", "network", "data"
 DATA_KEYS: tuple[str, ...] = ("problem", "dataset", "noise", "train_ratio", "seed")
 NETWORK_KEYS: tuple[str, ...] = ("features", "hidden", "activation")
 LIVE_KEYS: tuple[str, ...] = HYPERPARAMETERS
+# Every key has exactly one effect: a key left out would count as live and be silently dropped.
+assert sorted(DATA_KEYS + NETWORK_KEYS + LIVE_KEYS) == sorted(CONFIG_KEYS), "config_edits: classify every config key"
 
 # The playground's architecture buttons stop at 6 hidden layers of 8 neurons; a config from a
 # file may hold more (up to the config's own caps), which the buttons then only reduce.
 BUTTON_MAX_LAYERS = 6
 BUTTON_MAX_WIDTH = 8
 NEW_LAYER_WIDTH = 2  # the playground's "+" adds a layer of two neurons
+
+
+ORDER = (NOTHING, LIVE, NETWORK, DATA)
 
 
 def effect(old: Config, new: Config) -> str:
@@ -70,6 +75,18 @@ class SetValue:
 
     def apply(self, config: Config) -> Config:
         return with_changes(config, {self.key: self.value})
+
+
+@dataclass(frozen=True)
+class LoadPoints:
+    """Read the user's points from a CSV file: always new data, even from the path in force
+    (the learner fixed the file and loads it again)."""
+
+    path: str
+    needs = DATA  # at least, whatever the config says
+
+    def apply(self, config: Config) -> Config:
+        return with_changes(config, {"dataset": self.path})
 
 
 @dataclass(frozen=True)
@@ -119,4 +136,12 @@ class ChangeWidth:
         return config.replace(hidden=hidden)
 
 
-Edit = SetValue | ToggleFeature | AddLayer | RemoveLayer | ChangeWidth
+Edit = SetValue | LoadPoints | ToggleFeature | AddLayer | RemoveLayer | ChangeWidth
+
+
+def needs_of(edit: Edit, old: Config, new: Config) -> str:
+    """What applying ``edit`` (which turned ``old`` into ``new``) needs: the config's effect, or
+    more where the edit itself asks for more (LoadPoints)."""
+    needs = effect(old, new)
+    floor = getattr(edit, "needs", NOTHING)
+    return max(needs, floor, key=ORDER.index)

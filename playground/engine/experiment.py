@@ -119,7 +119,7 @@ def read_experiment(path: str | os.PathLike[str]) -> TrainerState:
         return state_from_dict(document)
     except FileFormatError as exc:
         raise ExperimentError(str(exc)) from None
-    except (ConfigError, DataError, ExperimentError, ValueError) as exc:
+    except (ConfigError, DataError, ExperimentError, ValueError, OverflowError) as exc:
         raise ExperimentError(f"cannot load experiment '{os.fspath(path)}': {exc}") from None
 
 
@@ -173,6 +173,8 @@ def _array(values: Any, shape: tuple[int, ...] | None, what: str) -> np.ndarray:
         raise ExperimentError(f"{what} must hold numbers only (no text, true/false or null)")
     try:
         array = np.array(values, dtype=np.float64)
+    except OverflowError:  # a JSON integer beyond float64, such as 1e400 written out in digits
+        raise ExperimentError(f"{what} holds a number too large for a 64-bit float") from None
     except (TypeError, ValueError):
         raise ExperimentError(f"{what} must be a list of numbers of consistent shape") from None
     if shape is not None and array.shape != shape:
@@ -245,7 +247,9 @@ def _fill_current_row(history: dict[str, np.ndarray], net: Network, config: Conf
     needed = HISTORY_COLUMNS if config.problem == "classification" else REQUIRED_HISTORY
     if not any(math.isnan(history[key][-1]) for key in needed):
         return
-    for key, value in zip(HISTORY_COLUMNS, evaluate(net, config, data)):
+    with np.errstate(all="ignore"):  # huge hand-written weights measure as inf, not as a warning
+        row = evaluate(net, config, data)
+    for key, value in zip(HISTORY_COLUMNS, row):
         if math.isnan(history[key][-1]):
             history[key][-1] = value
 

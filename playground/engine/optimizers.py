@@ -127,7 +127,10 @@ def _vector(values: Any, size: int, what: str) -> np.ndarray:
         )
     if not numbers:
         raise ValueError(f"optimizer state {what!r} must be a list of {size} numbers")
-    array = np.array(values, dtype=np.float64)
+    try:
+        array = np.array(values, dtype=np.float64)
+    except OverflowError:  # a JSON integer beyond float64
+        raise ValueError(f"optimizer state {what!r} holds a number too large for a 64-bit float") from None
     if array.shape != (size,):
         raise ValueError(f"optimizer state {what!r} must be {size} numbers; got shape {array.shape}")
     return array

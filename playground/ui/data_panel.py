@@ -79,7 +79,7 @@ class DataPanel(QWidget):
             "Examples averaged into each update (changes live, keeps the network)", "Batch size: {}")
         self.seed_spin = QSpinBox()
         self.seed_spin.setObjectName("seed_spin")
-        self.seed_spin.setRange(0, min(MAX_SEED, 2**31 - 1))
+        self.seed_spin.setRange(0, MAX_SEED)
         self.seed_spin.setToolTip("Random seed: the same seed gives the same points and initial weights")
         self.seed_spin.editingFinished.connect(self._seed_entered)
         column.addWidget(QLabel("Seed"))

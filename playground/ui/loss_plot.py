@@ -33,8 +33,10 @@ LONG_REDRAW_INTERVAL = 0.25
 SHORT_REDRAW_INTERVAL = 0.1
 
 
-# The y axis holds losses up to this many times their median: a diverging run's 1e30, 1e302
-# and ∞ leave the chart at the top instead of squashing every sensible loss onto the x axis.
+# The y axis holds losses up to this many times the larger of their median and the first
+# epoch's: a diverging run's 1e30, 1e302 and ∞ leave the chart at the top instead of squashing
+# every sensible loss onto the x axis, while a run that converged far below where it started
+# still shows its start.
 ABSURD_FACTOR = 100.0
 MEDIAN_SAMPLE = 2048  # the median is taken over at most about this many rows (a stride)
 
@@ -220,14 +222,16 @@ class LossPlot(QWidget):
             self.plot_item.setYRange(0, y_top, padding=0.02)
 
     def sensible_range(self) -> tuple[float, float]:
-        """(smallest positive, largest) finite loss within ABSURD_FACTOR × the median; (1, 1)
-        when there is none. What the y axis covers."""
+        """(smallest positive, largest) finite loss within ABSURD_FACTOR × the larger of the
+        median and the first row; (1, 1) when there is none. What the y axis covers."""
         data = self._losses[:, : self._count]
         sample = data[:, :: max(1, self._count // MEDIAN_SAMPLE)]
         finite = sample[np.isfinite(sample)]
         if not finite.size:
             return 1.0, 1.0
-        cap = ABSURD_FACTOR * max(float(np.median(np.abs(finite))), 1e-300)
+        first = data[:, 0][np.isfinite(data[:, 0])]
+        reference = max(float(np.median(np.abs(finite))), float(np.abs(first).max()) if first.size else 0.0)
+        cap = ABSURD_FACTOR * max(reference, 1e-300)
         with np.errstate(invalid="ignore"):
             shown = data[np.isfinite(data) & (data <= cap)]
         positive = shown[shown > 0]

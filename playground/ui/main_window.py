@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, Q
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMainWindow, QMenu, QMessageBox, QVBoxLayout, QWidget
 
 from playground import __version__
+from playground.engine.config_edits import LoadPoints
 from playground.resource_files import example_paths, examples_folder
 from playground.ui.run_view import RunView
 from playground.ui.settings import AppSettings
@@ -135,8 +136,15 @@ class MainWindow(QMainWindow):
     @Slot()
     def _open_action_file(self) -> None:
         action = self.sender()
-        if isinstance(action, QAction):
-            self.controller.load_experiment(str(action.data()))
+        if not isinstance(action, QAction):
+            return
+        path = str(action.data())
+        if not os.path.exists(path) and self.settings is not None and path in self.settings.recent_files():
+            self.settings.forget_recent_file(path)  # moved or deleted since: offered no more
+            self._fill_recent_menu()
+            self.show_error(f"cannot open '{path}': the file no longer exists; it was removed from Open recent")
+            return
+        self.controller.load_experiment(path)
 
     def _folder(self) -> str:
         return self.settings.last_folder() if self.settings is not None else ""
@@ -149,7 +157,7 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(self, "Load points from CSV", self._folder(), "CSV files (*.csv);;All files (*)")
         if path:
             self._remember_folder(path)
-            self.run_view.set_value("dataset", path)
+            self.run_view.edit(LoadPoints(path))
 
     def _ask_open(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open experiment", self._folder(), EXPERIMENT_FILTER)

@@ -14,7 +14,7 @@ from collections import deque
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from playground.engine.config import Config, ConfigError
-from playground.engine.config_edits import DATA, LIVE, LIVE_KEYS, NETWORK, Edit, effect
+from playground.engine.config_edits import DATA, LIVE, LIVE_KEYS, NETWORK, Edit, needs_of
 from playground.engine.data import make_data
 from playground.engine.datasets import DataError
 from playground.engine.experiment import DIVERGED_NOT_SAVED, ExperimentError, load_experiment, save_experiment
@@ -91,7 +91,7 @@ class TrainingWorker(QObject):
         old = self._trainer.config
         try:
             config = edit.apply(old)
-            needs = effect(old, config)
+            needs = needs_of(edit, old, config)
             if needs in (DATA, NETWORK):
                 self._rebuild(config, new_data=needs == DATA)
             elif needs == LIVE:

@@ -99,7 +99,7 @@ def test_integral_float_accepted_as_int() -> None:
 def test_limits_are_inclusive() -> None:
     Config(noise=0, train_ratio=10, batch_size=1, seed=0, hidden=[], learning_rate=100,
            regularization_rate=100)
-    Config(noise=50, train_ratio=90, batch_size=100000, seed=2**32 - 1, hidden=[4096])
+    Config(noise=50, train_ratio=90, batch_size=100000, seed=2**31 - 1, hidden=[4096])
     Config(hidden=[1] * 64)  # the most layers and the widest layer, each within the size limits
 
 
@@ -150,9 +150,9 @@ def test_other_dataset_strings_are_csv_paths() -> None:
         ("regularization_rate", 100.5, "config key 'regularization_rate': 100.5 is out of "
          "range; allowed: a number from 0 to 100"),
         ("seed", -1, "config key 'seed': -1 is out of range; "
-         "allowed: an integer from 0 to 4294967295"),
-        ("seed", 2**32, "config key 'seed': 4294967296 is out of range; "
-         "allowed: an integer from 0 to 4294967295"),
+         "allowed: an integer from 0 to 2147483647"),
+        ("seed", 2**31, "config key 'seed': 2147483648 is out of range; "
+         "allowed: an integer from 0 to 2147483647"),
     ],
 )
 def test_out_of_range(key: str, value: object, expected: str) -> None:
@@ -315,7 +315,7 @@ def test_replace_validates() -> None:
 
 def test_save_load_round_trip(tmp_path: Path) -> None:
     config = Config(dataset="spiral", noise=25, hidden=[], activation="relu",
-                    regularization="l2", regularization_rate=0.003, seed=4294967295)
+                    regularization="l2", regularization_rate=0.003, seed=2147483647)
     path = tmp_path / "config.json"
     config.save(path)
     assert Config.load(path) == config
@@ -412,7 +412,7 @@ def test_load_unknown_key(tmp_path: Path) -> None:
         ("regularization_rate", "0", 0.0),
         ("batch_size", "30", 30),
         ("batch_size", "30.0", 30),
-        ("seed", "4294967295", 4294967295),
+        ("seed", "2147483647", 2147483647),
         ("activation", " relu ", "relu"),
         ("dataset", "my data.csv", "my data.csv"),
         ("problem", "regression", "regression"),

@@ -625,3 +625,29 @@ def test_state_survives_the_codec_bit_for_bit(good_document: dict[str, Any]) -> 
     state = state_from_dict(good_document)
     assert state_from_dict(json.loads(json.dumps(state_to_dict(state)))).is_identical_to(state)
     assert state_to_dict(state) == good_document
+
+
+@pytest.mark.parametrize(
+    "where",
+    [("network", "weights", 0, 0, 0), ("data", "train", 0, 0), ("training", "optimizer", "m", 0)],
+)
+def test_an_integer_too_large_for_a_float_is_refused_in_one_line(tmp_path: Path, good_document, where) -> None:
+    good_document = copy.deepcopy(good_document)
+    target = good_document
+    for key in where[:-1]:
+        target = target[key]
+    target[where[-1]] = 10**400  # JSON allows any integer; a 64-bit float does not
+    path = write_doc(tmp_path / "huge.json", good_document)
+    with pytest.raises(ExperimentError, match="too large for a 64-bit float") as info:
+        load_experiment(path)
+    assert "\n" not in str(info.value) and "huge.json" in str(info.value)
+
+
+def test_huge_hand_written_weights_measure_without_warnings(tmp_path: Path, good_document) -> None:
+    good_document = copy.deepcopy(good_document)
+    good_document["network"]["weights"][-1] = [[1.5e308] for _ in good_document["network"]["weights"][-1]]
+    for key in ("train_accuracy", "test_accuracy"):
+        good_document["history"].pop(key)  # the current row is measured when the file is read
+    good_document["history"]["train_loss"][-1] = None
+    trainer = load_experiment(write_doc(tmp_path / "big.json", good_document))  # warnings are errors here
+    assert trainer.epoch == 5

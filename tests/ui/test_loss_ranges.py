@@ -83,3 +83,16 @@ def test_rows_sent_again_replace_what_was_drawn(qtbot):
     assert (train[-1], test[-1]) == (0.9, 1.1) and train[-2] == rows[9, 0]
     plot.show_snapshot(SimpleNamespace(history_reset=False, history_start=11, new_history=again))
     assert plot.count == 12
+
+
+def test_a_run_that_converged_far_below_its_start_still_shows_its_start(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    falling = np.geomspace(0.5, 1e-6, 3000)  # the median is ~7e-4, far below the first 0.5
+    plot.append(0, falling, falling * 1.2)
+    plot._redraw()
+    (_, y_top) = plot.plot_item.viewRange()[1]
+    assert y_top >= 0.6  # the first epochs (test 0.6) are on the chart
+    plot.set_log_scale(True)
+    low, high = plot.plot_item.viewRange()[1]
+    assert low <= -6 and high >= np.log10(0.6)

@@ -171,3 +171,17 @@ def test_an_unexpected_error_in_another_thread_shows_its_dialog_on_the_gui_threa
         reporter.dialog.close()
     finally:
         sys.excepthook = sys.__excepthook__
+
+
+def test_a_recent_file_that_vanished_is_refused_and_forgotten(qtbot, settings_dir, tmp_path):
+    gone = tmp_path / "gone.json"
+    settings = AppSettings()
+    settings.add_recent_file(str(gone))
+    window = open_remembering(qtbot, settings, Trainer(Config(), make_data(Config())))
+    recent = window.findChild(QWidget, "recent_menu")
+    recent.actions()[0].trigger()
+    qtbot.waitUntil(lambda: window._dialog is not None and window._dialog.isVisible(), timeout=WAIT_MS)
+    assert "gone.json" in window._dialog.text() and "no longer exists" in window._dialog.text()
+    window._dialog.close()
+    assert AppSettings().recent_files() == [] and not recent.isEnabled()
+    window.close()

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from playground.engine.config import Config
-from playground.engine.config_edits import AddLayer, ChangeWidth, ToggleFeature
+from playground.engine.config_edits import AddLayer, ChangeWidth, LoadPoints, ToggleFeature
 from playground.engine.data import make_data
 from playground.engine.experiment import DIVERGED_NOT_SAVED
 from playground.engine.trainer import Trainer
@@ -222,3 +222,18 @@ def test_an_edited_weight_and_new_points_are_measured_at_once(make_controller, q
     controller.regenerate()
     qtbot.waitUntil(lambda: controller.snapshot.data_version != version, timeout=WAIT_MS)
     assert controller.snapshot.epoch == 2 and controller.snapshot.test_loss != loss
+
+
+def test_loading_the_same_csv_again_reads_it_again(make_controller, qtbot, tmp_path):
+    path = tmp_path / "mine.csv"
+    rows = "".join(f"{i % 5},{i // 5},{1 if i % 2 else -1}\n" for i in range(20))
+    path.write_text("x,y,label\n" + rows, encoding="utf-8")
+    controller = make_controller()
+    controller.edit(LoadPoints(str(path)))
+    qtbot.waitUntil(lambda: controller.snapshot.config.dataset == str(path), timeout=WAIT_MS)
+    version = controller.snapshot.data_version
+    path.write_text("x,y,label\n" + rows.replace(",-1\n", ",1\n", 3), encoding="utf-8")  # the learner fixes labels
+    controller.edit(LoadPoints(str(path)))
+    qtbot.waitUntil(lambda: controller.snapshot.data_version != version, timeout=WAIT_MS)
+    labels = np.concatenate([controller.snapshot.train_points[:, 2], controller.snapshot.test_points[:, 2]])
+    assert (labels == 1).sum() == 13
