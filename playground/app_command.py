@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from playground import __version__
 from playground.cli_errors import OneLineParser, UsageError, fail
-from playground.cli_files import check_output_path, load_config_option, load_experiment_option
+from playground.cli_files import check_output_path, check_start_options, load_config_option, load_experiment_option
 from playground.engine.config import Config, ConfigError
 from playground.engine.data import make_data
 from playground.engine.datasets import DataError
@@ -45,10 +45,7 @@ def make_parser() -> argparse.ArgumentParser:
 def build_trainer(args: argparse.Namespace) -> Trainer | None:
     """The trainer the window opens on; None (no file, no epochs): the configuration remembered
     from the last session."""
-    if args.epochs < 0:
-        raise UsageError(f"--epochs {args.epochs} is negative; allowed: an integer ≥ 0")
-    if args.config and args.source:
-        raise UsageError("--config and --from cannot be used together; --from already holds a config")
+    check_start_options(args.epochs, args.config, args.source)
     if not args.config and not args.source and args.epochs == 0:
         return None
     if args.source:

@@ -10,13 +10,11 @@ from pathlib import Path
 
 from playground.cli_errors import UsageError
 from playground.engine.config import CONFIG_KEYS, Config, ConfigError
+from playground.engine.experiment import FORMAT as EXPERIMENT_FORMAT
 from playground.engine.experiment import ExperimentError, load_experiment
 from playground.engine.files import FileFormatError, read_json
 from playground.engine.trainer import Trainer
 
-# What marks an experiment file ("format" is its first key); a config file is a flat object of
-# config keys. Spelled here rather than taken from experiment.py, so the check reads the JSON shape.
-EXPERIMENT_FORMAT = "playground-experiment"
 ALLOWED_OUTPUT = "allowed: a file path in an existing folder you can write to"
 
 
@@ -68,7 +66,7 @@ def json_file_kind(path: str) -> str | None:
         return None
     if not isinstance(document, dict) or not document:
         return None
-    if document.get("format") == EXPERIMENT_FORMAT:
+    if document.get("format") == EXPERIMENT_FORMAT:  # what marks an experiment; a config is flat
         return "experiment"
     flat = all(not isinstance(v, dict) for v in document.values())
     if flat and all(isinstance(k, str) and k in CONFIG_KEYS for k in document):
@@ -104,3 +102,11 @@ def load_experiment_option(path: str) -> Trainer:
     except ExperimentError:
         _refuse_wrong_kind(path, "--from", "experiment")
         raise
+
+
+def check_start_options(epochs: int, config: str | None, source: str | None) -> None:
+    """The checks `playground` and `playground train` share: UsageError on a bad combination."""
+    if epochs < 0:
+        raise UsageError(f"--epochs {epochs} is negative; allowed: an integer ≥ 0")
+    if config and source:
+        raise UsageError("--config and --from cannot be used together; --from already holds a config")

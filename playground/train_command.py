@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from tqdm import tqdm
 
 from playground.cli_errors import EXIT_INTERRUPTED, OneLineParser, UsageError, fail
-from playground.cli_files import check_output_path, load_config_option, load_experiment_option
+from playground.cli_files import check_output_path, check_start_options, load_config_option, load_experiment_option
 from playground.engine.config import CONFIG_KEYS, Config, ConfigError, parse_value
-from playground.engine.config_edits import with_changes
+from playground.engine.config_edits import DATA, LIVE_KEYS, NETWORK, effect, with_changes
 from playground.engine.data import make_data
 from playground.engine.datasets import DataError
 from playground.engine.experiment import DIVERGED_NOT_SAVED, ExperimentError, save_experiment
-from playground.engine.trainer import HYPERPARAMETERS, EpochResult, Trainer
+from playground.engine.trainer import EpochResult, Trainer
 
 DEFAULT_EPOCHS = 1000
 PROGRESS_INTERVAL_S = 0.1  # how often the progress line is redrawn
@@ -52,18 +52,21 @@ def _help_for(key: str) -> str:
 
 def build_trainer(args: argparse.Namespace) -> Trainer:
     overrides = {key: parse_value(key, getattr(args, key)) for key in CONFIG_KEYS if getattr(args, key) is not None}
+    check_start_options(args.epochs, args.config, args.source)
     if args.source:
-        if args.config:
-            raise UsageError("--config and --from cannot be used together; --from already holds a config")
-        fixed = sorted(set(overrides) - set(HYPERPARAMETERS))
-        if fixed:
-            raise UsageError(
-                f"--{fixed[0].replace('_', '-')} cannot change when continuing an experiment; "
-                f"allowed: {', '.join('--' + k.replace('_', '-') for k in HYPERPARAMETERS)}"
-            )
         trainer = load_experiment_option(args.source)
-        if overrides:
-            trainer.set_hyperparameters(**overrides)
+        old = trainer.config
+        config = with_changes(old, overrides)
+        # What the window would do decides: a live change continues, anything more is refused.
+        if effect(old, config) in (DATA, NETWORK):
+            fixed = next(k for k in CONFIG_KEYS if k not in LIVE_KEYS and getattr(config, k) != getattr(old, k))
+            raise UsageError(
+                f"--{fixed.replace('_', '-')} cannot change when continuing an experiment (it needs a new "
+                f"network or new points); allowed: {', '.join('--' + k.replace('_', '-') for k in LIVE_KEYS)}"
+            )
+        live = {key: getattr(config, key) for key in LIVE_KEYS if getattr(config, key) != getattr(old, key)}
+        if live:
+            trainer.set_hyperparameters(**live)
         return trainer
     config = with_changes(load_config_option(args.config) if args.config else Config(), overrides)
     return Trainer(config, make_data(config))
@@ -152,8 +155,6 @@ def summary_line(run: TrainingRun) -> str:
 
 def main(argv: Sequence[str]) -> int:
     args = make_parser().parse_args(list(argv))
-    if args.epochs < 0:
-        fail(f"--epochs {args.epochs} is negative; allowed: an integer ≥ 0")
     try:
         if args.out:
             check_output_path(args.out, "experiment")

@@ -366,3 +366,21 @@ def test_subprocess_divergence_exits_1(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("warning: ")
     assert "learning rate" in result.stderr
+
+
+def test_continuing_takes_live_changes_and_a_key_left_as_it_is(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "run.json"
+    assert run_cli("--dataset", "xor", "--seed", "7", "--epochs", "3", "--quiet", "--out", str(path)) == 0
+    capsys.readouterr()
+    # The file's own seed and problem again change nothing; a new learning rate is live.
+    assert run_cli("--from", str(path), "--seed", "7", "--problem", "classification", "--learning-rate", "0.1",
+                   "--epochs", "2", "--quiet", "--out", str(path)) == 0
+    capsys.readouterr()
+    assert load_experiment(path).config.learning_rate == 0.1
+    for flag, value in (("--seed", "8"), ("--hidden", "3"), ("--dataset", "circle")):
+        with pytest.raises(SystemExit) as exit_info:
+            run_cli("--from", str(path), flag, value, "--epochs", "1")
+        assert exit_info.value.code == 2
+        err = capsys.readouterr().err
+        assert_one_error_line(err)
+        assert f"{flag} cannot change when continuing an experiment" in err and "--learning-rate" in err
