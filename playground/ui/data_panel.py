@@ -61,9 +61,9 @@ class DataPanel(QWidget):
         self._dataset_buttons: dict[str, QToolButton] = {}
         self._dataset_group = QButtonGroup(self)
         grid = QGridLayout()
-        for index, name in enumerate(CLASSIFICATION_DATASETS + REGRESSION_DATASETS):
-            button = self._dataset_button(name)
-            grid.addWidget(button, (index % 4) // 2, index % 2)
+        for names in (CLASSIFICATION_DATASETS, REGRESSION_DATASETS):  # one problem's shown at a time
+            for index, name in enumerate(names):  # two a row, each problem's from the top
+                grid.addWidget(self._dataset_button(name), index // 2, index % 2)
         column.addLayout(grid)
         self.custom_data_label = QLabel("")
         self.custom_data_label.setObjectName("custom_data_label")
