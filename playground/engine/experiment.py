@@ -7,6 +7,7 @@
      "epoch": E,
      "history": {"train_loss": [...], "test_loss": [...],       E + 1 entries each, entry 0 = before
                  "train_accuracy": [...], "test_accuracy": [...]},   training; null where unknown
+                 (a run past 2^20 epochs keeps fewer rows, thinned, and adds "epoch": [0, ...])
      "training": {"optimizer": {...},                   its state; flat vectors in params order
                   "dead": [D_0, ...],                    D_l: (n_in, n_out) booleans (L1)
                   "pending": {"count": n, "weights": [...], "biases": [...]},
@@ -34,7 +35,7 @@ from playground.engine.config import Config, ConfigError
 from playground.engine.data import SplitData
 from playground.engine.datasets import DataError
 from playground.engine.files import FileFormatError, atomic_write_text, read_json
-from playground.engine.history import HISTORY_COLUMNS
+from playground.engine.history import EPOCH_COLUMN, HISTORY_COLUMNS
 from playground.engine.network import Network
 from playground.engine.optimizers import make_optimizer
 from playground.engine.trainer import Trainer, evaluate, output_activation
@@ -84,7 +85,10 @@ def state_to_dict(state: TrainerState) -> dict[str, Any]:
         "data": {"train": state.data.train.tolist(), "test": state.data.test.tolist()},
         "network": _layers_to_lists(net, state.params),
         "epoch": state.epoch,
-        "history": {k: [v if math.isfinite(v) else None for v in vs.tolist()] for k, vs in state.history.items()},
+        "history": {
+            k: [int(v) for v in vs.tolist()] if k == EPOCH_COLUMN else [v if math.isfinite(v) else None for v in vs.tolist()]
+            for k, vs in state.history.items()
+        },
         "training": {
             "optimizer": optimizer,
             "dead": [w.tolist() for w in net.views(state.dead).weights],
@@ -225,16 +229,23 @@ def _read_layers(net: Network, layers: Any, what: str, keys: tuple[str, ...] = (
 
 
 def _read_history(history: dict, epoch: int) -> dict[str, np.ndarray]:
-    """Every column, epoch + 1 entries; an absent accuracy column is all NaN (unknown)."""
-    _check_keys(history, "history", HISTORY_COLUMNS)
+    """Every column, epoch + 1 entries; an absent accuracy column is all NaN (unknown). A thinned
+    history (a very long run, engine/history.py) has fewer rows and an "epoch" list naming them."""
+    _check_keys(history, "history", (*HISTORY_COLUMNS, EPOCH_COLUMN))
     missing = [key for key in REQUIRED_HISTORY if key not in history]
     if missing:
         raise ExperimentError(f"history.{missing[0]} is missing; history needs {' and '.join(REQUIRED_HISTORY)}")
-    columns = {}
+    columns, rows, what = {}, epoch + 1, f"epoch + 1 = {epoch + 1} values (entry 0 = before training)"
+    if EPOCH_COLUMN in history:
+        epochs = _array(history[EPOCH_COLUMN], None, "history.epoch")
+        if not (epochs.ndim == 1 and epochs.size and epochs[0] == 0 and epochs[-1] == epoch
+                and (np.diff(epochs) > 0).all() and (epochs == np.round(epochs)).all()):
+            raise ExperimentError(f"history.epoch must list whole epochs rising strictly from 0 to {epoch}")
+        columns[EPOCH_COLUMN], rows, what = epochs, epochs.size, f"one value per history.epoch ({epochs.size})"
     for key in HISTORY_COLUMNS:
-        values = history.get(key, [None] * (epoch + 1))
-        if not isinstance(values, list) or len(values) != epoch + 1:
-            raise ExperimentError(f"history.{key} must list epoch + 1 = {epoch + 1} values (entry 0 = before training)")
+        values = history.get(key, [None] * rows)
+        if not isinstance(values, list) or len(values) != rows:
+            raise ExperimentError(f"history.{key} must list {what}")
         numbers = [0.0 if v is None else v for v in values]
         if not _only_numbers(numbers):
             raise ExperimentError(f"history.{key} must hold numbers or null only")

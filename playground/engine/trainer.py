@@ -130,7 +130,7 @@ class Trainer:
             last_sum=self._grad_sum,
             last_count=self._grad_count,
             epoch=self.epoch,
-            history={name: self.history.column(name) for name in HISTORY_COLUMNS},
+            history=self.history.to_columns(),
         )
 
     def dead_mask(self) -> np.ndarray:

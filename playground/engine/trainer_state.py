@@ -18,7 +18,7 @@ import numpy as np
 
 from playground.engine.config import Config
 from playground.engine.data import SplitData
-from playground.engine.history import HISTORY_COLUMNS
+from playground.engine.history import EPOCH_COLUMN, HISTORY_COLUMNS
 from playground.engine.optimizers import make_optimizer
 from playground.engine.size_limits import N_OUTPUTS, parameter_count
 
@@ -44,7 +44,8 @@ class TrainerState:
     last_sum: np.ndarray  # (n_params,) Σ dE/dparam of the last update's examples
     last_count: int  # how many examples the last update averaged; 0 before the first
     epoch: int  # epochs trained
-    history: Mapping[str, np.ndarray]  # HISTORY_COLUMNS → (epoch + 1,) each; row 0 before training
+    history: Mapping[str, np.ndarray]  # HISTORY_COLUMNS → (epoch + 1,) each, row 0 before training;
+    # a thinned history (engine/history.py) has fewer rows and an EPOCH_COLUMN saying whose
 
     def __post_init__(self) -> None:
         n = self.n_params
@@ -106,14 +107,21 @@ def _checked_count(value: Any, name: str) -> int:
 
 
 def _checked_history(history: Mapping[str, Any], epoch: int) -> dict[str, np.ndarray]:
-    if set(history) != set(HISTORY_COLUMNS):
+    """HISTORY_COLUMNS, epoch + 1 entries each; or, for a thinned history (history.py), fewer
+    rows with an EPOCH_COLUMN of strictly increasing epochs from 0 to ``epoch``."""
+    names = (*HISTORY_COLUMNS, *([EPOCH_COLUMN] if EPOCH_COLUMN in history else []))
+    if set(history) != set(names):
         raise ValueError(f"trainer state history has columns {sorted(history)}; expected {sorted(HISTORY_COLUMNS)}")
-    columns = {name: frozen(history[name]) for name in HISTORY_COLUMNS}
+    columns = {name: frozen(history[name]) for name in names}
+    rows = epoch + 1
+    if EPOCH_COLUMN in columns:
+        epochs = columns[EPOCH_COLUMN]
+        rows = epochs.size
+        if not (rows and epochs[0] == 0 and epochs[-1] == epoch and (np.diff(epochs) > 0).all()):
+            raise ValueError(f"trainer state history epochs must rise strictly from 0 to epoch {epoch}")
     for name, column in columns.items():
-        if column.shape != (epoch + 1,):
-            raise ValueError(
-                f"trainer state history '{name}' has {column.size} entries; epoch {epoch} needs {epoch + 1}"
-            )
+        if column.shape != (rows,):
+            raise ValueError(f"trainer state history '{name}' has {column.size} entries; epoch {epoch} needs {rows}")
     return columns
 
 

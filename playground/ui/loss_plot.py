@@ -141,13 +141,13 @@ class LossPlot(QWidget):
     def show_snapshot(self, snapshot: Snapshot) -> None:
         if snapshot.history_reset:
             self.clear()
-        elif self._count and snapshot.history_start < self._epochs[0] + self._count:
+        rows, epochs = snapshot.new_history, snapshot.history_epochs
+        if not snapshot.history_reset and self._count and len(rows) and epochs[0] <= self._epochs[self._count - 1]:
             # Rows already drawn come again, re-evaluated (a weight was edited, new points were
             # drawn): they replace what was drawn from that epoch on.
-            self._count = max(int(snapshot.history_start - self._epochs[0]), 0)
-        rows = snapshot.new_history
+            self._count = int(np.searchsorted(self._epochs[: self._count], epochs[0]))
         if len(rows):
-            self.append(snapshot.history_start, rows[:, 0], rows[:, 1])
+            self.append(epochs, rows[:, 0], rows[:, 1])
 
     def clear(self) -> None:
         self._count = 0
@@ -156,12 +156,12 @@ class LossPlot(QWidget):
         self._redraw()
         self._last_redraw = 0.0  # the first rows after a reset are drawn at once
 
-    def append(self, first_epoch: int, train_loss: np.ndarray, test_loss: np.ndarray) -> None:
-        """Rows for epochs first_epoch, first_epoch + 1, … (one per entry)."""
+    def append(self, epochs: int | np.ndarray, train_loss: np.ndarray, test_loss: np.ndarray) -> None:
+        """Rows for ``epochs`` (one per entry; an int: consecutive epochs from it)."""
         k = len(train_loss)
         self._reserve(self._count + k)
         end = self._count + k
-        self._epochs[self._count : end] = np.arange(first_epoch, first_epoch + k)
+        self._epochs[self._count : end] = np.arange(epochs, epochs + k) if np.isscalar(epochs) else epochs
         new = self._losses[:, self._count : end]
         new[0], new[1] = train_loss, test_loss
         self._count = end
@@ -267,8 +267,9 @@ class LossPlot(QWidget):
         if self._count == 0 or not view_box.sceneBoundingRect().contains(scene_pos):
             return None
         x = view_box.mapSceneToView(scene_pos).x()
-        first = self._epochs[0]
-        return int(min(max(round(x - first), 0), self._count - 1))
+        epochs = self._epochs[: self._count]  # rising; consecutive until a long run thins
+        right = int(min(np.searchsorted(epochs, x), self._count - 1))
+        return right - 1 if right and x - epochs[right - 1] < epochs[right] - x else right
 
     def _on_mouse_moved(self, scene_pos: QPointF) -> None:
         self._set_hover(self.row_at(scene_pos))

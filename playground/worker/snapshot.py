@@ -40,6 +40,7 @@ class Snapshot:
     history_reset: bool  # the loss curve must be cleared before appending new_history
     history_start: int  # epoch of new_history's first row
     new_history: np.ndarray  # (k, 4) rows of HISTORY_FIELDS for epochs history_start...
+    history_epochs: np.ndarray  # (k,) the epoch of each new row (consecutive until a long run thins)
     epochs_per_second: float  # training speed over the last second (0 when paused)
     running: bool
     diverged: bool

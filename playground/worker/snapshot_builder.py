@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from playground.engine.grid import GridEvaluator
-from playground.engine.history import HISTORY_COLUMNS
+from playground.engine.history import HISTORY_COLUMNS, History
 from playground.engine.trace import trace_sample
 from playground.engine.trainer import Trainer
 from playground.worker.snapshot import Snapshot
@@ -20,6 +20,8 @@ class SnapshotBuilder:
         self.history_reset = True
         self.data_version = 0
         self._evaluator: GridEvaluator | None = None
+        self._history: History | None = None  # the history whose rows were sent, and its
+        self._history_version = 0  # thinning count then
 
     def restart_history(self) -> None:
         """The next snapshot tells the views to clear the loss curve (reset, rebuild, load)."""
@@ -47,7 +49,12 @@ class SnapshotBuilder:
             self._evaluator = GridEvaluator(trainer.config.features)
         gradient = net.views(trainer.last_gradient())
         history = trainer.history
+        if history is self._history and history.version != self._history_version:
+            self.restart_history()  # thinned (history.py): rows sent before are no longer where they were
+        self._history, self._history_version = history, history.version  # (a new trainer restarts it itself)
         new_rows = np.column_stack([history.column(name)[self.history_sent :] for name in HISTORY_COLUMNS])
+        epochs = history.epochs()
+        new_epochs = epochs[self.history_sent :].copy()
         result = trainer.last_result()
         self.serial += 1
         snapshot = Snapshot(
@@ -70,8 +77,9 @@ class SnapshotBuilder:
             train_accuracy=result.train_accuracy,
             test_accuracy=result.test_accuracy,
             history_reset=self.history_reset,
-            history_start=self.history_sent,
+            history_start=int(new_epochs[0]) if len(new_epochs) else int(epochs[-1]) + 1,
             new_history=new_rows,
+            history_epochs=new_epochs,
             epochs_per_second=epochs_per_second,
             running=running,
             diverged=diverged or result.diverged,
