@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from playground.engine.backprop import accumulate_gradient
 from playground.engine.config import Config
 from playground.engine.data import SplitData, init_rng
 from playground.engine.features import feature_matrix
@@ -210,6 +211,20 @@ class Trainer:
             if result.diverged:
                 break
         return result
+
+    def apply_examples(self, points: np.ndarray) -> None:
+        """Exactly one update from these (m, 3) rows of x, y, label, with the optimizer and
+        regularization in force, as if they were one batch (the inspector's "Apply this shot").
+        Pending examples stay pending; the current history row is re-measured."""
+        points = np.asarray(points, dtype=np.float64).reshape(-1, 3)
+        if not len(points):
+            raise ValueError("a shot needs at least one sample")
+        inputs = feature_matrix(points[:, :2], self.config.features)  # (m, k)
+        with np.errstate(all="ignore"):
+            self._grad_sum[:] = 0.0
+            accumulate_gradient(self.network, inputs, points[:, 2:3], self._grad_sum)
+            self._update(len(points))
+        self.reevaluate()
 
     def _update(self, count: int) -> None:
         config, params = self.config, self.network.params

@@ -1,0 +1,106 @@
+"""Checking backprop against the definition of a derivative, and the loss along one weight.
+
+For a shot's samples (m, 3) and a parameter p (flat index into Network.params), with all else
+frozen, E(p) is the mean over the samples of ½(out − t)², computed by ``Network.forward``:
+
+    central difference   n = (E(p + h) − E(p − h)) / 2h        error O(h²) where E is smooth
+    relative error       |analytic − n| / max(|analytic|, |n|)   (0 when both are 0)
+
+A kink (ReLU's, leaky ReLU's at z = 0) between p − h and p + h breaks the difference quotient:
+it is reported when some hidden neuron's z changes sign between the two evaluations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from playground.engine.features import feature_matrix
+from playground.engine.losses import square_loss
+from playground.engine.network import Network
+
+DEFAULT_H = 1e-5
+PASS_BELOW = 1e-6  # a relative error below this is a ✓
+MAX_CHECK_ALL = 20_000  # parameters "check all" will difference (2 forward passes each)
+KINKED_ACTIVATIONS = frozenset({"relu", "leaky_relu"})  # f′ jumps at z = 0
+
+
+@dataclass(frozen=True)
+class ParameterCheck:
+    index: int  # flat parameter index
+    h: float
+    loss_plus: float  # E(p + h)
+    loss_minus: float  # E(p − h)
+    numeric: float  # (E(p + h) − E(p − h)) / 2h
+    analytic: float  # backprop's ∂E/∂p
+    relative_error: float
+    kink: bool  # a hidden neuron's z changed sign between p − h and p + h (ReLU-like only)
+
+    @property
+    def passed(self) -> bool:
+        return self.relative_error < PASS_BELOW
+
+
+class ShotLoss:
+    """E(params) for fixed samples: the function whose slope backprop computes."""
+
+    def __init__(self, network: Network, features: Sequence[str], points: np.ndarray) -> None:
+        self.network = network.copy()  # perturbed in place, never the caller's
+        points = np.asarray(points, dtype=np.float64).reshape(-1, 3)
+        self.inputs = feature_matrix(points[:, :2], features)  # (m, k)
+        self.targets = points[:, 2:3]  # (m, 1)
+        self.kinked = self.network.activation.name in KINKED_ACTIVATIONS
+
+    def at(self, index: int, value: float) -> tuple[float, list[np.ndarray]]:
+        """E with parameter ``index`` set to ``value``, and the hidden z's (m, n) it produced."""
+        params = self.network.params
+        saved = params[index]
+        params[index] = value
+        try:
+            with np.errstate(all="ignore"):
+                forward = self.network.forward(self.inputs)
+                loss = float(np.mean(square_loss(forward.output, self.targets)))
+        finally:
+            params[index] = saved
+        return loss, forward.z[:-1]
+
+    def along(self, index: int, values: np.ndarray) -> np.ndarray:
+        """E at every value of parameter ``index`` (all else frozen): (len(values),)."""
+        return np.array([self.at(index, float(v))[0] for v in values])
+
+    def check(self, index: int, analytic: float, h: float = DEFAULT_H) -> ParameterCheck:
+        if not (np.isfinite(h) and h > 0):
+            raise ValueError(f"h = {h!r} is not allowed; allowed: a number > 0")
+        value = float(self.network.params[index])
+        plus, z_plus = self.at(index, value + h)
+        minus, z_minus = self.at(index, value - h)
+        numeric = (plus - minus) / (2.0 * h)
+        kink = self.kinked and any(((zp > 0) != (zm > 0)).any() for zp, zm in zip(z_plus, z_minus))
+        return ParameterCheck(index, h, plus, minus, numeric, float(analytic),
+                              relative_error(float(analytic), numeric), bool(kink))
+
+    def check_all(self, analytic: np.ndarray, h: float = DEFAULT_H) -> list[ParameterCheck]:
+        """Every parameter, worst relative error first. ``analytic``: (n_params,)."""
+        if self.network.size > MAX_CHECK_ALL:
+            raise ValueError(
+                f"checking all {self.network.size:,} parameters would take too long; "
+                f"allowed: networks of up to {MAX_CHECK_ALL:,} (check single weights instead)"
+            )
+        checks = [self.check(i, float(analytic[i]), h) for i in range(self.network.size)]
+        return sorted(checks, key=lambda c: -c.relative_error if np.isfinite(c.relative_error) else -np.inf)
+
+
+def relative_error(analytic: float, numeric: float) -> float:
+    scale = max(abs(analytic), abs(numeric))
+    return 0.0 if scale == 0.0 else abs(analytic - numeric) / scale
+
+
+def central_differences(loss: ShotLoss, h: float = DEFAULT_H) -> np.ndarray:
+    """(n_params,) the central difference of every parameter, laid out like Network.params."""
+    numeric = np.empty(loss.network.size)
+    for i in range(loss.network.size):
+        value = float(loss.network.params[i])
+        numeric[i] = (loss.at(i, value + h)[0] - loss.at(i, value - h)[0]) / (2.0 * h)
+    return numeric
