@@ -82,3 +82,42 @@ def chain_rule(shot: Shot, layer: int, row: int, neuron: int, sample: int = 0) -
         output=float(shot.outputs[sample]),
         label=float(shot.labels[sample]),
     )
+
+
+def chain_rule_markdown(rule: ChainRule, weight_name: str, neuron_name: str, digits: int = 6) -> str:
+    """The chain rule of one parameter as a worked example in Markdown, every number filled in.
+
+    ``weight_name`` says which parameter ("w from x₁ to neuron 2 of hidden layer 1"),
+    ``neuron_name`` which neuron j it feeds."""
+
+    def num(value: float) -> str:
+        return f"{value:.{digits}g}"
+
+    def factor(value: float) -> str:  # a factor of a product: in parentheses when negative
+        text = num(value)
+        return f"({text})" if text.startswith("-") else text
+
+    w = "b" if rule.is_bias else "w"
+    lines = [
+        f"### ∂E/∂{w} for {weight_name}",
+        "",
+        f"Sample: label t = {num(rule.label)}, network output = {num(rule.output)}, "
+        f"E = ½(out − t)² = {num(0.5 * (rule.output - rule.label) ** 2)}",
+        "",
+        f"- {w} = {num(rule.weight)}",
+        f"- input a_i = {num(rule.a_in)}" + (" (a bias is the weight of a constant input 1)" if rule.is_bias else ""),
+        f"- {neuron_name}: z_j = {num(rule.z)}, a_j = f(z_j) = {num(rule.a)}, f′(z_j) = {num(rule.slope)}",
+    ]
+    if rule.is_output:
+        lines.append(f"- ∂E/∂a_j = out − t = {num(rule.output)} − {factor(rule.label)} = {num(rule.error)}")
+    else:
+        lines.append("- ∂E/∂a_j = Σ_k w_jk · δ_k, one term per neuron k it feeds:")
+        lines += [f"  - k = {t.neuron + 1}: {factor(t.weight)} × {factor(t.delta)} = {num(t.product)}" for t in rule.terms]
+        lines.append(f"  - sum: {num(rule.error)}")
+    lines += [
+        f"- δ_j = ∂E/∂z_j = f′(z_j) × ∂E/∂a_j = {factor(rule.slope)} × {factor(rule.error)} = {num(rule.delta)}",
+        "",
+        f"**∂E/∂{w} = a_i × f′(z_j) × ∂E/∂a_j = {factor(rule.a_in)} × {factor(rule.slope)} × {factor(rule.error)} "
+        f"= {num(rule.gradient)}**",
+    ]
+    return "\n".join(lines) + "\n"

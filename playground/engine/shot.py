@@ -16,7 +16,7 @@ on a copy of the trainer (so "Apply this shot" in the worker makes exactly the s
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -211,3 +211,19 @@ def parameter_index(layer_sizes: Sequence[int], layer: int, row: int, neuron: in
         raise ValueError(f"no parameter at layer {layer}, input {row}, neuron {neuron}")
     offset = sum(o * (i + 1) for i, o in net.shapes[:layer])
     return offset + neuron * (n_in + 1) + row
+
+
+def parameter_labels(
+    layer_sizes: Sequence[int], weight: Callable[[int, int, int], str], bias: Callable[[int, int], str]
+) -> list[str]:
+    """A label for every flat parameter: ``weight(l, i, j)`` or ``bias(l, j)``, laid out like
+    Network.params."""
+    net = Network(layer_sizes, "linear", "linear")
+    labels = np.empty(net.size, dtype=object)
+    views = net.views(labels)
+    for layer, (n_in, n_out) in enumerate(net.shapes):
+        for j in range(n_out):
+            views.biases[layer][j] = bias(layer, j)
+            for i in range(n_in):
+                views.weights[layer][i, j] = weight(layer, i, j)
+    return list(labels)

@@ -120,6 +120,14 @@ class Trainer:
 
     def state(self) -> TrainerState:
         """Everything continuation depends on, copied and frozen."""
+        return self._state(self.epoch, self.history.to_columns())
+
+    def bare_state(self) -> TrainerState:
+        """state() without the history (epoch 0, the current row only): a cheap frozen copy of
+        everything the next update depends on, to experiment on (the inspector's shots)."""
+        return self._state(0, {name: [self.history.last(name)] for name in HISTORY_COLUMNS})
+
+    def _state(self, epoch: int, history: dict) -> TrainerState:
         return TrainerState(
             config=self.config,
             data=self.data,
@@ -130,8 +138,8 @@ class Trainer:
             pending_count=self._pending_count,
             last_sum=self._grad_sum,
             last_count=self._grad_count,
-            epoch=self.epoch,
-            history=self.history.to_columns(),
+            epoch=epoch,
+            history=history,
         )
 
     def dead_mask(self) -> np.ndarray:

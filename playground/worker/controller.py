@@ -21,6 +21,7 @@ class TrainingController(QObject):
     failed = Signal(str)  # a one-line message to show the user
     saved = Signal(str)  # an experiment was written to this path
     loaded = Signal(str)  # an experiment was read from this path and is now shown
+    state_taken = Signal(object)  # TrainerState (history left out), asked for by take_state()
 
     # Requests, delivered to the worker's thread.
     _play = Signal()
@@ -35,6 +36,8 @@ class TrainingController(QObject):
     _load = Signal(str)
     _save = Signal(str)
     _drawn = Signal(int)
+    _take_state = Signal()
+    _apply_shot = Signal(object)
 
     def __init__(self, trainer: Trainer, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -58,12 +61,15 @@ class TrainingController(QObject):
             (self._load, w.load_experiment),
             (self._save, w.save_experiment),
             (self._drawn, w.snapshot_drawn),
+            (self._take_state, w.take_state),
+            (self._apply_shot, w.apply_shot),
         ):
             request.connect(slot)
         w.snapshot_ready.connect(self._on_snapshot)
         w.failed.connect(self._on_failed)
         w.saved.connect(self._on_saved)
         w.loaded.connect(self._on_loaded)
+        w.state_taken.connect(self._on_state_taken)
         self._thread.start()
         self._refresh.emit()  # the first snapshot
 
@@ -115,6 +121,14 @@ class TrainingController(QObject):
     def clear_trace_point(self) -> None:
         self._set_trace_point.emit(None)
 
+    def take_state(self) -> None:
+        """Ask for a frozen copy of the trainer; it arrives as ``state_taken``."""
+        self._take_state.emit()
+
+    def apply_shot(self, points: object) -> None:
+        """One update from these (m, 3) rows of x, y, label (pauses the run)."""
+        self._apply_shot.emit(points)
+
     def load_experiment(self, path: str) -> None:
         self._load.emit(path)
 
@@ -154,3 +168,8 @@ class TrainingController(QObject):
     @Slot(str)
     def _on_loaded(self, path: str) -> None:
         self.loaded.emit(path)
+
+    @Slot(object)
+    def _on_state_taken(self, state: object) -> None:
+        if not self._stopped:
+            self.state_taken.emit(state)

@@ -31,6 +31,7 @@ class TrainingWorker(QObject):
     failed = Signal(str)  # a one-line message for the user; nothing was changed
     saved = Signal(str)  # the path an experiment was written to
     loaded = Signal(str)  # the path an experiment was read from
+    state_taken = Signal(object)  # a TrainerState without its history, for the inspector
 
     def __init__(self, trainer: Trainer) -> None:
         super().__init__()
@@ -130,6 +131,23 @@ class TrainingWorker(QObject):
         except (ValueError, IndexError) as exc:
             self.failed.emit(str(exc))
         self._builder.last_row_changed(len(self._trainer.history))
+        self._changed()
+
+    @Slot()
+    def take_state(self) -> None:
+        """Send a frozen copy of the trainer (its history left out: the inspector needs the
+        network, the optimizer's state and the data, not a million rows of losses)."""
+        self.state_taken.emit(self._trainer.bare_state())
+
+    @Slot(object)
+    def apply_shot(self, points: object) -> None:
+        """Exactly one update from these (m, 3) points: the inspector's "Apply this shot"."""
+        self._running = False
+        if self._trainer.last_result().diverged:
+            self.failed.emit("The network has diverged: a shot cannot be applied. Reset it first.")
+        else:
+            self._trainer.apply_examples(points)
+            self._builder.last_row_changed(len(self._trainer.history))
         self._changed()
 
     @Slot(object)
