@@ -1,4 +1,5 @@
-"""`playground`: the window (default) or `playground train` (headless, same engine)."""
+"""`playground`: the window (default), `playground train` (headless, same engine) or `playground explain`
+(the worked example of one sample)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,10 @@ def _dispatch(args: list[str]) -> int:
         from playground.train_command import main as train_main
 
         return train_main(args[1:])
+    if args[:1] == ["explain"]:
+        from playground.explain_command import main as explain_main
+
+        return explain_main(args[1:])
     from playground.app_command import main as app_main  # imports Qt only when a window is wanted
 
     return app_main(args)

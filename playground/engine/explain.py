@@ -1,0 +1,492 @@
+"""One shot written out: the JSON of `playground explain` and the same as a worked example.
+
+``explain_document(shot)`` is the JSON the issue defines (sample, inputs, per-layer z, a, δ and
+gradients, output, loss, the central-difference check and the network after the step);
+``explain_markdown(shot)`` tells the same numbers as a worked example for a student, in the
+gunner's words: **aim** (the weights now), **fire** (the forward pass), **miss** (the error at
+the output), **blame** (δ = ∂E/∂z sent back, last layer first, and the chain rule of one weight
+per layer), **check** (the slope measured by central differences), **correct** (the optimizer's
+step) and **fire again** (the same sample through the corrected network).
+
+Every number is read from the Shot (the engine's forward, backward and optimizer code on a frozen
+copy), from ``chain_rule`` or from ``gradient_check``; nothing is computed a second way for show.
+Both take a single-sample shot (m == 1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from playground.engine.activations import Activation, get_activation
+from playground.engine.chain_rule import ChainRule, chain_rule
+from playground.engine.config import Config
+from playground.engine.features import FEATURE_LABELS
+from playground.engine.gradient_check import (
+    DEFAULT_H,
+    MAX_CHECK_ALL,
+    PASS_BELOW,
+    ParameterCheck,
+    ShotLoss,
+    central_differences,
+    relative_error,
+)
+from playground.engine.network import Network
+from playground.engine.optimizers import ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, MOMENTUM
+from playground.engine.shot import Shot, parameter_index
+from playground.engine.trainer import output_activation
+
+__all__ = ["DEFAULT_H", "check_size", "explain_document", "explain_markdown", "number", "steepest_weight"]
+
+MAX_TABLE_SIZE = 8  # rows (and columns) of a table before "…"
+MAX_SUM_TERMS = 4  # terms of z = Σ a·w + b written out before "…"
+MAX_STEP_ROWS = 30  # a step lists every changed parameter up to this many, else the largest
+LARGEST_STEPS = 12  # how many it lists then
+STATE_HEADERS = {"velocity": "velocity v after", "m": "m after", "v": "v after"}  # optimizer state
+SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+# ----- the JSON document ----------------------------------------------------------------------
+def explain_document(shot: Shot, h: float = DEFAULT_H) -> dict[str, Any]:
+    """The `playground explain --format json` document of a single-sample shot."""
+    _require_one_sample(shot)
+    analytic, numeric = shot.flat_gradient(), numeric_gradient(shot, h)
+    x, y, label = (float(v) for v in shot.points[0])
+    return {
+        "sample": {"x": x, "y": y, "label": label},
+        "inputs": shot.a[0][0].tolist(),
+        "layers": [_layer_document(shot, layer) for layer in range(shot.n_layers)],
+        "output": float(shot.outputs[0]),
+        "loss": float(shot.losses[0]),
+        "check": {
+            "h": float(h),
+            "max_relative_error": max((relative_error(float(a), float(n)) for a, n in zip(analytic, numeric)),
+                                      default=0.0),
+            **_per_layer(shot, numeric, "weight_gradients", "bias_gradients"),
+        },
+        "step": {
+            "optimizer": shot.step.optimizer,
+            "learning_rate": float(shot.step.learning_rate),
+            **_per_layer(shot, shot.step.params_after, "weights", "biases"),
+            "loss_after": float(shot.step.losses_after[0]),
+        },
+    }
+
+
+def _layer_document(shot: Shot, layer: int) -> dict[str, Any]:
+    return {
+        "z": shot.z[layer][0].tolist(),
+        "a": shot.a[layer + 1][0].tolist(),
+        "delta": shot.delta[layer][0].tolist(),
+        "weight_gradients": shot.weight_gradients[layer].tolist(),
+        "bias_gradients": shot.bias_gradients[layer].tolist(),
+    }
+
+
+def _per_layer(shot: Shot, flat: np.ndarray, weights: str, biases: str) -> dict[str, list]:
+    """A flat vector laid out like Network.params as per-layer lists, as an experiment's network."""
+    views = Network(shot.layer_sizes, "linear", "linear").views(np.asarray(flat, dtype=np.float64))
+    return {weights: [w.tolist() for w in views.weights], biases: [b.tolist() for b in views.biases]}
+
+
+def _require_one_sample(shot: Shot) -> None:
+    if shot.m != 1:
+        raise ValueError(f"a worked example explains one sample; this shot has {shot.m} (allowed: 1)")
+
+
+# ----- what both need -------------------------------------------------------------------------
+def shot_config(shot: Shot) -> Config:
+    """The config the shot was fired under (the trainer's after the step: the same config)."""
+    return shot.step.state_after.config
+
+
+def shot_loss(shot: Shot) -> ShotLoss:
+    """E(params) of the shot's samples around the network it was fired with."""
+    config = shot_config(shot)
+    network = Network(shot.layer_sizes, config.activation, output_activation(config.problem),
+                      shot.step.params_before)
+    return ShotLoss(network, config.features, shot.points)
+
+
+def numeric_gradient(shot: Shot, h: float = DEFAULT_H) -> np.ndarray:
+    """(n_params,) central differences of every parameter; refuses networks too large to difference."""
+    loss = shot_loss(shot)
+    check_size(loss.network.size)
+    return central_differences(loss, h)
+
+
+def check_size(n_params: int) -> None:
+    """ValueError if a network of ``n_params`` parameters is too large to difference every one."""
+    if n_params > MAX_CHECK_ALL:
+        raise ValueError(
+            f"the gradient check differences every one of the network's {n_params:,} parameters; "
+            f"allowed: networks of up to {MAX_CHECK_ALL:,} parameters"
+        )
+
+
+def steepest_weight(shot: Shot, layer: int, sample: int = 0) -> tuple[int, int]:
+    """(row, neuron) of the weight in ``layer`` with the largest |∂E_s/∂w|: the one worth explaining."""
+    gradients = np.nan_to_num(np.abs(shot.sample_weight_gradients[layer][sample]), nan=0.0)
+    row, neuron = np.unravel_index(int(np.argmax(gradients)), gradients.shape)
+    return int(row), int(neuron)
+
+
+def number(value: float, digits: int = 4) -> str:
+    """A number for a student: ``digits`` significant digits, a real minus sign, 2.87×10⁻⁹."""
+    value = float(value)
+    if not np.isfinite(value):
+        return "NaN" if np.isnan(value) else ("∞" if value > 0 else "−∞")
+    text = f"{value:.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}×10{str(int(exponent)).translate(SUPERSCRIPTS)}"
+    return text.replace("-", "−")
+
+
+def factor(value: float) -> str:
+    """``number``, in parentheses when negative: for products, 4.011 × (−0.2426)."""
+    text = number(value)
+    return f"({text})" if text.startswith("−") else text
+
+
+class Names:
+    """Short names of neurons and parameters: inputs by feature (X₁), hidden neurons h<layer>.<n>
+    (h1.2 = neuron 2 of hidden layer 1), the output ``out``; w(from→to) and b(neuron)."""
+
+    def __init__(self, shot: Shot, features: Sequence[str]) -> None:
+        self.sizes = shot.layer_sizes
+        self.features = tuple(features)
+
+    def neuron(self, level: int, j: int) -> str:
+        """Neuron j of level ``level``: 0 = the inputs, len(sizes) − 1 = the output layer."""
+        if level == 0:
+            return FEATURE_LABELS[self.features[j]]
+        if level == len(self.sizes) - 1:
+            return "out" if self.sizes[-1] == 1 else f"out{j + 1}"
+        return f"h{level}.{j + 1}"
+
+    def parameter(self, layer: int, row: int, neuron: int) -> str:
+        """Weight ``row`` → ``neuron`` of weight layer ``layer``; row == n_in is the neuron's bias."""
+        target = self.neuron(layer + 1, neuron)
+        if row == self.sizes[layer]:
+            return f"b({target})"
+        return f"w({self.neuron(layer, row)}→{target})"
+
+    def flat(self) -> list[str]:
+        """The name of every parameter, laid out like Network.params."""
+        names = [""] * sum((n_in + 1) * n_out for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]))
+        for layer, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:])):
+            for neuron in range(n_out):
+                for row in range(n_in + 1):
+                    names[parameter_index(self.sizes, layer, row, neuron)] = self.parameter(layer, row, neuron)
+        return names
+
+    def layer(self, layer: int) -> str:
+        """Weight layer ``layer`` named by the neurons it feeds."""
+        if layer == len(self.sizes) - 2:
+            return "the output layer"
+        return f"hidden layer {layer + 1}"
+
+
+# ----- Markdown -------------------------------------------------------------------------------
+def explain_markdown(shot: Shot, h: float = DEFAULT_H, name: str | None = None) -> str:
+    """The worked example of a single-sample shot; ``name`` says which sample (default: from the
+    shot, "training sample 5" or "the point (x, y)")."""
+    _require_one_sample(shot)
+    story = _Story(shot, h, name)
+    sections = [story.title(), story.aim(), story.fire(), story.miss(), story.blame(), story.check(),
+                story.correct(), story.fire_again()]
+    return "\n\n".join(sections) + "\n"
+
+
+class _Story:
+    """The sections of one worked example; each returns Markdown."""
+
+    def __init__(self, shot: Shot, h: float, name: str | None) -> None:
+        self.shot, self.h = shot, h
+        self.config = shot_config(shot)
+        self.names = Names(shot, self.config.features)
+        self.name = name or _default_name(shot)
+        self.gradient = shot.flat_gradient()  # ∂E/∂p laid out like Network.params
+        self.rules = [chain_rule(shot, layer, *steepest_weight(shot, layer)) for layer in range(shot.n_layers)]
+
+    # -- title and aim
+    def title(self) -> str:
+        shot, config = self.shot, self.config
+        x, y, label = shot.points[0]
+        hidden = config.activation if shot.n_layers > 1 else "none"
+        sizes = " → ".join(str(n) for n in shot.layer_sizes)
+        return "\n".join([
+            f"# Backpropagation, worked: {self.name}",
+            "",
+            (f"The sample: (x, y) = ({number(x)}, {number(y)}), label t = {number(label)}. The network: "
+            f"{sizes} neurons ({', '.join(FEATURE_LABELS[f] for f in config.features)} in; hidden activation "
+            f"{hidden}, output {output_activation(config.problem)}); the loss of one sample is E = ½(out − t)²."),
+            "",
+            ("Every number below is the playground's own: its forward pass, its backpropagation and its "
+            "optimizer, run on a frozen copy of the network. Nothing here changes the experiment. "
+            "Neurons are named h1.2 for neuron 2 of hidden layer 1, `out` for the output; w(a→b) is the "
+            "weight from a to b and b(n) the bias of n. Numbers are rounded to 4 significant digits."),
+        ])
+
+    def aim(self) -> str:
+        parts = ["## Aim: the weights and biases now",
+                 "Each table is one layer: a row per input, a column per neuron, the bias last."]
+        for layer in range(self.shot.n_layers):
+            parts.append(f"Into {self.names.layer(layer)}:")
+            parts.append(self._matrix(layer, self.shot.weights[layer], self.shot.biases[layer]))
+        return "\n\n".join(parts)
+
+    def _matrix(self, layer: int, weights: np.ndarray, biases: np.ndarray) -> str:
+        n_in, n_out = weights.shape
+        rows, cols = _shown(n_in), _shown(n_out)
+        header = ["from \\ to", *(self.names.neuron(layer + 1, j) for j in cols), *(["…"] if n_out > len(cols) else [])]
+        body = [[self.names.neuron(layer, i), *(number(weights[i, j]) for j in cols)] for i in rows]
+        if n_in > len(rows):
+            body.append(["…"] * (len(cols) + 1))
+        body.append(["bias", *(number(biases[j]) for j in cols)])
+        if n_out > len(cols):
+            body = [[*row, "…"] for row in body]
+        return _table(header, body)
+
+    # -- fire
+    def fire(self) -> str:
+        shot = self.shot
+        inputs = shot.a[0][0]
+        parts = [
+            "## Fire: the forward pass",
+            ("Each neuron j sums its inputs times their weights plus its bias, z = Σᵢ aᵢ·wᵢⱼ + bⱼ, and "
+            f"fires a = f(z); {self._activations_text()}."),
+            "The inputs are the chosen features of (X₁, X₂) = (x, y):",
+            _table(["input", "a"], [[self.names.neuron(0, i), number(v)] for i, v in enumerate(inputs)]),
+        ]
+        for layer in range(shot.n_layers):
+            parts.append(f"### {self.names.layer(layer).capitalize()} fires")
+            parts.append(self._fire_table(layer))
+        return "\n\n".join(parts)
+
+    def _fire_table(self, layer: int) -> str:
+        shot, f = self.shot, self._activation(layer)
+        rows = []
+        for j in _shown(shot.z[layer].shape[1]):
+            z, a = shot.z[layer][0, j], shot.a[layer + 1][0, j]
+            rows.append([self.names.neuron(layer + 1, j), f"{self._sum(layer, j)} = {number(z)}",
+                         f"{_apply(f.formula, z)} = {number(a)}"])
+        return _table(["neuron", "z = Σ a·w + b", "a = f(z)"], rows) + _more(shot.z[layer].shape[1])
+
+    def _sum(self, layer: int, j: int) -> str:
+        a, w = self.shot.a[layer][0], self.shot.weights[layer][:, j]
+        terms = [f"{factor(a[i])}·{factor(w[i])}" for i in range(min(len(a), MAX_SUM_TERMS))]
+        more = [f"… ({len(a) - MAX_SUM_TERMS} more)"] if len(a) > MAX_SUM_TERMS else []
+        return " + ".join([*terms, *more, factor(self.shot.biases[layer][j])])
+
+    def _activations_text(self) -> str:
+        out = f"f(z) = {self._activation(self.shot.n_layers - 1).formula} at the output"
+        if self.shot.n_layers == 1:
+            return out
+        return f"f(z) = {self._activation(0).formula} in the hidden layers, {out}"
+
+    def _activation(self, layer: int) -> Activation:
+        name = output_activation(self.config.problem) if layer == self.shot.n_layers - 1 else self.config.activation
+        return get_activation(name)
+
+    # -- miss
+    def miss(self) -> str:
+        shot = self.shot
+        out, t, loss = float(shot.outputs[0]), float(shot.labels[0]), float(shot.losses[0])
+        return "\n\n".join([
+            "## Miss: the error at the output",
+            f"The network answered out = {number(out)}; the target is t = {number(t)}.",
+            _block([
+                f"E = ½(out − t)² = ½({number(out)} − {factor(t)})² = ½·({number(out - t)})² = {number(loss)}",
+                f"∂E/∂out = out − t = {number(out)} − {factor(t)} = {number(out - t)}",
+            ]),
+            ("The slope ∂E/∂out says which way is less error: a positive slope means a smaller output "
+            "would miss by less, a negative one a larger output."),
+        ])
+
+    # -- blame
+    def blame(self) -> str:
+        parts = [
+            "## Blame: the error sent back, last layer first",
+            ("Each neuron's blame is δ = ∂E/∂z = f′(z)·∂E/∂a. At the output ∂E/∂a = out − t; in a hidden "
+            "layer ∂E/∂aⱼ = Σₖ wⱼₖ·δₖ, the blame of the layer above sent back along each outgoing weight. "
+            "Then every weight gets ∂E/∂wᵢⱼ = aᵢ·δⱼ and every bias ∂E/∂bⱼ = δⱼ."),
+        ]
+        for layer in reversed(range(self.shot.n_layers)):
+            parts.append(self._blame_layer(layer))
+        return "\n\n".join(parts)
+
+    def _blame_layer(self, layer: int) -> str:
+        shot = self.shot
+        error = "out − t" if layer == shot.n_layers - 1 else "Σₖ wⱼₖ·δₖ"
+        rows = []
+        for j in _shown(shot.z[layer].shape[1]):
+            rule = chain_rule(shot, layer, shot.layer_sizes[layer], j)  # the bias: its δ and ∂E/∂a
+            rows.append([self.names.neuron(layer + 1, j), number(rule.z), number(rule.slope), number(rule.error),
+                         number(rule.delta)])
+        return "\n\n".join([
+            f"### Blame at {self.names.layer(layer)}",
+            _table(["neuron", "z", "f′(z)", f"∂E/∂a = {error}", "δ = f′(z)·∂E/∂a"], rows)
+            + _more(shot.z[layer].shape[1]),
+            "The gradients ∂E/∂w = a·δ (a row per input, a column per neuron; the bias row is ∂E/∂b = δ):",
+            self._matrix(layer, shot.sample_weight_gradients[layer][0], shot.delta[layer][0]),
+            self._chain(self.rules[layer]),
+        ])
+
+    def _chain(self, rule: ChainRule) -> str:
+        names, level = self.names, rule.layer + 1
+        weight = names.parameter(rule.layer, rule.row, rule.neuron)
+        neuron, source = names.neuron(level, rule.neuron), names.neuron(rule.layer, rule.row)
+        head = (f"**The chain rule for {weight}** (the largest |∂E/∂w| into this layer; its value now is "
+                f"{number(rule.weight)}):")
+        error = "(out − t)" if rule.is_output else f"Σₖ w({neuron}→k)·δₖ"
+        lead = f"∂E/∂{weight} = "
+        values = f"{factor(rule.a_in)} × {factor(rule.slope)} × {factor(rule.error)} = {number(rule.gradient)}"
+        product = _block([f"{lead}a({source}) × f′(z({neuron})) × {error}", " " * len(lead) + values])
+        if rule.is_output:
+            return f"{head}\n\n{product}"
+        return "\n\n".join([head, f"The sum, one row per neuron k of the layer above {neuron}:",
+                            self._sum_table(rule), product])
+
+    def _sum_table(self, rule: ChainRule) -> str:
+        names, neuron = self.names, self.names.neuron(rule.layer + 1, rule.neuron)
+        rows = [[names.neuron(rule.layer + 2, t.neuron), number(t.weight), number(t.delta), number(t.product)]
+                for t in rule.terms]
+        rows.append(["**Σ**", "", "", f"**{number(rule.error)}**"])
+        return _table(["k", f"w({neuron}→k)", "δₖ", "w·δ"], rows)
+
+    # -- check
+    def check(self) -> str:
+        loss = shot_loss(self.shot)
+        check_size(loss.network.size)
+        checks = loss.check_all(self.gradient, self.h)
+        worst = checks[0]
+        mark = "✓" if worst.passed else "✗"
+        names = self.names.flat()
+        parts = [
+            "## Check: the slope measured",
+            (f"Backprop's gradient against the definition of a derivative: for every one of the "
+            f"{len(checks)} parameters p, all else frozen, n = (E(p + h) − E(p − h)) / 2h with h = {number(self.h)}. "
+            f"The largest relative error |∂E/∂p − n| / max(|∂E/∂p|, |n|) is {number(worst.relative_error)} "
+            f"{mark} (a ✓ is below {number(PASS_BELOW)}), at {names[worst.index]}."),
+            "The weights of the chain rules above:",
+            _table(["parameter", "E(p + h)", "E(p − h)", "n", "∂E/∂p (backprop)", "relative error", ""],
+                   [self._check_row(loss, rule, names) for rule in self.rules]),
+        ]
+        kinks = [names[c.index] for c in checks if c.kink]
+        if kinks:
+            parts.append(_kink_note(kinks))
+        return "\n\n".join(parts)
+
+    def _check_row(self, loss: ShotLoss, rule: ChainRule, names: list[str]) -> list[str]:
+        index = parameter_index(self.shot.layer_sizes, rule.layer, rule.row, rule.neuron)
+        check: ParameterCheck = loss.check(index, float(self.gradient[index]), self.h)
+        return [names[index], number(check.loss_plus, 12), number(check.loss_minus, 12), number(check.numeric, 10),
+                number(check.analytic, 10), number(check.relative_error), "✓" if check.passed else "✗"]
+
+    # -- correct
+    def correct(self) -> str:
+        step = self.step_rows()
+        parts = ["## Correct: the optimizer's step", self._rule_text(), step]
+        return "\n\n".join(parts)
+
+    def _rule_text(self) -> str:
+        step = self.shot.step
+        eta = number(step.learning_rate)
+        rule = {
+            "sgd": f"p ← p − η·∂E/∂p with η = {eta}",
+            "momentum": f"v ← {MOMENTUM:g}·v + ∂E/∂p, then p ← p − η·v with η = {eta} (v, the velocity, "
+                        "carries the earlier steps)",
+            "adam": f"t ← t + 1; m ← {ADAM_BETA1:g}·m + {1 - ADAM_BETA1:.1g}·g; v ← {ADAM_BETA2:g}·v + "
+                    f"{1 - ADAM_BETA2:.3g}·g²; p ← p − η·m̂ / (√v̂ + {ADAM_EPSILON:g}), "
+                    f"m̂ = m / (1 − {ADAM_BETA1:g}ᵗ), v̂ = v / (1 − {ADAM_BETA2:g}ᵗ), with g = ∂E/∂p and η = {eta}; "
+                    f"t goes {step.optimizer_before.get('t', 0)} → {step.optimizer_after.get('t', 0)}",
+        }[step.optimizer]
+        text = f"Every parameter moves against its blame. The optimizer is {step.optimizer}: {rule}."
+        if step.regularization != "none" and step.regularization_rate:
+            slope = "sign(w)" if step.regularization == "l1" else "w"
+            dies = "; a weight this step pushes across 0 dies and stays 0" if step.regularization == "l1" else ""
+            text += (f" Then {step.regularization.upper()} regularization at rate λ = "
+                     f"{number(step.regularization_rate)}: w ← w − η·λ·{slope}, on weights only, never biases{dies}.")
+        return text
+
+    def step_rows(self) -> str:
+        step, gradient = self.shot.step, self.gradient
+        change = step.change
+        changed = np.flatnonzero(change != 0.0)
+        note = ""
+        if len(changed) > MAX_STEP_ROWS:
+            order = np.argsort(-np.abs(change[changed]), kind="stable")[:LARGEST_STEPS]
+            changed = changed[order]
+            note = f"\n\nThe {LARGEST_STEPS} largest of {np.count_nonzero(change):,} changes."
+        names, state = self.names.flat(), self._state_columns()
+        header = ["parameter", "before", "∂E/∂p", *(STATE_HEADERS[key] for key in state), "after", "change"]
+        rows = [[names[k], number(step.params_before[k]), number(gradient[k]),
+                 *(number(step.optimizer_after[key][k]) for key in state), number(step.params_after[k]),
+                 number(change[k])] for k in changed]
+        if not rows:
+            return "No parameter changed."
+        return _table(header, rows) + note
+
+    def _state_columns(self) -> list[str]:
+        """The optimizer's per-parameter state after the step: velocity, or m and v."""
+        return [key for key in ("velocity", "m", "v") if key in self.shot.step.optimizer_after]
+
+    # -- fire again
+    def fire_again(self) -> str:
+        shot, step = self.shot, self.shot.step
+        before, after = float(shot.losses[0]), float(step.losses_after[0])
+        out, t = float(step.outputs_after[0]), float(shot.labels[0])
+        verdict = ("less error: the correction worked" if after < before else "no less error" if after == before
+                   else "more error: the step overshot (try a smaller learning rate)")
+        return "\n\n".join([
+            "## Fire again: the same sample, corrected",
+            (f"Through the corrected network the output is {number(float(shot.outputs[0]))} → {number(out)} "
+            f"(target {number(t)}):"),
+            _block([f"E = ½({number(out)} − {factor(t)})² = {number(after)}",
+                    f"E {number(before)} → {number(after)}: {verdict}"]),
+        ])
+
+
+def _default_name(shot: Shot) -> str:
+    index = int(shot.indices[0])
+    if index >= 0:
+        return f"training sample {index}"
+    x, y, _ = shot.points[0]
+    return f"the point ({number(x)}, {number(y)})"
+
+
+def _shown(count: int) -> range:
+    return range(min(count, MAX_TABLE_SIZE))
+
+
+def _more(count: int) -> str:
+    return f"\n\n… and {count - MAX_TABLE_SIZE} more neurons." if count > MAX_TABLE_SIZE else ""
+
+
+def _apply(formula: str, z: float) -> str:
+    """The activation's formula with z filled in: tanh(−1.076), max(0, 0.5), (−0.3)·σ(−0.3)."""
+    plain = number(z)
+    for pattern, value in (("eᶻ", f"e^{factor(z)}"), ("(z)", f"({plain})"), (", z)", f", {plain})")):
+        formula = formula.replace(pattern, value)
+    return formula.replace("z", factor(z))
+
+
+def _kink_note(names: list[str]) -> str:
+    listed = ", ".join(names[:MAX_TABLE_SIZE]) + (", …" if len(names) > MAX_TABLE_SIZE else "")
+    return (f"⚠ A kink of the activation (f′ jumps at z = 0) lies within h for {len(names)} parameter"
+            f"{'s' if len(names) != 1 else ''} ({listed}): a hidden z changes sign between p − h and p + h, "
+            "so there the difference quotient is not the slope and the check says nothing.")
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _block(lines: Sequence[str]) -> str:
+    return "```text\n" + "\n".join(lines) + "\n```"
