@@ -21,7 +21,7 @@ per value), so ``slope_data`` takes about 10 ms (11 ms with 450 training rows).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -46,11 +46,28 @@ class SlopeData:
     new_value: float  # the parameter after the optimizer's step (includes regularization)
     loss_at_new: float  # E(new_value) on the true curve (this parameter moved alone)
     predicted_at_new: float  # loss_now + slope · (new_value − value): where the tangent says it lands
+    samples: int = 1  # how many samples the shot fired: 1 "this sample", more "this mini-batch"
+    # E of the shot's samples at any value of this parameter (the same ShotLoss the curve came
+    # from), for the secant and for a dragged marker's readout; None in hand-made data.
+    shot_loss: ShotLoss | None = field(default=None, repr=False)
 
     @property
     def step(self) -> float:
         """new_value − value: what the optimizer does to this parameter."""
         return self.new_value - self.value
+
+    def loss_at(self, value: float) -> float:
+        """E of the shot's samples with this parameter at ``value`` (all else frozen)."""
+        return self._loss().at(self.index, float(value))[0]
+
+    def secant(self, h: float) -> tuple[float, float, float]:
+        """(E(p − h), E(p + h), the secant's slope) for the shot's samples: as ``secant``."""
+        return _secant(self._loss(), self.index, self.value, h)
+
+    def _loss(self) -> ShotLoss:
+        if self.shot_loss is None:
+            raise ValueError("this slope data carries no loss function; make it with slope_data")
+        return self.shot_loss
 
 
 def half_width(value: float, new_value: float) -> float:
@@ -105,17 +122,21 @@ def slope_data(state: TrainerState, shot: Shot, index: int, points: int = DEFAUL
         new_value=new_value,
         loss_at_new=sample.at(index, new_value)[0],
         predicted_at_new=float(predicted),
+        samples=shot.m,
+        shot_loss=sample,
     )
 
 
 def secant(state: TrainerState, shot: Shot, index: int, h: float) -> tuple[float, float, float]:
     """(E(p − h), E(p + h), (E(p + h) − E(p − h)) / 2h) for the shot's samples."""
-    if not (math.isfinite(h) and h > 0):
-        raise ValueError(f"h = {h!r} is not allowed; allowed: a number > 0")
     _check_index(state, index)
     _check_same_network(state, shot)
-    loss = _shot_loss(state, shot)
-    value = float(state.params[index])
+    return _secant(_shot_loss(state, shot), index, float(state.params[index]), h)
+
+
+def _secant(loss: ShotLoss, index: int, value: float, h: float) -> tuple[float, float, float]:
+    if not (math.isfinite(h) and h > 0):
+        raise ValueError(f"h = {h!r} is not allowed; allowed: a number > 0")
     minus, plus = loss.at(index, value - h)[0], loss.at(index, value + h)[0]
     with np.errstate(all="ignore"):
         return minus, plus, float((plus - minus) / (2.0 * h))

@@ -3,6 +3,8 @@ all from the engine's own forward pass (ShotLoss) and the shot's own gradient an
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -114,3 +116,17 @@ def test_refusals(state):
     other = trained_state(epochs=4)
     with pytest.raises(ValueError, match="other weights"):
         slope_data(other, shot, 0)
+
+
+def test_slope_data_carries_its_loss_function(state):
+    rows = batch_indices(len(state.data.train), state.config.batch_size, 0)
+    shot = explain_samples(state, rows)
+    data = slope_data(state, shot, 6)
+    assert data.samples == len(rows) == 10
+    for h in (0.7, 1e-2, 1e-4):
+        assert data.secant(h) == secant(state, shot, 6, h)
+    assert data.loss_at(data.values[17]) == data.sample_loss[17]
+    assert data.loss_at(data.new_value) == data.loss_at_new
+    bare = dataclasses.replace(data, shot_loss=None)
+    with pytest.raises(ValueError, match="no loss function"):
+        bare.secant(0.1)
