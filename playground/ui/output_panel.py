@@ -1,4 +1,5 @@
-"""The output column: loss numbers, the loss chart, the decision boundary and its legend."""
+"""The output column: loss numbers, the loss chart (or, on its second tab, the gradient size
+per layer), the decision boundary and its legend."""
 
 from __future__ import annotations
 
@@ -7,14 +8,23 @@ import math
 import numpy as np
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QResizeEvent
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QTabBar, QVBoxLayout, QWidget
 
 from playground.ui.boundary_plot import OUTPUT_COLOURS, BoundaryPlot, display_scale
 from playground.ui.colors import NAN_COLOR, VALUE_LUT
+from playground.ui.gradient_norms_plot import GradientNormsPlot
 from playground.ui.loss_plot import LossPlot
 from playground.worker.snapshot import Snapshot
 
 LOSS_PLOT_HEIGHT = 140
+LOSS_TAB, GRADIENT_TAB = 0, 1  # the chart tabs, in the order of the stacked charts
+# Tabs drawn as underlined words, light like the rest of the panel's header.
+CHART_TABS_STYLE = """
+QTabBar::tab { border: none; border-bottom: 2px solid transparent; padding: 1px 6px 2px 6px;
+               margin-right: 4px; color: #777777; background: transparent; }
+QTabBar::tab:selected { color: #222222; border-bottom: 2px solid #0877bd; }
+QTabBar::tab:hover:!selected { color: #444444; border-bottom: 2px solid #cccccc; }
+"""
 
 
 def format_number(value: float, digits: int = 3) -> str:
@@ -77,6 +87,7 @@ class OutputPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("output_panel")
         self.loss_plot = LossPlot()
+        self.gradient_norms_plot = GradientNormsPlot()
         self.boundary_plot = BoundaryPlot()
         self.color_bar = ColorBar()
         self._build_numbers()
@@ -87,6 +98,7 @@ class OutputPanel(QWidget):
         self.log_scale_checkbox.toggled.connect(self.loss_plot.set_log_scale)
         self.show_test_checkbox.toggled.connect(self.boundary_plot.set_show_test)
         self.discretize_checkbox.toggled.connect(self.boundary_plot.set_discretize)
+        self.chart_tabs.currentChanged.connect(self._show_chart)
 
     def _build_numbers(self) -> None:
         loss_tip = "Mean ½(output − label)² over the {} points."
@@ -136,15 +148,14 @@ class OutputPanel(QWidget):
         layout.addWidget(self.test_loss_label)
         layout.addWidget(self.train_loss_label)
         layout.addWidget(self.accuracy_label)
-        loss_header = QHBoxLayout()
-        loss_header.addWidget(QLabel("Loss per epoch"))
-        loss_header.addSpacing(8)
-        loss_header.addWidget(self.loss_plot.legend)
-        loss_header.addStretch(1)
-        loss_header.addWidget(self.log_scale_checkbox)
-        layout.addLayout(loss_header)
-        self.loss_plot.setFixedHeight(LOSS_PLOT_HEIGHT)
-        layout.addWidget(self.loss_plot)
+        layout.addLayout(self._build_chart_header())
+        # Both charts get every snapshot whichever is shown, so switching shows a whole curve.
+        self.charts = QStackedWidget()
+        self.charts.setObjectName("chart_stack")
+        self.charts.addWidget(self.loss_plot)  # LOSS_TAB
+        self.charts.addWidget(self.gradient_norms_plot)  # GRADIENT_TAB
+        self.charts.setFixedHeight(LOSS_PLOT_HEIGHT)
+        layout.addWidget(self.charts)
         self.boundary_plot.setMinimumSize(240, 240)
         layout.addWidget(self.boundary_plot, stretch=1)
         boxes = QHBoxLayout()
@@ -154,6 +165,36 @@ class OutputPanel(QWidget):
         layout.addLayout(boxes)
         layout.addWidget(self.color_bar)
         layout.addStretch(0)
+
+    def _build_chart_header(self) -> QHBoxLayout:
+        self.chart_tabs = QTabBar()
+        self.chart_tabs.setObjectName("chart_tabs")
+        self.chart_tabs.setToolTip(
+            "Loss: the loss per epoch. Gradient size per layer: how large each layer's gradient is"
+            " (log scale), to see gradients vanish or explode."
+        )
+        self.chart_tabs.setStyleSheet(CHART_TABS_STYLE)
+        self.chart_tabs.setDrawBase(False)
+        self.chart_tabs.setExpanding(False)
+        self.chart_tabs.setUsesScrollButtons(False)  # two short tabs: always whole, never scrolled
+        self.chart_tabs.addTab("Loss")  # LOSS_TAB
+        self.chart_tabs.setTabToolTip(LOSS_TAB, "The training and test loss after every epoch.")
+        self.chart_tabs.addTab("Gradient size per layer")  # GRADIENT_TAB
+        self.chart_tabs.setTabToolTip(
+            GRADIENT_TAB, "Each layer's gradient norm over training, on a log scale: vanishing or exploding gradients."
+        )
+        header = QHBoxLayout()
+        header.addWidget(self.chart_tabs)
+        header.addSpacing(4)
+        header.addWidget(self.loss_plot.legend)  # the loss tab's key and axis switch
+        header.addStretch(1)
+        header.addWidget(self.log_scale_checkbox)
+        return header
+
+    def _show_chart(self, index: int) -> None:
+        self.charts.setCurrentIndex(index)
+        self.loss_plot.legend.setVisible(index == LOSS_TAB)  # the gradient chart has its own key
+        self.log_scale_checkbox.setVisible(index == LOSS_TAB)  # and is always logarithmic
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         # The heatmap is square: never taller than wide; spare height goes below the legend.
@@ -171,6 +212,7 @@ class OutputPanel(QWidget):
             train, test = format_percent(snapshot.train_accuracy), format_percent(snapshot.test_accuracy)
             self.accuracy_label.setText(f"Accuracy: train {train} · test {test}")
         self.loss_plot.show_snapshot(snapshot)
+        self.gradient_norms_plot.show_snapshot(snapshot)
         self.boundary_plot.show_snapshot(snapshot)
 
     def show_node_map(self, node_map: np.ndarray | None, scale: float = 1.0, name: str = "hovered neuron") -> None:
