@@ -115,7 +115,8 @@ def fire(state: TrainerState, choice: Choice) -> Shot:
         return explain_points(state, np.array([choice.point]))
     rows = state.data.train if choice.part == "train" else state.data.test
     if choice.index >= len(rows):
-        raise UsageError(f"--sample {choice.part}:{choice.index} does not exist; {_allowed_rows(choice.part, len(rows))}")
+        allowed = _allowed_rows(choice.part, len(rows))
+        raise UsageError(f"--sample {choice.part}:{choice.index} does not exist; {allowed}")
     if choice.part == "train":
         return explain_samples(state, [choice.index])
     return explain_points(state, rows[choice.index : choice.index + 1])

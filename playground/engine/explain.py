@@ -369,7 +369,7 @@ class _Story:
         parts = [
             "## Check: the slope measured",
             (f"Backprop's gradient against the definition of a derivative: for every one of the "
-            f"{len(checks)} parameters p, all else frozen, n = (E(p + h) − E(p − h)) / 2h with h = {number(self.h)}. "
+            f"{len(checks):,} parameters p, all else frozen, n = (E(p + h) − E(p − h)) / 2h with h = {number(self.h)}. "
             f"The largest relative error |∂E/∂p − n| / max(|∂E/∂p|, |n|) is {number(worst.relative_error)} "
             f"{mark} (a ✓ is below {number(PASS_BELOW)}), at {names[worst.index]}."),
             "The weights of the chain rules above:",
