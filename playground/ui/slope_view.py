@@ -18,13 +18,14 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QStackedLayout, QVBoxLayout, QWidget
 
+from playground.engine.explain import number
 from playground.engine.slope import SlopeData
 from playground.ui.colors import GRAD_NEGATIVE, GRAD_POSITIVE
 from playground.ui.loss_plot import TRAIN_COLOR
 
-SAMPLE_COLOR = QColor(0x4A, 0x2C, 0x9E)  # this sample / this mini-batch: deep violet
+SAMPLE_COLOR = QColor(0x15, 0x65, 0xC0)  # this sample / this mini-batch: blue
 TRAINING_COLOR = TRAIN_COLOR  # the whole training set: grey, as on the loss chart
 SECANT_COLOR = QColor(0xE0, 0x6C, 0x00)  # dashed orange
 STEP_COLOR = QColor(0x20, 0x20, 0x20)  # the optimizer's step: a black arrow
@@ -35,15 +36,17 @@ H_DECADES = 4
 DEFAULT_H_POSITION = 30  # h ≈ 0.5: far from the tangent, to begin with
 TANGENT_SHARE = 0.3  # the tangent spans ± this share of the range (and reaches the prediction)
 ARROW_HEAD = 13  # px
+TANGENT_WIDTH = 3.5  # px: wider than the curve it touches, so it shows where they coincide
 
 
 def format_number(value: float, digits: int = 4) -> str:
-    """``digits`` significant digits; NaN and ±∞ spelled out."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "∞" if value > 0 else "−∞"
-    return f"{value:.{digits}g}".replace("-", "−")
+    """``digits`` significant digits, a real minus sign, 2.87×10⁻⁹: as the worked example writes."""
+    return number(value, digits)
+
+
+def signed(value: float) -> str:
+    """A change, with its sign: +0.0123, −4.5e−06."""
+    return ("+" if value > 0 else "") + format_number(value)
 
 
 def direction_text(slope: float) -> str:
@@ -124,20 +127,20 @@ class SlopeView(QWidget):
         plot.getAxis("left").setWidth(42)
         for side, text in (("bottom", "w"), ("left", "E")):
             plot.getAxis(side).setLabel(text)
+            plot.getAxis(side).enableAutoSIPrefix(False)  # 0.35, not 350 "(x0.001)"
         self.view_box = plot.getViewBox()
         self.view_box.sigTransformChanged.connect(self._place_arrow)
-        self.message = QLabel()  # shown over the empty plot by clear()
+        self.message = QLabel()  # shown instead of the plot by clear()
         self.message.setObjectName("slope_message")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #666; background: transparent;")
-        self.message.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.message.setStyleSheet("color: #666;")
 
     def _build_items(self) -> None:
         plot = self.plot_item
         self.train_curve = plot.plot(pen=pg.mkPen(TRAINING_COLOR, width=2), connect="finite")
-        self.sample_curve = plot.plot(pen=pg.mkPen(SAMPLE_COLOR, width=2.5), connect="finite")
-        self.tangent = plot.plot(pen=pg.mkPen(FLAT_COLOR, width=2))
+        self.sample_curve = plot.plot(pen=pg.mkPen(SAMPLE_COLOR, width=2), connect="finite")
+        self.tangent = plot.plot(pen=pg.mkPen(FLAT_COLOR, width=TANGENT_WIDTH))
         self.secant = plot.plot(pen=pg.mkPen(SECANT_COLOR, width=2, style=Qt.PenStyle.DashLine))
         self.secant_points = pg.ScatterPlotItem(size=7, brush=pg.mkBrush(SECANT_COLOR), pen=None)
         plot.addItem(self.secant_points)
@@ -150,12 +153,12 @@ class SlopeView(QWidget):
                                   pen=pg.mkPen(STEP_COLOR), brush=pg.mkBrush(STEP_COLOR))
         plot.addItem(self.arrow)
         self.marker = CurveMarker(
-            size=13, symbol="o", pen=pg.mkPen("w", width=1.5), brush=pg.mkBrush(SAMPLE_COLOR),
+            size=12, symbol="o", pen=pg.mkPen("w", width=1.5), brush=pg.mkBrush(SAMPLE_COLOR),
             hoverPen=pg.mkPen(SAMPLE_COLOR, width=2), hoverBrush=pg.mkBrush(255, 255, 255),
         )
         plot.addItem(self.marker)
         for z, item in enumerate((self.train_curve, self.sample_curve, self.tangent, self.secant,
-                                  self.secant_points, self.step_line, self.prediction, self.landing, self.arrow, self.marker)):
+                                  self.secant_points, self.step_line, self.prediction, self.landing, self.marker, self.arrow)):
             item.setZValue(z + 1)
         self.marker.sigPositionChanged.connect(self._on_marker_moved)
         self.marker.sigPositionChangeFinished.connect(self._on_marker_released)
@@ -199,17 +202,19 @@ class SlopeView(QWidget):
         controls.addWidget(self.secant_h_label)
         self.secant_h_label.setWordWrap(False)
         self.legend.setWordWrap(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(self.title)
-        stack = QGridLayout()  # the message lies over the plot, in the same cell
-        stack.addWidget(self.plot_widget, 0, 0)
-        stack.addWidget(self.message, 0, 0)
-        layout.addLayout(stack, stretch=1)
-        layout.addWidget(self.slope_readout)
-        layout.addWidget(self.step_readout)
-        layout.addLayout(controls)
+        self.content = QWidget()  # everything but the message: one page of the stack
+        column = QVBoxLayout(self.content)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.title)
+        column.addWidget(self.plot_widget, stretch=1)
+        column.addWidget(self.slope_readout)
+        column.addWidget(self.step_readout)
+        column.addLayout(controls)
+        self.pages = QStackedLayout(self)
+        self.pages.setContentsMargins(0, 0, 0, 0)
+        self.pages.addWidget(self.content)
+        self.pages.addWidget(self.message)
 
     # ----- showing --------------------------------------------------------------------
     def show_slope(self, data: SlopeData, name: str, symbol: str | None = None) -> None:
@@ -217,10 +222,10 @@ class SlopeView(QWidget):
         ``symbol`` ("w" or "b") defaults to "b" when the name says bias."""
         self._data = data
         self._symbol = symbol or parameter_symbol(name)
-        self.message.hide()
+        self.pages.setCurrentWidget(self.content)
         self.secant_checkbox.setEnabled(True)
         who = "this sample" if data.samples == 1 else f"this mini-batch ({data.samples} samples)"
-        self.title.setText(f"<b>E along {name}</b>, everything else frozen")
+        self.title.setText(f"<b>E along {name}</b> · all else frozen")
         self.legend.setText(_swatch(SAMPLE_COLOR, "━━") + f" {who} &nbsp; "
                             + _swatch(TRAINING_COLOR, "━━") + " whole training set")
         for axis in (self.plot_item.getAxis("bottom"),):
@@ -249,7 +254,7 @@ class SlopeView(QWidget):
         self.secant_checkbox.setEnabled(False)
         self.secant_h_slider.setEnabled(False)
         self.message.setText(message)
-        self.message.show()
+        self.pages.setCurrentWidget(self.message)
 
     @property
     def data(self) -> SlopeData | None:
@@ -269,7 +274,7 @@ class SlopeView(QWidget):
         x = np.array([data.value - reach, data.value + reach])
         with np.errstate(all="ignore"):
             self.tangent.setData(x, data.loss_now + data.slope * (x - data.value))
-        self.tangent.setPen(pg.mkPen(color, width=2))
+        self.tangent.setPen(pg.mkPen(color, width=TANGENT_WIDTH))
         self.prediction.setPen(pg.mkPen(color, width=2))
         self._write_slope_readout()
 
@@ -285,14 +290,18 @@ class SlopeView(QWidget):
         self.step_readout.setText(self._step_text(data))
 
     def _step_text(self, data: SlopeData) -> str:
+        """The step and the change of E it makes, beside the change the tangent predicted (the
+        changes, not the two losses: a small step changes E in the sixth decimal)."""
         s = self._symbol
         if data.step == 0.0:
             return _swatch(STEP_COLOR, "➜") + f" the optimizer's step leaves {s} where it is"
+        with np.errstate(all="ignore"):
+            change, predicted = data.loss_at_new - data.loss_now, data.predicted_at_new - data.loss_now
         text = (_swatch(STEP_COLOR, "➜") + f" step: {s} {format_number(data.value)} → {format_number(data.new_value)},"
-                f" E {format_number(data.loss_now)} → {format_number(data.loss_at_new)} &nbsp; "
-                + _swatch(tangent_color(data.slope), "○") + f" tangent said {format_number(data.predicted_at_new)}")
-        if data.loss_at_new > data.loss_now:
-            text += " &nbsp;<b>overshoot: E went up</b>"
+                f" E changes by {signed(change)} &nbsp;"
+                + _swatch(tangent_color(data.slope), "○") + f" tangent said {signed(predicted)}")
+        if change > 0:
+            text += ": <b>overshoot</b>"
         return text
 
     def _place_arrow(self) -> None:
