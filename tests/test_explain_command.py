@@ -21,6 +21,7 @@ from playground.engine.config import Config
 from playground.engine.data import SplitData, make_data
 from playground.engine.experiment import read_experiment, save_experiment, write_experiment
 from playground.engine.explain import (
+    Names,
     explain_document,
     explain_markdown,
     factor,
@@ -28,7 +29,7 @@ from playground.engine.explain import (
     steepest_weight,
 )
 from playground.engine.network import Network
-from playground.engine.shot import explain_points, explain_samples
+from playground.engine.shot import explain_points, explain_samples, parameter_index
 from playground.engine.trainer import Trainer
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -408,3 +409,17 @@ def test_the_console_script_explains_the_reference(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert_same_document(json.loads(result.stdout), json.loads(ANSWER.read_text(encoding="utf-8")))
+
+
+def test_parameter_names_follow_the_flat_layout() -> None:
+    shot = shot_5()
+    names = Names(shot, ("x1", "x2", "sin_x1"))
+    flat = names.flat()
+    assert len(flat) == len(shot.flat_gradient()) == len(set(flat))
+    for layer, (n_in, n_out) in enumerate(zip(shot.layer_sizes[:-1], shot.layer_sizes[1:])):
+        for neuron in range(n_out):
+            for row in range(n_in + 1):
+                index = parameter_index(shot.layer_sizes, layer, row, neuron)
+                assert flat[index] == names.parameter(layer, row, neuron)
+    assert flat[:4] == ["w(X₁→h1.1)", "w(X₂→h1.1)", "w(sin(X₁)→h1.1)", "b(h1.1)"]
+    assert flat[-1] == "b(out)"

@@ -176,12 +176,14 @@ class Names:
 
     def flat(self) -> list[str]:
         """The name of every parameter, laid out like Network.params."""
-        names = [""] * sum((n_in + 1) * n_out for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]))
-        for layer, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:])):
+        net = Network(self.sizes, "linear", "linear")
+        names = np.empty(net.size, dtype=object)
+        blocks = net.views(names).blocks  # blocks[l][neuron, row]: row n_in is the bias
+        for layer, (n_in, n_out) in enumerate(net.shapes):
             for neuron in range(n_out):
                 for row in range(n_in + 1):
-                    names[parameter_index(self.sizes, layer, row, neuron)] = self.parameter(layer, row, neuron)
-        return names
+                    blocks[layer][neuron, row] = self.parameter(layer, row, neuron)
+        return names.tolist()
 
     def layer(self, layer: int) -> str:
         """Weight layer ``layer`` named by the neurons it feeds."""
@@ -208,6 +210,7 @@ class _Story:
         self.shot, self.h = shot, h
         self.config = shot_config(shot)
         self.names = Names(shot, self.config.features)
+        self.parameter_names = self.names.flat()  # laid out like Network.params
         self.name = name or _default_name(shot)
         self.gradient = shot.flat_gradient()  # ∂E/∂p laid out like Network.params
         self.rules = [chain_rule(shot, layer, *steepest_weight(shot, layer)) for layer in range(shot.n_layers)]
@@ -228,7 +231,8 @@ class _Story:
             ("Every number below is the playground's own: its forward pass, its backpropagation and its "
             "optimizer, run on a frozen copy of the network. Nothing here changes the experiment. "
             "Neurons are named h1.2 for neuron 2 of hidden layer 1, `out` for the output; w(a→b) is the "
-            "weight from a to b and b(n) the bias of n. Numbers are rounded to 4 significant digits."),
+            "weight from a to b and b(n) the bias of n. Numbers are rounded to 4 significant digits (the "
+            "gradient check's to 10 or 12, so that E(p + h) and E(p − h) differ)."),
         ])
 
     def aim(self) -> str:
@@ -365,7 +369,7 @@ class _Story:
         checks = loss.check_all(self.gradient, self.h)
         worst = checks[0]
         mark = "✓" if worst.passed else "✗"
-        names = self.names.flat()
+        names = self.parameter_names
         parts = [
             "## Check: the slope measured",
             (f"Backprop's gradient against the definition of a derivative: for every one of the "
@@ -401,7 +405,7 @@ class _Story:
             "momentum": f"v ← {MOMENTUM:g}·v + ∂E/∂p, then p ← p − η·v with η = {eta} (v, the velocity, "
                         "carries the earlier steps)",
             "adam": f"t ← t + 1; m ← {ADAM_BETA1:g}·m + {1 - ADAM_BETA1:.1g}·g; v ← {ADAM_BETA2:g}·v + "
-                    f"{1 - ADAM_BETA2:.3g}·g²; p ← p − η·m̂ / (√v̂ + {ADAM_EPSILON:g}), "
+                    f"{1 - ADAM_BETA2:.3g}·g²; p ← p − η·m̂ / (√v̂ + {number(ADAM_EPSILON)}), "
                     f"m̂ = m / (1 − {ADAM_BETA1:g}ᵗ), v̂ = v / (1 − {ADAM_BETA2:g}ᵗ), with g = ∂E/∂p and η = {eta}; "
                     f"t goes {step.optimizer_before.get('t', 0)} → {step.optimizer_after.get('t', 0)}",
         }[step.optimizer]
@@ -422,7 +426,7 @@ class _Story:
             order = np.argsort(-np.abs(change[changed]), kind="stable")[:LARGEST_STEPS]
             changed = changed[order]
             note = f"\n\nThe {LARGEST_STEPS} largest of {np.count_nonzero(change):,} changes."
-        names, state = self.names.flat(), self._state_columns()
+        names, state = self.parameter_names, self._state_columns()
         header = ["parameter", "before", "∂E/∂p", *(STATE_HEADERS[key] for key in state), "after", "change"]
         rows = [[names[k], number(step.params_before[k]), number(gradient[k]),
                  *(number(step.optimizer_after[key][k]) for key in state), number(step.params_after[k]),
