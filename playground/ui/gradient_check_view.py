@@ -41,7 +41,8 @@ CHUNK_SECONDS = 0.02  # "check all" works this long per turn of the event loop
 KINK_WARNING = "a ReLU kink lies within h: the difference quotient is not the derivative here"
 H_ALLOWED = f"allowed: a number > 0 and ≤ {MAX_H:g}, e.g. 1e-5"
 PASS_COLOR, FAIL_COLOR, WARN_COLOR = "#2e7d32", "#c62828", "#b35c00"
-COLUMNS = ("parameter", "backprop", "central difference", "relative error", "")
+COLUMNS = ("parameter", "backprop", "central difference", "relative error", "✓/✗")
+LOSS_DECIMALS = 10  # E(w ± h) differ in about the sixth decimal when h = 1e-5: show them all
 
 
 def parse_h(text: str) -> float:
@@ -53,6 +54,11 @@ def parse_h(text: str) -> float:
     if not (math.isfinite(h) and 0.0 < h <= MAX_H):
         raise ValueError(f"h = {text.strip()} is not allowed; {H_ALLOWED}")
     return h
+
+
+def loss_text(value: float) -> str:
+    """E(w ± h) with LOSS_DECIMALS fixed decimals, so the two line up digit by digit."""
+    return f"{value:.{LOSS_DECIMALS}f}" if math.isfinite(value) and abs(value) < 1e6 else format_number(value)
 
 
 def verdict(check: ParameterCheck) -> str:
@@ -69,8 +75,8 @@ def result_text(check: ParameterCheck, symbol: str = "w") -> str:
     s, h = symbol, format_number(check.h, 3)
     colour = PASS_COLOR if check.passed else FAIL_COLOR
     agree = "they agree" if check.passed else "they disagree"
-    plus, minus = format_number(check.loss_plus, 10), format_number(check.loss_minus, 10)
-    mark = f'<span style="color:{colour}"><b>{verdict(check)}</b> {agree} (✓ below {PASS_BELOW:g})</span>'
+    plus, minus = loss_text(check.loss_plus), loss_text(check.loss_minus)
+    mark = f'<span style="color:{colour}"><b>{verdict(check)}</b> {agree} (✓ below {format_number(PASS_BELOW)})</span>'
     lines = [
         f"E({s} + h) = {plus} &nbsp;&nbsp; E({s} − h) = {minus} &nbsp;&nbsp; (h = {h})",
         f"their slope (E({s} + h) − E({s} − h)) / 2h = <b>{format_number(check.numeric, 8)}</b>",
@@ -149,6 +155,7 @@ class GradientCheckView(QWidget):
         table.setToolTip("Every parameter's check, the largest relative error first. Click a row to choose it.")
         table.setHorizontalHeaderLabels(COLUMNS)
         table.verticalHeader().setVisible(False)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -260,9 +267,11 @@ class GradientCheckView(QWidget):
             self._stop_all()
             return
         deadline = time.monotonic() + CHUNK_SECONDS
-        while self._pending and time.monotonic() < deadline:
+        while self._pending:  # at least one a turn, however slow
             i = self._pending.pop()
             self._done.append(loss.check(i, float(self._analytic[i]), self._h_all))
+            if time.monotonic() >= deadline:
+                break
         if self._pending:
             self._show_summary(f"checking {len(self._done):,} of {loss.network.size:,} parameters …")
             return
