@@ -393,8 +393,12 @@ class _Story:
 
     # -- correct
     def correct(self) -> str:
-        step = self.step_rows()
-        parts = ["## Correct: the optimizer's step", self._rule_text(), step]
+        parts = ["## Correct: the optimizer's step", self._rule_text(), self.step_rows()]
+        dead = int(np.count_nonzero(self.shot.step.dead_after))
+        if dead:
+            parts.append(f"{dead} weight{'s are' if dead != 1 else ' is'} dead after this step (L1 set "
+                         f"{'them' if dead != 1 else 'it'} to 0): the optimizer leaves a dead weight at 0 "
+                         "whatever its ∂E/∂w.")
         return "\n\n".join(parts)
 
     def _rule_text(self) -> str:
