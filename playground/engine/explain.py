@@ -35,7 +35,7 @@ from playground.engine.gradient_check import (
 )
 from playground.engine.network import Network
 from playground.engine.optimizers import ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, MOMENTUM
-from playground.engine.shot import Shot, parameter_index
+from playground.engine.shot import Shot, parameter_index, parameter_labels
 from playground.engine.trainer import output_activation
 
 __all__ = ["DEFAULT_H", "check_size", "explain_document", "explain_markdown", "number", "steepest_weight"]
@@ -176,14 +176,8 @@ class Names:
 
     def flat(self) -> list[str]:
         """The name of every parameter, laid out like Network.params."""
-        net = Network(self.sizes, "linear", "linear")
-        names = np.empty(net.size, dtype=object)
-        blocks = net.views(names).blocks  # blocks[l][neuron, row]: row n_in is the bias
-        for layer, (n_in, n_out) in enumerate(net.shapes):
-            for neuron in range(n_out):
-                for row in range(n_in + 1):
-                    blocks[layer][neuron, row] = self.parameter(layer, row, neuron)
-        return names.tolist()
+        return parameter_labels(self.sizes, self.parameter,
+                                lambda layer, neuron: self.parameter(layer, self.sizes[layer], neuron))
 
     def layer(self, layer: int) -> str:
         """Weight layer ``layer`` named by the neurons it feeds."""
