@@ -75,6 +75,8 @@ def result_text(check: ParameterCheck, symbol: str = "w") -> str:
     s, h = symbol, format_number(check.h, 3)
     colour = PASS_COLOR if check.passed else FAIL_COLOR
     agree = "they agree" if check.passed else "they disagree"
+    if math.isnan(check.relative_error):
+        agree = "no numbers to compare: the network has diverged"
     plus, minus = loss_text(check.loss_plus), loss_text(check.loss_minus)
     mark = f'<span style="color:{colour}"><b>{verdict(check)}</b> {agree} (✓ below {format_number(PASS_BELOW)})</span>'
     lines = [

@@ -220,6 +220,10 @@ class SlopeView(QWidget):
     def show_slope(self, data: SlopeData, name: str, symbol: str | None = None) -> None:
         """E along the parameter ``name`` (e.g. "w from x₁ to neuron 2 of hidden layer 1");
         ``symbol`` ("w" or "b") defaults to "b" when the name says bias."""
+        if not math.isfinite(data.value):
+            self.clear(f"{name} is {format_number(data.value)}: the network has diverged, so E has no curve "
+                       "along it. Reset, or lower the learning rate.")
+            return
         self._data = data
         self._symbol = symbol or parameter_symbol(name)
         self.pages.setCurrentWidget(self.content)

@@ -4,6 +4,8 @@ warns of a ReLU kink within h, and never shows a result of an earlier shot or pa
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -174,3 +176,10 @@ def test_relu_kink_within_h_is_warned(view, qtbot):
     if z[row, neuron] > 1e-8:
         qtbot.mouseClick(view.check_button, Qt.MouseButton.LeftButton)
         assert not view.last_check.kink and KINK_WARNING not in view.result.text()
+
+
+def test_a_diverged_network_is_said(view, state, qtbot):
+    diverged = dataclasses.replace(state, params=np.full(state.n_params, np.nan))
+    view.show_check(diverged, explain_samples(diverged, [0]), 3, NAME, name_of)
+    qtbot.mouseClick(view.check_button, Qt.MouseButton.LeftButton)
+    assert "E(w + h) = NaN" in view.result.text() and "the network has diverged" in view.result.text()

@@ -4,6 +4,8 @@ weight_dragged on release; the secant follows its h slider into the tangent."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
@@ -202,3 +204,10 @@ def test_no_label_is_clipped_at_560_by_240(view, state, qtbot):
                 assert label.wordWrap() or label.width() >= label.sizeHint().width(), label.objectName()
 
     qtbot.waitUntil(nothing_clipped)
+
+
+def test_a_diverged_network_has_no_curve(view, state):
+    diverged = dataclasses.replace(state, params=np.full(state.n_params, np.nan))
+    view.show_slope(data_for(diverged, 2), NAME)
+    assert view.data is None and view.pages.currentWidget() is view.message
+    assert "diverged" in view.message.text()
