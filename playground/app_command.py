@@ -17,6 +17,7 @@ from playground.engine.data import make_data
 from playground.engine.datasets import DataError
 from playground.engine.experiment import ExperimentError
 from playground.engine.trainer import Trainer
+from playground.inspect_request import check_inspect, parse_inspect
 
 X11_SOCKET_DIR = "/tmp/.X11-unix"  # where a local X server listens (socket X<N> for display :N)
 X11_TCP_PORT = 6000  # display N listens on TCP port 6000 + N (ssh X forwarding: localhost:10 → 6010)
@@ -36,6 +37,12 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--from", dest="source", metavar="EXPERIMENT", help="open a saved experiment")
     parser.add_argument("--epochs", type=int, default=0, metavar="N", help="train N epochs before showing")
     parser.add_argument("--screenshot", metavar="FILE.png", help="render the window offscreen to a PNG and exit")
+    parser.add_argument("--inspect", metavar="train:K",
+                        help="with --screenshot: open the backprop inspector on training sample K (batch:K: its mini-batch)")
+    parser.add_argument("--stage", metavar="NAME",
+                        help="with --inspect: the stage shown (aim, fire, miss, blame, correct, fire_again)")
+    parser.add_argument("--select", metavar="ITEM",
+                        help="with --inspect: the item explained: edge:L,I,J, bias:L,J or neuron:LAYER,J")
     parser.add_argument("--smoke-test", action="store_true", help="open offscreen, train, check, close, exit 0 or 1")
     parser.add_argument("--reset-settings", action="store_true",
                         help="forget the remembered window, configuration and recent files; start clean")
@@ -144,12 +151,19 @@ def main(argv: Sequence[str]) -> int:
     else:
         _check_display()
     try:
+        inspect = parse_inspect(args.inspect, args.stage, args.select)
+        if inspect is not None and not args.screenshot:
+            raise UsageError("--inspect renders a screenshot: add --screenshot FILE.png (in the window, press I)")
         if args.screenshot:
             check_output_path(args.screenshot, "screenshot")
         trainer = build_trainer(args)
+        if inspect is not None:
+            if trainer is None:
+                trainer = Trainer(Config(), make_data(Config()))
+            check_inspect(inspect, len(trainer.data.train), trainer.network.layer_sizes)
     except (UsageError, ConfigError, DataError, ExperimentError) as exc:
         fail(str(exc))
     from playground.ui.app import run_window  # Qt is imported only now
 
     return run_window(trainer, screenshot=args.screenshot, smoke_test=args.smoke_test,
-                      reset_settings=args.reset_settings)
+                      reset_settings=args.reset_settings, inspect=inspect)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from playground.engine.number_text import factor as factor_text
+from playground.engine.number_text import number
 from playground.engine.shot import Shot
 
 
@@ -91,11 +93,10 @@ def chain_rule_markdown(rule: ChainRule, weight_name: str, neuron_name: str, dig
     ``neuron_name`` which neuron j it feeds."""
 
     def num(value: float) -> str:
-        return f"{value:.{digits}g}"
+        return number(value, digits)
 
     def factor(value: float) -> str:  # a factor of a product: in parentheses when negative
-        text = num(value)
-        return f"({text})" if text.startswith("-") else text
+        return factor_text(value, digits)
 
     w = "b" if rule.is_bias else "w"
     lines = [

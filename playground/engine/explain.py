@@ -34,6 +34,7 @@ from playground.engine.gradient_check import (
     relative_error,
 )
 from playground.engine.network import Network
+from playground.engine.number_text import factor, number
 from playground.engine.optimizers import ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, MOMENTUM
 from playground.engine.shot import Shot, parameter_index, parameter_labels
 from playground.engine.trainer import output_activation
@@ -45,7 +46,6 @@ MAX_SUM_TERMS = 4  # terms of z = Σ a·w + b written out before "…"
 MAX_STEP_ROWS = 30  # a step lists every changed parameter up to this many, else the largest
 LARGEST_STEPS = 12  # how many it lists then
 STATE_HEADERS = {"velocity": "velocity v after", "m": "m after", "v": "v after"}  # optimizer state
-SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
 # ----- the JSON document ----------------------------------------------------------------------
@@ -131,24 +131,6 @@ def steepest_weight(shot: Shot, layer: int, sample: int = 0) -> tuple[int, int]:
     gradients = np.nan_to_num(np.abs(shot.sample_weight_gradients[layer][sample]), nan=0.0)
     row, neuron = np.unravel_index(int(np.argmax(gradients)), gradients.shape)
     return int(row), int(neuron)
-
-
-def number(value: float, digits: int = 4) -> str:
-    """A number for a student: ``digits`` significant digits, a real minus sign, 2.87×10⁻⁹."""
-    value = float(value)
-    if not np.isfinite(value):
-        return "NaN" if np.isnan(value) else ("∞" if value > 0 else "−∞")
-    text = f"{value:.{digits}g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        text = f"{mantissa}×10{str(int(exponent)).translate(SUPERSCRIPTS)}"
-    return text.replace("-", "−")
-
-
-def factor(value: float) -> str:
-    """``number``, in parentheses when negative: for products, 4.011 × (−0.2426)."""
-    text = number(value)
-    return f"({text})" if text.startswith("−") else text
 
 
 class Names:

@@ -14,6 +14,7 @@ from playground.engine.config import Config, ConfigError
 from playground.engine.data import make_data
 from playground.engine.datasets import DataError
 from playground.engine.trainer import Trainer
+from playground.inspect_request import InspectRequest
 from playground.resource_files import icon_path, stylesheet
 from playground.ui.error_report import install_error_dialog
 from playground.ui.main_window import PREFERRED_SIZE, WINDOW_TITLE, MainWindow
@@ -26,8 +27,8 @@ TIMEOUT_S = 120.0
 POLL_MS = 20
 
 
-# The offscreen platform says this on every window; it means nothing for us (that plugin simply lacks the call).
-IGNORED_QT_MESSAGES = ("This plugin does not support propagateSizeHints()",)
+# The offscreen platform says these (on every window; on a tooltip); they mean nothing for us (that plugin lacks the calls).
+IGNORED_QT_MESSAGES = ("This plugin does not support propagateSizeHints()", "This plugin does not support raise()")
 
 
 def _qt_message(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
@@ -46,7 +47,11 @@ def make_application() -> QApplication:
 
 
 def run_window(
-    trainer: Trainer | None, screenshot: str | None = None, smoke_test: bool = False, reset_settings: bool = False
+    trainer: Trainer | None,
+    screenshot: str | None = None,
+    smoke_test: bool = False,
+    reset_settings: bool = False,
+    inspect: InspectRequest | None = None,
 ) -> int:
     """The window on ``trainer``; None: on the configuration in force when it last closed.
 
@@ -61,7 +66,10 @@ def run_window(
     window.show()
     try:
         if screenshot:
-            return _when(app, lambda: controller.snapshot is not None, lambda: _save_screenshot(window, screenshot))
+            ready = lambda: controller.snapshot is not None  # noqa: E731
+            if inspect is not None:
+                ready = _inspector_ready(window, inspect)
+            return _when(app, ready, lambda: _save_screenshot(window, screenshot))
         if smoke_test:
             return _smoke_test(app, window)
         install_error_dialog(window, WINDOW_TITLE)
@@ -81,6 +89,36 @@ def remembered_trainer(settings: AppSettings | None) -> Trainer:
         except (ConfigError, DataError, OSError) as exc:
             print(f"note: the last configuration cannot be restored ({exc}); starting from the defaults", file=sys.stderr)
     return Trainer(Config(), make_data(Config()))
+
+
+def _inspector_ready(window: MainWindow, request: InspectRequest):
+    """A condition for _when that opens the inspector as ``request`` says, one step per poll,
+    and is true once it shows the asked-for stage and item."""
+    inspector = window.run_view.inspector
+    done = {"chosen": False, "shown": False}
+
+    def ready() -> bool:
+        if window.controller.snapshot is None:
+            return False
+        if not inspector.is_open:
+            inspector.open()
+            return False
+        if inspector.shot is None:
+            return False
+        if not done["chosen"]:
+            done["chosen"] = True
+            inspector.set_batch(request.batch)
+            inspector.choose_row(request.row)
+            return False
+        if not done["shown"]:
+            done["shown"] = True
+            inspector.go_to_stage(request.stage)
+            if request.select is not None:
+                inspector.select(request.select)
+            return False
+        return True
+
+    return ready
 
 
 def _when(app: QApplication, condition, action) -> int:

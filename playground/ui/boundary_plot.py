@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPainter, QResizeEvent
+from PySide6.QtGui import QBrush, QColor, QPainter, QResizeEvent, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy, QWidget
 
 from playground.ui.colors import MAP_DISCRETE_LUT, MAP_LUT, NAN_COLOR, VALUE_LUT, lut_index
@@ -27,6 +27,8 @@ POINT_SIZE = 7.0  # px
 TRAIN_OUTLINE = QColor(255, 255, 255)
 TEST_OUTLINE = QColor(30, 30, 30)
 RING_COLOR = QColor(20, 20, 20)
+SHOT_COLOR = QColor(255, 184, 0)  # the inspector's samples (the same amber as its highlights)
+GHOST_COLOR = QColor(30, 30, 30, 200)  # the corrected network's decision boundary
 MARGIN_TOP, AXIS_LEFT = 8, 26  # px
 
 
@@ -54,6 +56,7 @@ class BoundaryPlot(QWidget):
 
     sample_hovered = Signal(float, float, float)  # x, y, label of the point under the mouse
     sample_left = Signal()  # the mouse is no longer over a point
+    sample_clicked = Signal(float, float, float)  # x, y, label of a clicked point
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -95,6 +98,13 @@ class BoundaryPlot(QWidget):
         self.hover_ring = pg.ScatterPlotItem(size=POINT_SIZE + 11, brush=None, pxMode=True)  # halo + ring
         self.hover_ring.setZValue(20)
         plot.addItem(self.hover_ring)
+        self.shot_rings = pg.ScatterPlotItem(size=POINT_SIZE + 9, brush=None, pxMode=True)  # the inspector's shot
+        self.shot_rings.setZValue(19)
+        plot.addItem(self.shot_rings)
+        self.ghost = pg.IsocurveItem(level=0.0, pen=pg.mkPen(GHOST_COLOR, width=2.5, style=Qt.PenStyle.DashLine))
+        self.ghost.setZValue(15)
+        self.ghost.hide()
+        plot.addItem(self.ghost)
         self._set_extent(DEFAULT_EXTENT)
         self.caption = self._build_caption()
         self.plot_widget.viewport().setMouseTracking(True)
@@ -249,6 +259,35 @@ class BoundaryPlot(QWidget):
         self.hover_ring.setData(x=x, y=y, pen=[pg.mkPen("w", width=5), pg.mkPen(RING_COLOR, width=2.5)])
         self.sample_hovered.emit(*point)
 
+    # ----- the inspector's marks -----------------------------------------------------------
+    def show_shot(self, points: np.ndarray | None, focus: int = 0) -> None:
+        """Ring the inspector's samples ((m, 3) rows; ``focus`` the one the neurons describe)."""
+        if points is None or not len(points):
+            self.shot_rings.clear()
+            return
+        pens = [pg.mkPen(SHOT_COLOR, width=3.0 if k == focus else 1.5) for k in range(len(points))]
+        self.shot_rings.setData(x=points[:, 0], y=points[:, 1], pen=pens)
+
+    def show_ghost(self, output_map: np.ndarray | None) -> None:
+        """A dashed line where ``output_map`` (res, res; row 0 = bottom) crosses 0: the decision
+        boundary of another network (the inspector's corrected one). None hides it."""
+        if output_map is None:
+            self.ghost.hide()
+            return
+        resolution, e = output_map.shape[0], self._extent
+        pixel = 2 * e / (resolution - 1)
+        # IsocurveItem's data is indexed [x, y] in units of grid steps: transpose, then scale.
+        transform = QTransform()
+        transform.translate(-e, -e)
+        transform.scale(pixel, pixel)
+        self.ghost.setData(np.nan_to_num(np.asarray(output_map, dtype=np.float64).T), level=0.0)
+        self.ghost.setTransform(transform)
+        self.ghost.show()
+
+    @property
+    def ghost_shown(self) -> bool:
+        return self.ghost.isVisible()
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Every move, read here: the scene's sigMouseMoved drops moves closer than 10 ms apart,
         # which would leave a stale hover when the mouse stops just after a quick move.
@@ -256,6 +295,10 @@ class BoundaryPlot(QWidget):
             self._on_mouse_moved(self.plot_widget.mapToScene(event.position().toPoint()))
         elif event.type() == QEvent.Type.Leave:
             self._set_hovered(None)
+        elif event.type() == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton:
+            point = self.point_at(self.plot_widget.mapToScene(event.position().toPoint()))
+            if point is not None:
+                self.sample_clicked.emit(*point)
         return super().eventFilter(watched, event)
 
     @property

@@ -8,7 +8,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMainWindow, QMenu, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QHBoxLayout,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from playground import __version__
 from playground.engine.config_edits import LoadPoints
@@ -32,6 +41,11 @@ follows the gradients so small ones stay visible; gradients too small to matter 
 "Colour edges by weight" for the weights themselves. The small square beside each neuron is its bias.</p>
 <p><b>Hover a data point</b> to trace that one sample: each neuron's ring takes its activation for it.
 <b>Hover a neuron</b> to see its map large. <b>Click an edge or a bias</b> to type a new value.</p>
+<p><b>Inspect</b> (I) pauses and explains one shot of backpropagation with real numbers: <b>aim</b> (the
+weights), <b>fire</b> (the forward pass, layer by layer), <b>miss</b> (the error at the output),
+<b>blame</b> (δ = ∂E/∂z sent back, last layer first), <b>correct</b> (the optimizer's step) and
+<b>fire again</b>. Click a training point to choose the shot, a neuron for its numbers, an edge for
+its chain rule, slope and gradient check; ← and → step through the stages.</p>
 <p><b>Loss</b> is the mean of ½(output − label)² over the training and the test points; it should
 fall as the network learns. If it turns to NaN the network has diverged (drawn dark grey): lower the
 learning rate and reset.</p>"""
@@ -60,7 +74,11 @@ class MainWindow(QMainWindow):
         row = QHBoxLayout()
         view.data_panel.setFixedWidth(190)
         row.addWidget(view.data_panel)
-        row.addWidget(view.network_view, stretch=3)
+        middle = QVBoxLayout()
+        middle.setSpacing(0)
+        middle.addWidget(view.network_view, stretch=1)
+        middle.addWidget(view.inspector_panel, stretch=1)
+        row.addLayout(middle, stretch=3)
         view.output_panel.setMinimumWidth(400)
         row.addWidget(view.output_panel, stretch=2)
         column.addLayout(row, stretch=1)
@@ -83,10 +101,29 @@ class MainWindow(QMainWindow):
         c.saved.connect(self._on_saved)
         c.loaded.connect(self._on_loaded)
         self.run_view.data_panel.load_csv_clicked.connect(self._ask_csv)
-        for key, slot in ((Qt.Key.Key_Space, c.toggle_running), (Qt.Key.Key_Right, c.step), (Qt.Key.Key_R, c.reset)):
+        inspector = self.run_view.inspector
+        for key, slot in (
+            (Qt.Key.Key_Space, c.toggle_running), (Qt.Key.Key_Right, self._right_key), (Qt.Key.Key_Left, self._left_key),
+            (Qt.Key.Key_R, c.reset), (Qt.Key.Key_I, inspector.toggle), (Qt.Key.Key_Escape, inspector.close),
+        ):
             # connect() rather than QShortcut(..., activated=slot): PySide6 keeps the Connection object of a
             # keyword connection for good (one leaked per shortcut per window, tests/ui/test_stress.py).
             QShortcut(QKeySequence(key), self).activated.connect(slot)
+
+    def _inspector_has_focus(self) -> bool:
+        panel, focus = self.run_view.inspector_panel, QApplication.focusWidget()
+        return self.run_view.inspector.is_open and focus is not None and (focus is panel or panel.isAncestorOf(focus))
+
+    def _right_key(self) -> None:
+        """→: the next stage while the inspector has focus, else one epoch."""
+        if self._inspector_has_focus():
+            self.run_view.inspector.next_stage()
+        else:
+            self.controller.step()
+
+    def _left_key(self) -> None:
+        if self._inspector_has_focus():
+            self.run_view.inspector.previous_stage()
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu("&File")

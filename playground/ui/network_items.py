@@ -121,6 +121,7 @@ class NodeItem(QGraphicsRectItem):
         self.target, self.hooks, self.clickable = target, hooks, clickable
         self.thumb = QGraphicsPixmapItem(self)  # made at the displayed size: drawn unscaled
         self.thumb.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+        self.ring_width = RING_WIDTH  # the layout's; a stage of the inspector may draw it wider
         self.setPen(QPen(RING_IDLE, RING_WIDTH))
         self.setAcceptHoverEvents(True)
         self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton if clickable else Qt.MouseButton.NoButton)
@@ -130,14 +131,22 @@ class NodeItem(QGraphicsRectItem):
 
     def place(self, x: float, y: float, size: float, ring: float) -> None:
         self.setPos(x, y)
+        self.ring_width = ring
         self.setRect(QRectF(-ring / 2, -ring / 2, size + ring, size + ring))
         if ring != self.pen().widthF():
             self.setPen(QPen(self.pen().color(), ring))
 
-    def set_ring(self, color: QColor | None) -> None:
+    def set_ring(self, color: QColor | None, width: float | None = None) -> None:
+        """The ring's colour (None: idle) and width (None: the layout's)."""
         color = RING_IDLE if color is None else color
-        if self.pen().color() != color:
-            self.setPen(QPen(color, self.pen().widthF()))
+        width = self.ring_width if width is None else width
+        if self.pen().color() != color or self.pen().widthF() != width:
+            self.setPen(QPen(color, width))
+
+    def set_clickable(self, clickable: bool) -> None:
+        self.clickable = clickable
+        self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton if clickable else Qt.MouseButton.NoButton)
+        self.setCursor(Qt.CursorShape.PointingHandCursor if clickable else Qt.CursorShape.ArrowCursor)
 
     def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
         self.hooks.hovered(self.target, True)

@@ -46,6 +46,8 @@ from playground.ui.network_widgets import (
     ParameterEditor,
     tool_button,
 )
+from playground.ui.stage_overlay import StageOverlay
+from playground.ui.stages import StageView
 from playground.worker.snapshot import Snapshot
 
 GRADIENT, WEIGHT = "gradient", "weight"
@@ -67,6 +69,7 @@ class NetworkView(QWidget):
     node_hovered = Signal(int)  # row of Snapshot.node_maps, or -1 when the mouse leaves
     weight_edited = Signal(int, int, int, float)  # weight layer, input i, neuron j, value
     bias_edited = Signal(int, int, float)  # weight layer, neuron j, value
+    target_inspected = Signal(object)  # a clicked Target while the inspector is open
 
     def __init__(self, parent: QWidget | None = None, *, max_layers: int = 6, max_neurons: int = 8) -> None:
         super().__init__(parent)
@@ -87,6 +90,8 @@ class NetworkView(QWidget):
         self._headers: list[LayerHeader] = []
         self._editing: Target | None = None
         self._scene = NetworkScene(self)
+        self._overlay = StageOverlay(self._scene)  # the inspector's stage, when one is shown
+        self.inspecting = False  # clicks choose what the inspector explains instead of editing
         self._canvas = NetworkCanvas(self._scene, self._relayout)
         self._canvas.setObjectName("network_canvas")
         self._editor = ParameterEditor(self._canvas.viewport())
@@ -147,6 +152,37 @@ class NetworkView(QWidget):
         self._draw_thumbnails(snapshot)
         self._draw_parameters(snapshot)
         self._draw_rings(snapshot)
+
+    def set_inspecting(self, on: bool) -> None:
+        """While the inspector is open, a click on a neuron, edge or bias chooses it."""
+        self.inspecting = on
+        self._editor.cancel()
+        for item in chain.from_iterable(self._neurons):
+            item.set_clickable(on)
+
+    def set_stage_view(self, view: StageView | None) -> None:
+        """Draw an inspector stage over the network (None: back to the live look)."""
+        if view is None and self._overlay.active:
+            self._overlay.clear(self._edges)
+            self._rings_idle = False
+        self._overlay.view = view
+        if self.snapshot is not None and self._structure is not None:
+            self._draw_parameters(self.snapshot)
+            self._draw_rings(self.snapshot)
+
+    def stage_view(self) -> StageView | None:
+        return self._overlay.view
+
+    def highlight(self, target: Target | None) -> None:
+        """Mark the edge or neuron a chain-rule factor names (None: nothing)."""
+        node = None
+        if target is not None and target[0] == "node":
+            node = self.neuron_item(target[1], target[2])
+        elif target is not None and target[0] == "bias":
+            node = self.bias_item(target[1], target[2])
+        elif target is not None and target[0] == "feature":
+            node = self.feature_item(target[1])
+        self._overlay.highlight(target, self._edges, node)
 
     def feature_item(self, name: str) -> NodeItem:
         return self._features[name]
@@ -211,6 +247,9 @@ class NetworkView(QWidget):
     def clicked(self, target: Target, scene_pos: QPointF) -> None:
         if self.snapshot is None:
             return
+        if self.inspecting:
+            self.target_inspected.emit(target)
+            return
         if target[0] == "feature":
             self._toggle_feature(target[1])
         elif target[0] in ("edge", "bias"):
@@ -224,6 +263,7 @@ class NetworkView(QWidget):
         self._editor.cancel()
         self._scene.forget_edges()
         self._scene.clear()
+        self._overlay.forget()
         sizes, enabled = snap.layer_sizes, snap.config.features
         self._structure = structure
         self._thumbnailer = None  # the new squares need their thumbnails
@@ -237,7 +277,7 @@ class NetworkView(QWidget):
             item.label.setBrush(LABEL_COLOR if on else FADED_COLOR)
             self._scene.addItem(item)
             self._features[name] = item
-        self._neurons = [[NodeItem(("node", l, j), self, clickable=False) for j in range(n)] for l, n in enumerate(sizes) if l]
+        self._neurons = [[NodeItem(("node", l, j), self, clickable=self.inspecting) for j in range(n)] for l, n in enumerate(sizes) if l]
         self._biases = [[BiasItem(("bias", l, j), self) for j in range(n)] for l, n in enumerate(sizes[1:])]
         for item in [*sum(self._neurons, []), *sum(self._biases, [])]:
             self._scene.addItem(item)
@@ -307,6 +347,8 @@ class NetworkView(QWidget):
             self._canvas.resetTransform()
         self._place_headers(lay)
         self._resize_thumbnails(t)
+        if self._overlay.active:  # its labels sit beside squares that have moved
+            self._draw_parameters(self.snapshot)
 
     def _resize_thumbnails(self, thumb: float) -> None:
         """Thumbnails are made at the size they are shown (one pixel per screen pixel)."""
@@ -350,6 +392,9 @@ class NetworkView(QWidget):
         thickness = np.clip((np.abs(weights) - HAIRLINE_BELOW) / (WIDTH_AT - HAIRLINE_BELOW), 0.0, 1.0)
         widths = 1.0 + thickness * (MAX_EDGE_WIDTH - 1.0)
         widths[dead] = 1.0
+        if self._overlay.active:
+            self._draw_stage(snap, widths, dead)
+            return
         scale = self.gradient_scale()
         if self.colour_mode == GRADIENT:
             gradients = significant(np.concatenate([g.ravel() for g in snap.weight_gradients]))
@@ -370,7 +415,14 @@ class NetworkView(QWidget):
         )
         self._legend.show_mode(self.colour_mode, scale, why)
 
+    def _draw_stage(self, snap: Snapshot, widths: np.ndarray, dead: np.ndarray) -> None:
+        features = [self._features[name] for name in snap.config.features]
+        self._overlay.draw(self._overlay.view, [features, *self._neurons], self._biases, self._edges, widths, dead)
+        self._legend.show_stage(self._overlay.view)
+
     def _draw_rings(self, snap: Snapshot) -> None:
+        if self._overlay.active:
+            return  # the stage's rings
         trace = snap.trace
         if trace is None and self._rings_idle:
             return  # already plain: nothing to recolour this frame

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QPoint, Qt, Signal
@@ -20,6 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from playground.ui.colors import GRADIENT_LUT, VALUE_LUT, colour_pixels, packed_lut, pixmap
+
+if TYPE_CHECKING:
+    from playground.ui.stages import StageView
 
 
 def tool_button(text: str, name: str, tip: str) -> QToolButton:
@@ -89,6 +93,9 @@ class LayerHeader(QWidget):
         self.deleteLater()
 
 
+LIVE_LEGEND = "·  width = |w|  ·  ▪ = bias  ·  ring = traced sample"
+
+
 class EdgeLegend(QWidget):
     """What edge colour and width mean, with the colour bar and its current scale."""
 
@@ -103,7 +110,7 @@ class EdgeLegend(QWidget):
         self.title, self.low, self.high, self.rest = QLabel(), QLabel(), QLabel(), QLabel()
         self.bar = QLabel()
         self.bar.setFixedSize(90, 10)
-        self.rest.setText("·  width = |w|  ·  ▪ = bias  ·  ring = traced sample")
+        self.rest.setText(LIVE_LEGEND)
         self.rest.setMinimumWidth(0)  # the explanation gives way first when the view is narrow
         self.rest.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         row = QHBoxLayout(self)
@@ -116,7 +123,7 @@ class EdgeLegend(QWidget):
         self._luts = {id(lut): pixmap(colour_pixels(ramp, packed_lut(lut))) for lut in (VALUE_LUT, GRADIENT_LUT)}
         self.show_mode("gradient", None)
 
-    def show_mode(self, mode: str, scale: float | None, no_scale: str = "no update yet") -> None:
+    def _show_mode(self, mode: str, scale: float | None, no_scale: str) -> None:
         """``scale`` None: no gradient to scale by, and ``no_scale`` says why."""
         gradient = mode == "gradient"
         self.title.setText("Edge colour = dE/dw" if gradient else "Edge colour = weight w")
@@ -125,6 +132,19 @@ class EdgeLegend(QWidget):
         self.high.setText("" if limit is None else f"+{limit:.2g}")
         lut = GRADIENT_LUT if gradient else VALUE_LUT
         self.bar.setPixmap(self._luts[id(lut)])
+
+    def show_stage(self, view: StageView) -> None:
+        """What an inspector stage's edge colours and rings mean."""
+        title, scale, rest = view.legend
+        self.title.setText(title)
+        self.low.setText("" if scale is None else f"−{scale:.2g}")
+        self.high.setText("" if scale is None else f"+{scale:.2g}")
+        self.bar.setPixmap(self._luts[id(view.edge_lut)])
+        self.rest.setText(f"·  {rest}")
+
+    def show_mode(self, mode: str, scale: float | None, no_scale: str = "no update yet") -> None:
+        self.rest.setText(LIVE_LEGEND)
+        self._show_mode(mode, scale, no_scale)
 
     def text(self) -> str:
         parts = (self.title.text(), self.low.text(), self.high.text(), self.rest.text())

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import QLabel
 from playground.engine.config_edits import AddLayer, ChangeWidth, Edit, RemoveLayer, SetValue, ToggleFeature
 from playground.engine.features import FEATURE_LABELS
 from playground.ui.data_panel import DataPanel
+from playground.ui.inspector import Inspector
+from playground.ui.inspector_panel import InspectorPanel
 from playground.ui.network_view import NetworkView
 from playground.ui.output_panel import OutputPanel
 from playground.ui.top_bar import TopBar
@@ -45,6 +47,8 @@ class RunView(QObject):
         self.network_view = NetworkView()
         self.output_panel = OutputPanel()
         self.message_banner = MessageBanner()
+        self.inspector_panel = InspectorPanel()
+        self.inspector = Inspector(controller, self.inspector_panel, self.network_view, self.output_panel.boundary_plot, self)
         self.panels = (self.top_bar, self.message_banner, self.data_panel, self.network_view, self.output_panel)
         self._hovered_node = -1  # the neuron whose map the output plot shows, or −1
         self._connect()
@@ -67,8 +71,22 @@ class RunView(QObject):
         view.weight_edited.connect(c.set_weight)
         view.bias_edited.connect(c.set_bias)
         view.node_hovered.connect(self.show_node)
-        self.output_panel.sample_hovered.connect(c.set_trace_point)
+        self.output_panel.sample_hovered.connect(self._trace)
         self.output_panel.sample_left.connect(c.clear_trace_point)
+        self.top_bar.inspect_clicked.connect(self.inspector.toggle)
+        self.inspector.opened.connect(self._inspector_opened)
+
+    def _trace(self, x: float, y: float, label: float) -> None:
+        if not self.inspector.is_open:  # the inspector has its own sample; hovering must not re-aim it
+            self.controller.set_trace_point(x, y, label)
+
+    def _inspector_opened(self, on: bool) -> None:
+        self.top_bar.inspect_button.setChecked(on)
+        # The inspector takes the data panel's width: it is a paused study of one shot, and the
+        # chain rule, the slope and the check need the room more than the dataset choice does.
+        self.data_panel.setVisible(not on)
+        if on:
+            self.controller.clear_trace_point()
 
     # ----- requests: edits of the config in force when they reach the worker -----------------
     def edit(self, edit: Edit) -> None:

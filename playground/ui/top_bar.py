@@ -36,6 +36,7 @@ class TopBar(QWidget):
     play_clicked = Signal()
     step_clicked = Signal()
     reset_clicked = Signal()
+    inspect_clicked = Signal()
     setting_changed = Signal(str, object)  # config key, new value
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -54,6 +55,15 @@ class TopBar(QWidget):
         for button, signal in ((self.reset_button, self.reset_clicked), (self.play_button, self.play_clicked), (self.step_button, self.step_clicked)):
             button.clicked.connect(signal)
             row.addWidget(button)
+        self.inspect_button = QPushButton("Inspect")
+        self.inspect_button.setObjectName("inspect_button")
+        self.inspect_button.setCheckable(True)
+        self.inspect_button.setToolTip(
+            "Pause and watch backpropagation on one shot: fire, miss, blame, correct (I)"
+        )
+        self.inspect_button.setMinimumHeight(40)
+        self.inspect_button.clicked.connect(self.inspect_clicked)
+        row.addWidget(self.inspect_button)
         self.epoch_label = QLabel("000,000")
         self.epoch_label.setObjectName("epoch_label")
         self.epoch_label.setToolTip("Epochs trained: one epoch is one pass over every training point")

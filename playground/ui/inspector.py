@@ -1,0 +1,374 @@
+"""The backprop inspector's logic: which shot, which stage, what is selected, and who shows it.
+
+It asks the worker for a frozen copy of the trainer (``take_state``), makes the Shot from it with
+the engine's own code, and hands the pieces to the panel (text, cards, slope, check), the network
+view (the stage drawn over the network) and the boundary plot (the shot's samples, the corrected
+boundary). Nothing here changes the training run except "Apply this shot". Any paused snapshot
+(a step, an edited weight, an applied shot) makes it re-aim: it takes the state again and keeps
+the chosen sample, mode, stage and selection. Playing the run closes it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from playground.engine.chain_rule import chain_rule
+from playground.engine.features import feature_matrix
+from playground.engine.grid import GridEvaluator
+from playground.engine.losses import square_loss
+from playground.engine.shot import (
+    Shot,
+    batch_indices,
+    explain_samples,
+    network_of,
+    parameter_index,
+    parameter_labels,
+)
+from playground.engine.slope import slope_data
+from playground.engine.trainer_state import TrainerState
+from playground.ui import network_text
+from playground.ui.boundary_plot import BoundaryPlot
+from playground.ui.inspector_panel import InspectorPanel
+from playground.ui.network_items import Target
+from playground.ui.network_view import NetworkView
+from playground.ui.stage_text import shot_name, stage_html
+from playground.ui.stages import Stage, last_index_of, stage_view, stages
+from playground.worker.controller import TrainingController
+
+
+class Inspector(QObject):
+    opened = Signal(bool)  # the inspector was opened (True) or closed (False)
+    shot_changed = Signal()  # a new Shot is shown (a new sample, mode or state)
+
+    def __init__(
+        self,
+        controller: TrainingController,
+        panel: InspectorPanel,
+        network_view: NetworkView,
+        boundary_plot: BoundaryPlot,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.controller, self.panel, self.network_view, self.boundary_plot = controller, panel, network_view, boundary_plot
+        self.is_open = False
+        self.state: TrainerState | None = None
+        self.shot: Shot | None = None
+        self.row: int | None = None  # the chosen training row
+        self.batch = False  # this mini-batch rather than this sample
+        self.stage_index = 0
+        self.selected: Target | None = None
+        self._pending_pick: str | None = None  # a pick asked for before the state arrived
+        self._rng = np.random.default_rng()
+        self._ghost_key: int | None = None  # id of the shot whose corrected boundary is drawn
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._advance)
+        panel.hide()
+        self._connect()
+
+    def _connect(self) -> None:
+        p = self.panel
+        p.previous_clicked.connect(self.previous_stage)
+        p.next_clicked.connect(self.next_stage)
+        p.play_clicked.connect(self.toggle_playing)
+        p.stage_chosen.connect(self.go_to_stage)
+        p.mode_changed.connect(self.set_batch)
+        p.pick_clicked.connect(self.pick)
+        p.apply_clicked.connect(self.apply_shot)
+        p.close_clicked.connect(self.close)
+        p.chain_rule_card.factor_hovered.connect(self._factor_hovered)
+        p.slope_view.weight_dragged.connect(self._weight_dragged)
+        self.controller.state_taken.connect(self._state_taken)
+        self.controller.snapshot_changed.connect(self._snapshot)
+        self.network_view.target_inspected.connect(self.select)
+        self.boundary_plot.sample_clicked.connect(self._point_clicked)
+
+    # ----- opening and closing ------------------------------------------------------------------
+    def open(self) -> None:
+        """Pause the run and explain one shot (the worst sample, until another is chosen)."""
+        if self.is_open:
+            return
+        self.is_open = True
+        self.controller.pause()
+        self.panel.show()
+        self.panel.setFocus()
+        self.network_view.set_inspecting(True)
+        if self.row is None:
+            self._pending_pick = "worst"
+        self.controller.take_state()
+        self.opened.emit(True)
+
+    def close(self) -> None:
+        if not self.is_open:
+            return
+        self.is_open = False
+        self._timer.stop()
+        self.panel.set_playing(False)
+        self.panel.hide()
+        self.network_view.set_inspecting(False)
+        self.network_view.set_stage_view(None)
+        self.network_view.highlight(None)
+        self.boundary_plot.show_shot(None)
+        self.boundary_plot.show_ghost(None)
+        self._ghost_key = None
+        self.opened.emit(False)
+
+    def toggle(self) -> None:
+        (self.close if self.is_open else self.open)()
+
+    # ----- choosing the shot --------------------------------------------------------------------
+    def choose_row(self, row: int) -> None:
+        self.row = int(row)
+        self._rebuild_shot()
+
+    def set_batch(self, batch: bool) -> None:
+        self.batch = bool(batch)
+        if self.panel.batch_radio.isChecked() != self.batch:
+            self.panel.batch_radio.setChecked(self.batch)
+        self._rebuild_shot()
+
+    def pick(self, kind: str) -> None:
+        """"worst": the largest loss; "misclassified": the next one it gets wrong; "random"."""
+        if self.state is None:
+            self._pending_pick = kind
+            return
+        train = self.state.data.train
+        if not len(train):
+            return
+        with np.errstate(all="ignore"):
+            out = network_of(self.state).predict(feature_matrix(train[:, :2], self.state.config.features))[:, 0]
+            losses = square_loss(out, train[:, 2])
+        if kind == "worst":
+            row = int(np.nanargmax(losses)) if np.isfinite(losses).any() else 0
+        elif kind == "random":
+            row = int(self._rng.integers(len(train)))
+        else:
+            wrong = self._wrong(out, losses)
+            if not wrong.any():
+                self.panel.say("The network gets every training sample right: nothing misclassified.")
+                return
+            start = -1 if self.row is None else self.row
+            order = np.roll(np.arange(len(train)), -(start + 1))
+            row = int(order[np.argmax(wrong[order])])
+        self.choose_row(row)
+
+    def _wrong(self, out: np.ndarray, losses: np.ndarray) -> np.ndarray:
+        labels = self.state.data.train[:, 2]
+        if self.state.config.problem == "classification":
+            return np.where(out >= 0, 1.0, -1.0) != labels
+        return losses > np.nanmean(losses)  # regression: worse than the average sample
+
+    def _point_clicked(self, x: float, y: float, label: float) -> None:
+        if not self.is_open or self.state is None:
+            return
+        train = self.state.data.train
+        hit = np.flatnonzero((train[:, 0] == x) & (train[:, 1] == y) & (train[:, 2] == label))
+        if hit.size:
+            self.choose_row(int(hit[0]))
+        else:
+            self.panel.say("That is a test point: the inspector explains training samples.")
+
+    # ----- the state and the shot ---------------------------------------------------------------
+    def _snapshot(self, snapshot) -> None:
+        if not self.is_open:
+            return
+        if snapshot.running:
+            self.close()  # Play: the run moves on, the frozen shot would be stale
+            return
+        self.controller.take_state()  # something changed while paused: re-aim
+
+    def _state_taken(self, state: TrainerState) -> None:
+        if not self.is_open:
+            return
+        self.state = state
+        n_train = len(state.data.train)
+        if self.row is not None and self.row >= n_train:
+            self.row, self._pending_pick = None, self._pending_pick or "worst"
+        if self._pending_pick is not None:
+            kind, self._pending_pick = self._pending_pick, None
+            self.pick(kind)
+        else:
+            self._rebuild_shot()
+
+    def _rebuild_shot(self) -> None:
+        if self.state is None or self.row is None or not len(self.state.data.train):
+            return
+        n_train = len(self.state.data.train)
+        rows = batch_indices(n_train, self.state.config.batch_size, self.row) if self.batch else [self.row]
+        self.shot = explain_samples(self.state, rows)
+        self._ghost_key = None
+        count = len(stages(self.shot.n_layers))
+        self.stage_index = min(self.stage_index, count - 1)
+        if self.selected is not None and not self._valid(self.selected):
+            self.selected = None
+        self.panel.say(shot_name(self.shot, self.focus))
+        self.boundary_plot.show_shot(self.shot.points, self.focus)
+        self._show_stage()
+        self._show_selection()
+        self.shot_changed.emit()
+
+    @property
+    def focus(self) -> int:
+        """The shot's row the neurons describe: the chosen sample."""
+        if self.shot is None:
+            return 0
+        return int(np.flatnonzero(self.shot.indices == self.row)[0]) if self.row in self.shot.indices else 0
+
+    # ----- stages -----------------------------------------------------------------------------
+    @property
+    def stage(self) -> Stage | None:
+        return None if self.shot is None else stages(self.shot.n_layers)[self.stage_index]
+
+    def stage_count(self) -> int:
+        return 0 if self.shot is None else len(stages(self.shot.n_layers))
+
+    def go_to(self, index: int) -> None:
+        if self.shot is None:
+            return
+        self.stage_index = max(0, min(int(index), self.stage_count() - 1))
+        self._show_stage()
+
+    def go_to_stage(self, name: str) -> None:
+        if self.shot is not None:
+            self.go_to(last_index_of(name, self.shot.n_layers))
+
+    def next_stage(self) -> None:
+        self.go_to(self.stage_index + 1)
+
+    def previous_stage(self) -> None:
+        self._stop_playing()
+        self.go_to(self.stage_index - 1)
+
+    def toggle_playing(self) -> None:
+        if self._timer.isActive():
+            self._stop_playing()
+            return
+        if self.shot is None:
+            return
+        if self.stage_index >= self.stage_count() - 1:
+            self.go_to(0)  # from the start again
+        self.panel.set_playing(True)
+        self._timer.start(int(self.panel.seconds_per_stage() * 1000))
+
+    @property
+    def playing(self) -> bool:
+        return self._timer.isActive()
+
+    def _advance(self) -> None:
+        self.next_stage()
+        if self.stage_index < self.stage_count() - 1:
+            self._timer.start(int(self.panel.seconds_per_stage() * 1000))
+        else:
+            self._stop_playing()
+
+    def _stop_playing(self) -> None:
+        self._timer.stop()
+        self.panel.set_playing(False)
+
+    def _show_stage(self) -> None:
+        shot, stage = self.shot, self.stage
+        snapshot = self.controller.snapshot
+        if shot is None or stage is None or snapshot is None:
+            return
+        html = stage_html(shot, stage, self.state.config, self.focus)
+        self.panel.show_stage(self.stage_index, self.stage_count(), stage.name, stage.title(shot.n_layers), html)
+        self.network_view.set_stage_view(stage_view(shot, stage, self.focus))
+        if stage.name == "fire_again":
+            self._show_ghost()
+        else:
+            self.boundary_plot.show_ghost(None)
+
+    def _show_ghost(self) -> None:
+        key = id(self.shot)
+        if self._ghost_key != key:
+            after = network_of(self.shot.step.state_after)
+            self._ghost_map = GridEvaluator(self.state.config.features).evaluate(after)[-1]
+            self._ghost_key = key
+        self.boundary_plot.show_ghost(self._ghost_map)
+
+    # ----- selection: a neuron's card, or a weight's chain rule, slope and check ----------------
+    def select(self, target: Target) -> None:
+        if self.shot is None or not self._valid(target):
+            return
+        self.selected = target
+        self._show_selection()
+
+    def _factor_hovered(self, target: Target | None) -> None:
+        """Mark the factor's item while hovered; then the selection again."""
+        self.network_view.highlight(target if target is not None else self.selected)
+
+    def _valid(self, target: Target) -> bool:
+        sizes = self.shot.layer_sizes if self.shot is not None else ()
+        kind = target[0]
+        if kind == "feature":
+            return self.state is not None and target[1] in self.state.config.features
+        if kind == "node":
+            return 1 <= target[1] < len(sizes) and target[2] < sizes[target[1]]
+        if kind == "bias":
+            return target[1] < len(sizes) - 1 and target[2] < sizes[target[1] + 1]
+        if kind == "edge":
+            return target[1] < len(sizes) - 1 and target[2] < sizes[target[1]] and target[3] < sizes[target[1] + 1]
+        return False
+
+    def _show_selection(self) -> None:
+        target, shot, panel = self.selected, self.shot, self.panel
+        self.network_view.highlight(target)
+        if target is None or shot is None:
+            panel.show_hint()
+            panel.slope_view.clear("Click an edge or a bias to see E along that parameter.")
+            panel.gradient_check_view.clear("Click an edge or a bias to check its gradient.")
+            return
+        if target[0] in ("node", "feature"):
+            layer, j = (0, self.state.config.features.index(target[1])) if target[0] == "feature" else target[1:]
+            panel.neuron_card.show_neuron(shot, layer, j, self.focus, self._name_of)
+            panel.cards.setCurrentWidget(panel.neuron_card)
+            return
+        layer, row, neuron = self._parameter(target)
+        rule = chain_rule(shot, layer, row, neuron, self.focus)
+        name = self._parameter_name(layer, row, neuron)
+        panel.chain_rule_card.show_rule(rule, shot, self._name_of, name, self.state.config.features)
+        panel.cards.setCurrentWidget(panel.chain_rule_card)
+        index = parameter_index(shot.layer_sizes, layer, row, neuron)
+        panel.slope_view.show_slope(slope_data(self.state, shot, index), name)
+        labels = parameter_labels(shot.layer_sizes, self._weight_label, self._bias_label)
+        panel.gradient_check_view.show_check(self.state, shot, index, name, lambda i: labels[i])
+
+    def _parameter(self, target: Target) -> tuple[int, int, int]:
+        """(weight layer, row, neuron) of an edge or a bias (row n_in)."""
+        if target[0] == "edge":
+            return int(target[1]), int(target[2]), int(target[3])
+        layer = int(target[1])
+        return layer, self.shot.layer_sizes[layer], int(target[2])
+
+    def _name_of(self, layer: int, neuron: int) -> str:
+        return network_text.node_name(self.controller.snapshot, layer, neuron)
+
+    def _weight_label(self, layer: int, i: int, j: int) -> str:
+        return f"w {network_text.edge_name(self.controller.snapshot, layer, i, j)}"
+
+    def _bias_label(self, layer: int, j: int) -> str:
+        return f"b of {self._name_of(layer + 1, j)}"
+
+    def _parameter_name(self, layer: int, row: int, neuron: int) -> str:
+        if row == self.shot.layer_sizes[layer]:
+            return self._bias_label(layer, neuron)
+        return self._weight_label(layer, row, neuron)
+
+    def _weight_dragged(self, value: float) -> None:
+        if self.selected is None or self.shot is None:
+            return
+        layer, row, neuron = self._parameter(self.selected)
+        if row == self.shot.layer_sizes[layer]:
+            self.controller.set_bias(layer, neuron, value)
+        else:
+            self.controller.set_weight(layer, row, neuron, value)
+
+    # ----- applying -----------------------------------------------------------------------------
+    def apply_shot(self) -> None:
+        """Exactly the update shown, made to the real network; the inspector then re-aims."""
+        if self.shot is None:
+            return
+        self._stop_playing()
+        self.stage_index = 0
+        self.controller.apply_shot(self.shot.points.copy())

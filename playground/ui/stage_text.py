@@ -1,0 +1,202 @@
+"""What the inspector says at each stage: the gunner's word, the maths, and the real numbers.
+
+Pure functions of a Shot (rich text for a QLabel), so they can be tested without a window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+import numpy as np
+
+from playground.engine.activations import Activation, get_activation
+from playground.engine.config import Config
+from playground.engine.features import FEATURE_LABELS
+from playground.engine.number_text import factor as par
+from playground.engine.number_text import number as fmt
+from playground.engine.optimizers import ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, MOMENTUM
+from playground.engine.shot import Shot, parameter_labels
+from playground.engine.trainer import output_activation
+from playground.ui.stages import Stage, layer_name
+
+MAX_ROWS = 8  # neurons listed per layer before "…"
+
+
+def stage_html(shot: Shot, stage: Stage, config: Config, sample: int = 0) -> str:
+    """Rich text for ``stage``; ``sample`` is the shot's row the neurons describe (batch mode)."""
+    n = shot.n_layers
+    lead = {
+        "aim": _aim,
+        "fire": _fire,
+        "miss": _miss,
+        "blame": _blame,
+        "correct": _correct,
+        "fire_again": _fire_again,
+    }[stage.name]
+    return lead(shot, stage, config, sample, n)
+
+
+def shot_name(shot: Shot, sample: int = 0) -> str:
+    """'sample #5 (4.011, 0.998), label 1' or 'the mini-batch #4–#7 (4 samples)'."""
+    x, y, label = shot.points[sample]
+    index = int(shot.indices[sample])
+    who = f"sample #{index}" if index >= 0 else "the point"
+    one = f"{who} at ({fmt(x)}, {fmt(y)}), label {fmt(label)}"
+    if shot.m == 1:
+        return one
+    first, last = int(shot.indices[0]), int(shot.indices[-1])
+    return f"the mini-batch #{first}–#{last} ({shot.m} samples; neurons show {one})"
+
+
+def _aim(shot: Shot, stage: Stage, config: Config, sample: int, n: int) -> str:
+    return (
+        f"<b>Aim.</b> The weights as they are now: the gun is aimed. "
+        f"The shot: {escape(shot_name(shot, sample))}. "
+        "Edges show each weight (blue +, orange −; width = |w|). "
+        "Step on to <b>fire</b> the sample through the network."
+    )
+
+
+def _fire(shot: Shot, stage: Stage, config: Config, sample: int, n: int) -> str:
+    layer = stage.layer
+    f = _layer_activation(config, layer, n)
+    rows = []
+    inputs = shot.a[layer][sample]
+    names = _input_names(config.features, layer, shot)
+    for j in range(min(shot.z[layer].shape[1], MAX_ROWS)):
+        terms = " + ".join(
+            f"{par(inputs[i])}·{par(shot.weights[layer][i, j])}" for i in range(min(len(inputs), 3))
+        )
+        more = " + …" if len(inputs) > 3 else ""
+        rows.append(
+            f"{_neuron(layer, j, n)}: z = {terms}{more} + {par(shot.biases[layer][j])} = "
+            f"<b>{fmt(shot.z[layer][sample, j])}</b>, a = {escape(f.formula.replace('z', fmt(shot.z[layer][sample, j]), 1))}"
+            f" = <b>{fmt(shot.a[layer + 1][sample, j])}</b>"
+        )
+    head = (
+        f"<b>Fire</b> · {layer_name(layer, n)}: each neuron sums its inputs ({escape(names)}) times "
+        f"their weights plus its bias, z = Σ a<sub>i</sub>·w<sub>ij</sub> + b<sub>j</sub>, "
+        f"and passes it through f(z) = {escape(f.formula)}."
+    )
+    return head + "<br>" + "<br>".join(rows) + _more(shot.z[layer].shape[1])
+
+
+def _miss(shot: Shot, stage: Stage, config: Config, sample: int, n: int) -> str:
+    out, label = float(shot.outputs[sample]), float(shot.labels[sample])
+    error = out - label
+    text = (
+        f"<b>Miss.</b> The output is <b>{fmt(out)}</b>, the target is <b>{fmt(label)}</b>: "
+        f"the shot missed by out − t = {fmt(error)}.<br>"
+        f"E = ½(out − t)² = ½({fmt(out)} − {fmt(label)})² = ½·({fmt(error)})² = <b>{fmt(float(shot.losses[sample]))}</b>"
+    )
+    if shot.m > 1:
+        listed = ", ".join(fmt(float(e)) for e in shot.losses[:MAX_ROWS])
+        text += (
+            f"<br>The mini-batch's loss is the mean over its {shot.m} samples: "
+            f"E = ({listed}{', …' if shot.m > MAX_ROWS else ''}) / {shot.m} = <b>{fmt(shot.loss)}</b>"
+        )
+    return text
+
+
+def _blame(shot: Shot, stage: Stage, config: Config, sample: int, n: int) -> str:
+    layer = stage.layer
+    f = _layer_activation(config, layer, n)
+    mean = " (the mean over the mini-batch)" if shot.m > 1 else ""
+    rows = []
+    for j in range(min(shot.z[layer].shape[1], MAX_ROWS)):
+        delta = float(shot.bias_gradients[layer][j])
+        if shot.m > 1:
+            rows.append(f"{_neuron(layer, j, n)}: δ = <b>{fmt(delta)}</b>")
+            continue
+        slope = float(shot.slopes[layer][0, j])
+        if layer == n - 1:
+            upstream = float(shot.outputs[0] - shot.labels[0])
+        else:
+            upstream = float(shot.weights[layer + 1][j] @ shot.delta[layer + 1][0])
+        rows.append(f"{_neuron(layer, j, n)}: δ = {par(slope)} × {par(upstream)} = <b>{fmt(delta)}</b>")
+    if layer == n - 1:
+        head = (
+            f"<b>Blame</b> · output layer, first: the error leaves the output. "
+            f"δ = ∂E/∂z = (out − t)·f′(z), with f′ the slope of {escape(f.formula)} at z{mean}."
+        )
+    else:
+        head = (
+            f"<b>Blame</b> · {layer_name(layer, n)}: each neuron takes the blame of the layer above, "
+            f"weighted by the edge it reached it through: δ<sub>j</sub> = f′(z<sub>j</sub>)·Σ<sub>k</sub> "
+            f"w<sub>jk</sub>δ<sub>k</sub>{mean}."
+        )
+    tail = (
+        "<br>Every weight into these neurons gets ∂E/∂w<sub>ij</sub> = a<sub>i</sub>·δ<sub>j</sub> "
+        "(edge colour; green +, magenta −) and every bias ∂E/∂b<sub>j</sub> = δ<sub>j</sub> (ring). "
+        "Click an edge for its chain rule."
+    )
+    return head + "<br>" + "<br>".join(rows) + _more(shot.z[layer].shape[1]) + tail
+
+
+def _correct(shot: Shot, stage: Stage, config: Config, sample: int, n: int) -> str:
+    step = shot.step
+    lr = fmt(step.learning_rate)
+    rule = {
+        "sgd": f"w ← w − η·∂E/∂w with η = {lr}",
+        "momentum": f"v ← {MOMENTUM:g}·v + ∂E/∂w,  w ← w − η·v with η = {lr} (v is the velocity it carries)",
+        "adam": (
+            f"m ← {ADAM_BETA1:g}·m + {1 - ADAM_BETA1:.1g}·g,  v ← {ADAM_BETA2:g}·v + {1 - ADAM_BETA2:.3g}·g²,  "
+            f"w ← w − η·m̂/(√v̂ + {ADAM_EPSILON:g}) with η = {lr}, step t = {int(step.optimizer_after.get('t', 0))}"
+        ),
+    }[step.optimizer]
+    text = f"<b>Correct.</b> The optimizer ({escape(step.optimizer)}) moves every parameter against its blame: {escape(rule)}."
+    if step.regularization != "none" and step.regularization_rate:
+        derivative = "sign(w)" if step.regularization == "l1" else "w"
+        text += (
+            f"<br>Then {step.regularization.upper()}: w ← w − η·{fmt(step.regularization_rate)}·{derivative} "
+            "(weights only, never biases" + ("; a weight pushed across 0 dies" if step.regularization == "l1" else "") + ")."
+        )
+    change = step.change
+    order = np.argsort(-np.abs(np.nan_to_num(change)))[:4]
+    names = _parameter_names(shot)
+    rows = [
+        f"{escape(names[k])}: {fmt(step.params_before[k])} → {fmt(step.params_after[k])} (Δ {fmt(change[k])})"
+        for k in order
+    ]
+    return text + "<br>Largest steps: " + "; ".join(rows) + ". Edge colour: the step Δw."
+
+
+def _fire_again(shot: Shot, stage: Stage, config: Config, sample: int, n: int) -> str:
+    step = shot.step
+    before, after = float(shot.losses[sample]), float(step.losses_after[sample])
+    verdict = "closer" if after < before else "no closer" if after == before else "further away: the step overshot"
+    text = (
+        f"<b>Fire again.</b> The same sample through the corrected network: output "
+        f"{fmt(float(shot.outputs[sample]))} → <b>{fmt(float(step.outputs_after[sample]))}</b> "
+        f"(target {fmt(float(shot.labels[sample]))}), <b>E {fmt(before)} → {fmt(after)}</b>: {verdict}."
+    )
+    if shot.m > 1:
+        text += f"<br>Mini-batch: E {fmt(shot.loss)} → {fmt(step.loss_after)}."
+    return text + "<br>The dashed line on the plot is the new decision boundary."
+
+
+# ----- helpers ---------------------------------------------------------------------------------
+def _layer_activation(config: Config, layer: int, n: int) -> Activation:
+    return get_activation(output_activation(config.problem) if layer == n - 1 else config.activation)
+
+
+def _neuron(layer: int, j: int, n: int) -> str:
+    return "output" if layer == n - 1 else f"neuron {j + 1}"
+
+
+def _input_names(features: Sequence[str], layer: int, shot: Shot) -> str:
+    if layer == 0:
+        return ", ".join(FEATURE_LABELS[name] for name in features)
+    return f"the {shot.weights[layer].shape[0]} neurons of hidden layer {layer}"
+
+
+def _more(count: int) -> str:
+    return f"<br>… and {count - MAX_ROWS} more (click a neuron)" if count > MAX_ROWS else ""
+
+
+def _parameter_names(shot: Shot) -> list[str]:
+    """A short name for every flat parameter: w(l: i→j) or b(l: j), layers and neurons from 1."""
+    return parameter_labels(
+        shot.layer_sizes, lambda l, i, j: f"w({l + 1}: {i + 1}→{j + 1})", lambda l, j: f"b({l + 1}: {j + 1})"
+    )

@@ -1,0 +1,82 @@
+"""The inspector's stages as data and words: what each stage lights, marks and says, from a Shot."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from playground.engine.config import Config
+from playground.engine.data import make_data
+from playground.engine.number_text import number as fmt
+from playground.engine.shot import explain_samples
+from playground.engine.trainer import Trainer
+from playground.ui.stage_text import shot_name, stage_html
+from playground.ui.stages import Stage, last_index_of, stage_view, stages
+
+
+def shot_of(**changes):
+    config = Config(dataset="xor", hidden=(3, 2), batch_size=4, **changes)
+    trainer = Trainer(config, make_data(config))
+    trainer.train(2)
+    state = trainer.bare_state()
+    return state, explain_samples(state, [5])
+
+
+def test_the_timeline_fires_forwards_and_blames_backwards():
+    names = [(s.name, s.layer) for s in stages(3)]
+    assert names == [("aim", None), ("fire", 0), ("fire", 1), ("fire", 2), ("miss", None),
+                     ("blame", 2), ("blame", 1), ("blame", 0), ("correct", None), ("fire_again", None)]
+    assert last_index_of("fire", 3) == 3 and last_index_of("blame", 3) == 7
+    with pytest.raises(ValueError, match="allowed: aim"):
+        last_index_of("reload", 3)
+
+
+def test_fire_lights_layers_left_to_right_with_z_and_a():
+    state, shot = shot_of()
+    view = stage_view(shot, Stage("fire", 1))
+    assert view.lit == {0, 1, 2}
+    assert view.nodes[(2, 1)].text == f"z {fmt(shot.z[1][0, 1])}\na {fmt(shot.a[2][0, 1])}"
+    assert (3, 0) not in view.nodes  # the output has not fired yet
+    layer_of_edge = np.concatenate([np.full(w.size, l) for l, w in enumerate(shot.weights)])
+    np.testing.assert_array_equal(view.edge_lit, layer_of_edge <= 1)
+
+
+def test_blame_marks_delta_rings_by_sign_and_size_and_colours_edges_by_gradient():
+    state, shot = shot_of()
+    view = stage_view(shot, Stage("blame", 1))
+    assert view.lit == {1, 2, 3}
+    widths = {key: mark.ring_width for key, mark in view.nodes.items()}
+    deltas = {(l + 1, j): abs(shot.bias_gradients[l][j]) for l in (1, 2) for j in range(len(shot.bias_gradients[l]))}
+    largest = max(deltas, key=deltas.get)
+    assert widths[largest] == max(widths.values())  # the largest |δ| has the widest ring
+    gradients = np.concatenate([g.ravel() for g in shot.weight_gradients])
+    reached = view.edge_lit
+    scale = np.abs(gradients).max()
+    np.testing.assert_allclose(view.edge_values[reached], gradients[reached] / scale)
+    assert not view.edge_values[~reached].any()
+    assert view.legend[1] == scale
+
+
+def test_miss_and_fire_again_say_the_loss_with_its_numbers():
+    state, shot = shot_of()
+    miss = stage_html(shot, Stage("miss"), state.config)
+    out, label = shot.outputs[0], shot.labels[0]
+    assert f"½({fmt(out)} − {fmt(label)})²" in miss and fmt(shot.loss) in miss
+    again = stage_html(shot, Stage("fire_again"), state.config)
+    assert f"E {fmt(shot.loss)} → {fmt(shot.step.loss_after)}" in again
+
+
+@pytest.mark.parametrize(("optimizer", "words"), [("sgd", "w ← w − η·∂E/∂w"), ("momentum", "velocity"), ("adam", "m̂")])
+def test_correct_names_the_optimizer_rule_and_the_largest_steps(optimizer, words):
+    state, shot = shot_of(optimizer=optimizer, regularization="l1", regularization_rate=0.01)
+    text = stage_html(shot, Stage("correct"), state.config)
+    assert words in text and "L1" in text and "dies" in text
+    change = shot.step.change
+    k = int(np.argmax(np.abs(change)))
+    assert f"{fmt(shot.step.params_before[k])} → {fmt(shot.step.params_after[k])}" in text
+
+
+def test_the_batch_shot_is_named_by_its_rows():
+    state, _ = shot_of()
+    shot = explain_samples(state, [4, 5, 6, 7])
+    assert shot_name(shot, 1).startswith("the mini-batch #4–#7 (4 samples; neurons show sample #5")
