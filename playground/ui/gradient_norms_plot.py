@@ -3,7 +3,7 @@
 The norm of layer l is the L2 norm of the last update's mean gradient over the layer's weights
 and biases, sqrt(Σ (∂E/∂w)² + Σ (∂E/∂b)²). One point per snapshot (several epochs may pass
 between two), so a curve falling decade after decade shows a vanishing gradient and one
-shooting up an exploding one. Drawing follows the loss chart's rules (DESIGN.md): numpy views
+shooting up an exploding one. Drawing follows the loss chart's rules: numpy views
 handed to setData, clip to view, peak downsampling, at most ten redraws a second, none while
 hidden (a redraw on showing catches up).
 """
