@@ -41,7 +41,8 @@ CHUNK_SECONDS = 0.02  # "check all" works this long per turn of the event loop
 KINK_WARNING = "a ReLU kink lies within h: the difference quotient is not the derivative here"
 H_ALLOWED = f"allowed: a number > 0 and ≤ {MAX_H:g}, e.g. 1e-5"
 PASS_COLOR, FAIL_COLOR, WARN_COLOR = "#2e7d32", "#c62828", "#b35c00"
-COLUMNS = ("parameter", "backprop", "central difference", "relative error", "✓/✗")
+COLUMNS = ("parameter", "backprop", "central\ndifference", "relative\nerror", "✓/✗")
+TABLE_DIGITS = 6  # significant digits of the table's gradients (the result label shows 8)
 LOSS_DECIMALS = 10  # E(w ± h) differ in about the sixth decimal when h = 1e-5: show them all
 
 
@@ -79,15 +80,20 @@ def result_text(check: ParameterCheck, symbol: str = "w") -> str:
         agree = "no numbers to compare: the network has diverged"
     plus, minus = loss_text(check.loss_plus), loss_text(check.loss_minus)
     mark = f'<span style="color:{colour}"><b>{verdict(check)}</b> {agree} (✓ below {format_number(PASS_BELOW)})</span>'
-    lines = [
-        f"E({s} + h) = {plus} &nbsp;&nbsp; E({s} − h) = {minus} &nbsp;&nbsp; (h = {h})",
-        f"their slope (E({s} + h) − E({s} − h)) / 2h = <b>{format_number(check.numeric, 8)}</b>",
+    lines = [  # phrases joined by &nbsp; stay on one line when the label wraps
+        f"{_nb(f'E({s} + h) = {plus}')} &nbsp; {_nb(f'E({s} − h) = {minus}')} &nbsp; {_nb(f'(h = {h})')}",
+        f"their slope {_nb(f'(E({s} + h) − E({s} − h)) / 2h =')} <b>{format_number(check.numeric, 8)}</b>",
         f"backprop's ∂E/∂{s} = <b>{format_number(check.analytic, 8)}</b>",
         f"relative error {format_number(check.relative_error, 2)} {mark}",
     ]
     if check.kink:
         lines.append(f'<span style="color:{WARN_COLOR}">⚠ {KINK_WARNING}</span>')
     return "<br>".join(lines)
+
+
+def _nb(text: str) -> str:
+    """Plain text kept on one line."""
+    return text.replace(" ", "&nbsp;")
 
 
 class GradientCheckView(QWidget):
@@ -157,14 +163,21 @@ class GradientCheckView(QWidget):
         table.setToolTip("Every parameter's check, the largest relative error first. Click a row to choose it.")
         table.setHorizontalHeaderLabels(COLUMNS)
         table.verticalHeader().setVisible(False)
+        # Always there, so the stretched name column never pushes the last one under it.
+        table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, len(COLUMNS)):
+        for column in range(1, len(COLUMNS) - 1):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # The verdict column by the widest it holds (✓ and ✗ may come from a fallback font,
+        # which ResizeToContents measures short).
+        last = len(COLUMNS) - 1
+        header.setSectionResizeMode(last, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(last, table.fontMetrics().horizontalAdvance("✗ kink") + 16)
         table.cellClicked.connect(self._on_row_clicked)
         table.hide()
         return table
@@ -290,11 +303,14 @@ class GradientCheckView(QWidget):
         self.checks = checks
         self.table.setRowCount(len(checks))
         for row, check in enumerate(checks):
-            cells = (self._names(check.index), format_number(check.analytic, 8), format_number(check.numeric, 8),
+            cells = (self._names(check.index), format_number(check.analytic, TABLE_DIGITS),
+                     format_number(check.numeric, TABLE_DIGITS),
                      format_number(check.relative_error, 2), verdict(check) + (" kink" if check.kink else ""))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, check.index)
+                if column == 0:
+                    item.setToolTip(text)  # a long name is elided in its cell
                 if column == len(cells) - 1:
                     item.setForeground(QColor(PASS_COLOR if check.passed else FAIL_COLOR))
                     if check.kink:

@@ -181,6 +181,7 @@ class SlopeView(QWidget):
         self.secant_h_slider.setRange(0, H_DECADES * STEPS_PER_DECADE)
         self.secant_h_slider.setValue(DEFAULT_H_POSITION)
         self.secant_h_slider.setEnabled(False)
+        self.secant_h_slider.setMinimumWidth(80)
         self.secant_h_label = self._small_label("secant_h_label", "The secant's h.")
         self.secant_checkbox.toggled.connect(self._on_secant_changed)
         self.secant_h_slider.valueChanged.connect(self._on_secant_changed)
@@ -228,12 +229,14 @@ class SlopeView(QWidget):
         self._symbol = symbol or parameter_symbol(name)
         self.pages.setCurrentWidget(self.content)
         self.secant_checkbox.setEnabled(True)
-        who = "this sample" if data.samples == 1 else f"this mini-batch ({data.samples} samples)"
+        who = "this sample" if data.samples == 1 else "this mini-batch"
         self.title.setText(f"<b>E along {name}</b> · all else frozen")
-        self.legend.setText(_swatch(SAMPLE_COLOR, "━━") + f" {who} &nbsp; "
-                            + _swatch(TRAINING_COLOR, "━━") + " whole training set")
-        for axis in (self.plot_item.getAxis("bottom"),):
-            axis.setLabel(self._symbol)
+        self.legend.setText(_phrase(_swatch(SAMPLE_COLOR, "▬"), who) + " &nbsp;"
+                            + _phrase(_swatch(TRAINING_COLOR, "▬"), "training set"))
+        shot = "this sample" if data.samples == 1 else f"the mini-batch's {data.samples} samples (their mean)"
+        self.legend.setToolTip(f"Blue: E of {shot}, the shot being explained.\n"
+                               "Grey: the mean E over the whole training set (the loss chart's training loss).")
+        self.plot_item.getAxis("bottom").setLabel(self._symbol)
         self.sample_curve.setData(data.values, data.sample_loss)
         self.train_curve.setData(data.values, data.train_loss)
         self._draw_tangent(data)
@@ -295,18 +298,19 @@ class SlopeView(QWidget):
 
     def _step_text(self, data: SlopeData) -> str:
         """The step and the change of E it makes, beside the change the tangent predicted (the
-        changes, not the two losses: a small step changes E in the sixth decimal)."""
-        s = self._symbol
+        changes, not the two losses: a small step changes E in the sixth decimal). Each phrase
+        is kept on one line when the label wraps."""
+        s, arrow = self._symbol, _swatch(STEP_COLOR, "➜")
         if data.step == 0.0:
-            return _swatch(STEP_COLOR, "➜") + f" the optimizer's step leaves {s} where it is"
+            return _phrase(arrow, f"the optimizer's step leaves {s} where it is")
         with np.errstate(all="ignore"):
             change, predicted = data.loss_at_new - data.loss_now, data.predicted_at_new - data.loss_now
-        text = (_swatch(STEP_COLOR, "➜") + f" step: {s} {format_number(data.value)} → {format_number(data.new_value)},"
-                f" E changes by {signed(change)} &nbsp;"
-                + _swatch(tangent_color(data.slope), "○") + f" tangent said {signed(predicted)}")
-        if change > 0:
-            text += ": <b>overshoot</b>"
-        return text
+        text = " ".join((
+            _phrase(arrow, f"step: {s} {format_number(data.value)} → {format_number(data.new_value)},"),
+            _phrase(f"E changes by {signed(change)}") + "&nbsp;",
+            _phrase(_swatch(tangent_color(data.slope), "○"), f"tangent said {signed(predicted)}"),
+        ))
+        return text + (":&nbsp;<b>overshoot</b>" if change > 0 else "")
 
     def _place_arrow(self) -> None:
         """The arrow head at the landing point, turned along the step as it looks on screen."""
@@ -331,13 +335,15 @@ class SlopeView(QWidget):
         data = self._data
         if data is None:
             return
-        s = self._symbol
-        text = (_swatch(tangent_color(data.slope), "━") + f" slope ∂E/∂{s} = <b>{format_number(data.slope)}</b>:"
-                f" {direction_text(data.slope)}")
+        parts = [_phrase(_swatch(tangent_color(data.slope), "━"),
+                         f"slope ∂E/∂{self._symbol} = <b>{format_number(data.slope)}</b>:"),
+                 _phrase(direction_text(data.slope))]
         if self.secant_checkbox.isChecked() and data.shot_loss is not None:
-            text += " &nbsp; " + _swatch(SECANT_COLOR, "╌") + (
-                f" secant slope (h = {format_number(self.h, 2)}) = {format_number(data.secant(self.h)[2])}")
-        self.slope_readout.setText(text)
+            h = self.h
+            parts[-1] += "&nbsp;"
+            parts.append(_phrase(_swatch(SECANT_COLOR, "╌"), f"secant slope (h = {format_number(h, 2)})",
+                                 f"= {format_number(data.secant(h)[2])}"))
+        self.slope_readout.setText(" ".join(parts))
 
     def _on_secant_changed(self) -> None:
         data = self._data
@@ -376,6 +382,12 @@ class SlopeView(QWidget):
         value = float(self.marker.pos().x())
         if value != data.value:
             self.weight_dragged.emit(value)
+
+
+def _phrase(*parts: str) -> str:
+    """Words that stay on one line when a label wraps (the spaces of plain text made &nbsp;;
+    the parts are plain text or whole tags)."""
+    return "&nbsp;".join(part if part.startswith("<") else part.replace(" ", "&nbsp;") for part in parts)
 
 
 def _swatch(color: QColor, glyph: str) -> str:
