@@ -73,8 +73,10 @@ class Shot:
     slopes: list[np.ndarray]  # slopes[l] = f′(z[l]): (m, n_out)
     delta: list[np.ndarray]  # delta[l] = ∂E_s/∂z[l] per sample: (m, n_out)
     sample_weight_gradients: list[np.ndarray]  # ∂E_s/∂W[l] = outer(a[l]_s, delta[l]_s): (m, n_in, n_out)
-    weight_gradients: list[np.ndarray]  # ∂E/∂W[l], the mean over the samples: (n_in, n_out)
+    weight_gradients: list[np.ndarray]  # ∂E/∂W[l], the mean over the samples: (n_in, n_out); the
+    # optimizer steps by it, except on weights L1 has killed (``dead``), which stay at 0
     bias_gradients: list[np.ndarray]  # ∂E/∂b[l] = mean of delta[l]: (n_out,)
+    dead: np.ndarray  # (n_params,) bool: weights L1 had killed before the shot
     outputs: np.ndarray  # (m,) the network's output per sample
     losses: np.ndarray  # (m,) E_s = ½(out − t)²
     step: ShotStep
@@ -163,6 +165,7 @@ def _explain(state: TrainerState, points: np.ndarray, indices: np.ndarray) -> Sh
         sample_weight_gradients=per_sample,
         weight_gradients=[g.sum(axis=0) / m for g in per_sample],
         bias_gradients=[d.sum(axis=0) / m for d in delta],
+        dead=state.dead.copy(),
         outputs=forward.output[:, 0].copy(),
         losses=losses,
         step=_step(state, points),

@@ -202,7 +202,10 @@ class Inspector(QObject):
         self.stage_index = min(self.stage_index, count - 1)
         if self.selected is not None and not self._valid(self.selected):
             self.selected = None
-        self.panel.say(shot_name(self.shot, self.focus))
+        short = self.batch and len(rows) < self.state.config.batch_size
+        self.panel.say(shot_name(self.shot, self.focus) + (
+            "; the epoch's last rows, which the trainer adds to the next epoch's first update" if short else ""
+        ))
         self.boundary_plot.show_shot(self.shot.points, self.focus)
         self._show_stage()
         self._show_selection()

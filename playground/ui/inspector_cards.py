@@ -151,6 +151,8 @@ class ChainRuleCard(QFrame):
         step = shot.step
         text = (f"δ<sub>j</sub> = f′(z<sub>j</sub>) × {par(rule.error)} = {fmt(rule.delta)}. "
                 f"Correct: {fmt(step.params_before[index])} → {fmt(step.params_after[index])}.")
+        if shot.dead[index]:
+            text += " This weight is dead: L1 killed it, so the optimizer gives it no step."
         if shot.m > 1:
             mean = float(shot.flat_gradient()[index])
             text += f" The optimizer uses the mean over the {shot.m} samples: ∂E/∂w = {fmt(mean)}."
