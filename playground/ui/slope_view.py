@@ -36,6 +36,8 @@ H_DECADES = 4
 DEFAULT_H_POSITION = 30  # h ≈ 0.5: far from the tangent, to begin with
 TANGENT_SHARE = 0.3  # the tangent spans ± this share of the range (and reaches the prediction)
 ARROW_HEAD = 13  # px
+LARGEST_SHOWN = 1e300  # |E| beyond this is off the axis (padding a larger range overflows)
+PREDICTION_REACH = 1.0  # the y axis reaches at most this many curve heights beyond the curves
 TANGENT_WIDTH = 3.5  # px: wider than the curve it touches, so it shows where they coincide
 
 
@@ -221,9 +223,11 @@ class SlopeView(QWidget):
     def show_slope(self, data: SlopeData, name: str, symbol: str | None = None) -> None:
         """E along the parameter ``name`` (e.g. "w from x₁ to neuron 2 of hidden layer 1");
         ``symbol`` ("w" or "b") defaults to "b" when the name says bias."""
-        if not math.isfinite(data.value):
-            self.clear(f"{name} is {format_number(data.value)}: the network has diverged, so E has no curve "
-                       "along it. Reset, or lower the learning rate.")
+        curve = np.isfinite(data.sample_loss).any() or np.isfinite(data.train_loss).any()
+        if not (math.isfinite(data.value) and curve):
+            what = f"{name} is {format_number(data.value)}" if not math.isfinite(data.value) else f"E along {name} is ∞"
+            self.clear(f"{what}: the network has diverged, so E has no curve to draw. "
+                       "Reset, or lower the learning rate.")
             return
         self._data = data
         self._symbol = symbol or parameter_symbol(name)
@@ -243,7 +247,7 @@ class SlopeView(QWidget):
         self._draw_step(data)
         self.marker.set_curve(data.values, data.sample_loss)
         self.marker.setPos(data.value, data.loss_now)
-        self.marker.show()
+        self.marker.setVisible(math.isfinite(data.loss_now))
         self._set_ranges(data)
         self._on_secant_changed()
 
@@ -280,7 +284,7 @@ class SlopeView(QWidget):
         reach = max(TANGENT_SHARE * span / 2, 1.15 * abs(data.step)) if math.isfinite(data.step) else 0.0
         x = np.array([data.value - reach, data.value + reach])
         with np.errstate(all="ignore"):
-            self.tangent.setData(x, data.loss_now + data.slope * (x - data.value))
+            self.tangent.setData(*_finite(x, data.loss_now + data.slope * (x - data.value)))
         self.tangent.setPen(pg.mkPen(color, width=TANGENT_WIDTH))
         self.prediction.setPen(pg.mkPen(color, width=2))
         self._write_slope_readout()
@@ -324,10 +328,19 @@ class SlopeView(QWidget):
         self.arrow.setPos(data.new_value, data.loss_at_new)
 
     def _set_ranges(self, data: SlopeData) -> None:
-        ys = np.concatenate([data.sample_loss, data.train_loss, [data.loss_at_new, data.predicted_at_new]])
-        ys = ys[np.isfinite(ys)]
-        low, high = (float(ys.min()), float(ys.max())) if ys.size else (0.0, 1.0)
-        if high - low < 1e-12:
+        """x: the curve's values; y: the curves, and the landing and the tangent's prediction up
+        to PREDICTION_REACH × the curves' height beyond them (an absurd prediction runs off the
+        plot, its number still in the readout, rather than flatten the curves)."""
+        curves = np.concatenate([data.sample_loss, data.train_loss])
+        curves = curves[np.isfinite(curves)]
+        low, high = (float(curves.min()), float(curves.max())) if curves.size else (0.0, 1.0)
+        with np.errstate(over="ignore"):
+            reach = PREDICTION_REACH * (high - low)
+        for y in (data.loss_at_new, data.predicted_at_new):
+            if math.isfinite(y) and math.isfinite(reach):
+                low, high = min(low, max(y, low - reach)), max(high, min(y, high + reach))
+        low, high = max(low, -LARGEST_SHOWN), min(high, LARGEST_SHOWN)  # pyqtgraph pads the range
+        if not high - low > 1e-12:
             low, high = low - 0.5, high + 0.5
         self.view_box.setRange(xRange=(data.values[0], data.values[-1]), yRange=(low, high), padding=0.06)
 
@@ -361,8 +374,8 @@ class SlopeView(QWidget):
             with np.errstate(all="ignore"):
                 y = (minus + plus) / 2 + slope * (x - data.value)
             y[1], y[2] = minus, plus
-            self.secant.setData(x, y)
-            self.secant_points.setData(x[1:3], y[1:3])
+            self.secant.setData(*_finite(x, y))
+            self.secant_points.setData(*_finite(x[1:3], y[1:3]))
         self._write_slope_readout()
 
     # ----- dragging -------------------------------------------------------------------
@@ -382,6 +395,14 @@ class SlopeView(QWidget):
         value = float(self.marker.pos().x())
         if value != data.value:
             self.weight_dragged.emit(value)
+
+
+def _finite(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The points of (x, y) with both finite: pyqtgraph's items measure their bounds as max − min,
+    which ∞ − ∞ turns into NaN (and a warning)."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    keep = np.isfinite(x) & np.isfinite(y)
+    return x[keep], y[keep]
 
 
 def _phrase(*parts: str) -> str:

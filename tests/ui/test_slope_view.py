@@ -221,3 +221,14 @@ def test_a_diverged_network_has_no_curve(view, state):
     view.show_slope(data_for(diverged, 2), NAME)
     assert view.data is None and view.pages.currentWidget() is view.message
     assert "diverged" in view.message.text()
+
+
+def test_infinite_losses_draw_no_warnings(view, state):
+    """A regression whose output weight is 1e200: every E is ∞ (a curve pyqtgraph cannot bound)."""
+    state = small_state(epochs=0, problem="regression", dataset="plane", activation="linear")
+    params = state.params.copy()
+    params[-2] = 1e200
+    huge = dataclasses.replace(state, params=params)
+    view.secant_checkbox.setChecked(True)
+    view.show_slope(data_for(huge, 1), NAME)
+    assert view.data is None and "E along " + NAME + " is ∞" in view.message.text()
