@@ -11,6 +11,7 @@ network never freezes the window, and lists them worst first, as ``ShotLoss.chec
 
 from __future__ import annotations
 
+import html
 import math
 import time
 from collections.abc import Callable
@@ -210,7 +211,7 @@ class GradientCheckView(QWidget):
         self._analytic = shot.flat_gradient()
         self._index, self._names, self._symbol = index, names, parameter_symbol(name)
         who = "this sample" if shot.m == 1 else f"this mini-batch ({shot.m} samples)"
-        self.title.setText(f"<b>Gradient check of {name}</b> for {who}: is backprop's slope the real one?")
+        self.title.setText(f"<b>Gradient check of {html.escape(name)}</b> for {who}: is backprop's slope the real one?")
         self._set_enabled(True)
         self._clear_results(f"Press “Check this one”: E is measured at {self._symbol} ± h and the slope between "
                             "compared with backprop's.")

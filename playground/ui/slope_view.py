@@ -12,6 +12,7 @@ Dragging the marker along the curve and letting go emits ``weight_dragged(value)
 
 from __future__ import annotations
 
+import html
 import math
 
 import numpy as np
@@ -137,6 +138,7 @@ class SlopeView(QWidget):
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #666;")
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
 
     def _build_items(self) -> None:
         plot = self.plot_item
@@ -158,6 +160,7 @@ class SlopeView(QWidget):
             size=12, symbol="o", pen=pg.mkPen("w", width=1.5), brush=pg.mkBrush(SAMPLE_COLOR),
             hoverPen=pg.mkPen(SAMPLE_COLOR, width=2), hoverBrush=pg.mkBrush(255, 255, 255),
         )
+        self.marker.setCursor(Qt.CursorShape.SizeHorCursor)  # it slides along the curve
         plot.addItem(self.marker)
         for z, item in enumerate((self.train_curve, self.sample_curve, self.tangent, self.secant,
                                   self.secant_points, self.step_line, self.prediction, self.landing, self.marker, self.arrow)):
@@ -233,13 +236,8 @@ class SlopeView(QWidget):
         self._symbol = symbol or parameter_symbol(name)
         self.pages.setCurrentWidget(self.content)
         self.secant_checkbox.setEnabled(True)
-        who = "this sample" if data.samples == 1 else "this mini-batch"
-        self.title.setText(f"<b>E along {name}</b> · all else frozen")
-        self.legend.setText(_phrase(_swatch(SAMPLE_COLOR, "▬"), who) + " &nbsp;"
-                            + _phrase(_swatch(TRAINING_COLOR, "▬"), "training set"))
-        shot = "this sample" if data.samples == 1 else f"the mini-batch's {data.samples} samples (their mean)"
-        self.legend.setToolTip(f"Blue: E of {shot}, the shot being explained.\n"
-                               "Grey: the mean E over the whole training set (the loss chart's training loss).")
+        self.title.setText(f"<b>E along {html.escape(name)}</b> · all else frozen")
+        self._write_legend(data.samples)
         self.plot_item.getAxis("bottom").setLabel(self._symbol)
         self.sample_curve.setData(data.values, data.sample_loss)
         self.train_curve.setData(data.values, data.train_loss)
@@ -251,8 +249,16 @@ class SlopeView(QWidget):
         self._set_ranges(data)
         self._on_secant_changed()
 
+    def _write_legend(self, samples: int) -> None:
+        who = "this sample" if samples == 1 else "this mini-batch"
+        self.legend.setText(_phrase(_swatch(SAMPLE_COLOR, "▬"), who) + " &nbsp;"
+                            + _phrase(_swatch(TRAINING_COLOR, "▬"), "training set"))
+        shot = "this sample" if samples == 1 else f"the mini-batch's {samples} samples (their mean)"
+        self.legend.setToolTip(f"Blue: E of {shot}, the shot being explained.\n"
+                               "Grey: the mean E over the whole training set (the loss chart's training loss).")
+
     def clear(self, message: str) -> None:
-        """No parameter: empty axes with ``message`` over them."""
+        """No parameter: ``message`` in place of the plot."""
         self._data = None
         for item in (self.sample_curve, self.train_curve, self.tangent, self.secant, self.step_line):
             item.setData([], [])
