@@ -164,7 +164,7 @@ class GradientCheckView(QWidget):
         table.setToolTip("Every parameter's check, the largest relative error first. Click a row to choose it.")
         table.setHorizontalHeaderLabels(COLUMNS)
         table.verticalHeader().setVisible(False)
-        # Always there, so the stretched name column never pushes the last one under it.
+        # Always there: the columns do not jump when the rows outgrow the table.
         table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
