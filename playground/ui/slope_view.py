@@ -21,7 +21,7 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QStackedLayout, QVBoxLayout, QWidget
 
-from playground.engine.explain import number
+from playground.engine.number_text import number as format_number
 from playground.engine.slope import SlopeData
 from playground.ui.colors import GRAD_NEGATIVE, GRAD_POSITIVE
 from playground.ui.loss_plot import TRAIN_COLOR
@@ -40,11 +40,6 @@ ARROW_HEAD = 13  # px
 LARGEST_SHOWN = 1e300  # |E| beyond this is off the axis (padding a larger range overflows)
 PREDICTION_REACH = 1.0  # the y axis reaches at most this many curve heights beyond the curves
 TANGENT_WIDTH = 3.5  # px: wider than the curve it touches, so it shows where they coincide
-
-
-def format_number(value: float, digits: int = 4) -> str:
-    """``digits`` significant digits, a real minus sign, 2.87×10⁻⁹: as the worked example writes."""
-    return number(value, digits)
 
 
 def signed(value: float) -> str:
