@@ -161,7 +161,10 @@ class NetworkView(QWidget):
             item.set_clickable(on)
 
     def set_stage_view(self, view: StageView | None) -> None:
-        """Draw an inspector stage over the network (None: back to the live look)."""
+        """Draw an inspector stage over the network (None: back to the live look). A stage of
+        another shape (the network was just rebuilt; the inspector has not re-aimed yet) is not drawn."""
+        if view is not None and (self.snapshot is None or view.layer_sizes != tuple(self.snapshot.layer_sizes)):
+            view = None
         if view is None and self._overlay.active:
             self._overlay.clear(self._edges)
             self._rings_idle = False
@@ -263,7 +266,8 @@ class NetworkView(QWidget):
         self._editor.cancel()
         self._scene.forget_edges()
         self._scene.clear()
-        self._overlay.forget()
+        self._overlay.forget()  # its stage was of the old shape; the inspector re-aims and sends a new one
+        self._overlay.view = None
         sizes, enabled = snap.layer_sizes, snap.config.features
         self._structure = structure
         self._thumbnailer = None  # the new squares need their thumbnails

@@ -83,6 +83,7 @@ class NodeMark:
 class StageView:
     """What the network view shows at one stage."""
 
+    layer_sizes: tuple[int, ...] = ()  # of the shot's network: drawn only over a network of this shape
     lit: set[int] = field(default_factory=set)  # node layers drawn at full strength
     nodes: dict[tuple[int, int], NodeMark] = field(default_factory=dict)  # (node layer, j) → mark
     edge_values: np.ndarray | None = None  # (n_edges,) in [−1, 1], EdgeSet order; None: as live
@@ -95,7 +96,7 @@ def stage_view(shot: Shot, stage: Stage, sample: int = 0) -> StageView:
     """``sample``: which of the shot's samples the neurons' z and a describe (batch mode: the one
     chosen); δ and gradients are the shot's means, which is what the optimizer uses."""
     n = shot.n_layers
-    view = StageView()
+    view = StageView(layer_sizes=tuple(shot.layer_sizes))
     edge_layers = [np.full(w.size, layer) for layer, w in enumerate(shot.weights)]
     layer_of_edge = np.concatenate(edge_layers)  # (n_edges,)
     if stage.name == "aim":

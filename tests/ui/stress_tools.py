@@ -298,7 +298,10 @@ NOT_CLICKED = {"load_csv_button"}  # opens a modal file dialog, which would wait
 TEXT_ENDS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Escape, None)
 COMBO_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
 SLIDER_KEYS = (*COMBO_KEYS, Qt.Key.Key_Left, Qt.Key.Key_Right)
-WINDOW_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Right, Qt.Key.Key_R)
+WINDOW_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Right, Qt.Key.Key_R, Qt.Key.Key_I, Qt.Key.Key_Left, Qt.Key.Key_Escape)
+
+
+TYPED_BOXES = ("parameter_editor", "gradient_check_h")  # line edits typed into when they show
 
 
 def type_keys(widget: QWidget, text: str) -> None:
@@ -363,7 +366,8 @@ class Monkey:
         top, data = self.window.run_view.top_bar, self.window.run_view.data_panel
         boxes: list[QWidget] = [top.learning_rate_combo.lineEdit(), top.regularization_rate_combo.lineEdit(),
                                 data.seed_spin]
-        boxes += [e for e in self.window.findChildren(QLineEdit, "parameter_editor") if e.isVisible()]
+        boxes += [e for e in self.window.findChildren(QLineEdit) if e.objectName() in TYPED_BOXES and e.isVisible()]
+        boxes = [box for box in boxes if box.isVisible()]
         box = self.rng.choice(boxes)
         QTest.mouseClick(box, LEFT)
         QTest.keyClick(box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # select all
@@ -377,7 +381,9 @@ class Monkey:
         return "".join(self.rng.choice("0123456789.-+eE, x") for _ in range(self.rng.randint(0, 12)))
 
     def slider_key(self) -> None:
-        QTest.keyClick(self.rng.choice(self._shown(QSlider)), self.rng.choice(SLIDER_KEYS))
+        sliders = self._shown(QSlider)  # none while the inspector has the data panel's place
+        if sliders:
+            QTest.keyClick(self.rng.choice(sliders), self.rng.choice(SLIDER_KEYS))
 
     def spin_key(self) -> None:
         spin_box = find(self.window, QSpinBox, "seed_spin")
