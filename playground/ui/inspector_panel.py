@@ -83,6 +83,7 @@ class InspectorPanel(QFrame):
         self.shot_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # gives way first
         self.sample_radio = QRadioButton("this sample")
         self.sample_radio.setObjectName("this_sample_radio")
+        self.sample_radio.setToolTip("One sample: its forward pass, its error and its gradients")
         self.batch_radio = QRadioButton("this mini-batch")
         self.batch_radio.setObjectName("this_batch_radio")
         self.batch_radio.setToolTip("The samples the optimizer averages in one update: per-sample gradients and their mean")

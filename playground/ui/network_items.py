@@ -30,6 +30,7 @@ from playground.ui.colors import NAN_COLOR, VALUE_LUT, colour_pixels, packed_lut
 
 RING_IDLE = QColor("#dde2e8")  # the frame of a square when no sample is traced
 RING_WIDTH = 4.0
+HOVER_HALO = QColor(40, 44, 52, 90)  # behind the edge under the pointer
 EDGE_SAMPLES = 24  # points per edge for hit testing
 Target = tuple[Any, ...]
 
@@ -219,7 +220,7 @@ class EdgeSet:
         self._keys: list[tuple[int, int, bool, int] | None] = [None] * len(self.items)
         self._pens: dict[tuple[int, int, bool, int], QPen] = {}
         self.highlight = QGraphicsPathItem()
-        self.highlight.setPen(QPen(QColor(40, 44, 52, 90), 1.0))
+        self.highlight.setPen(QPen(HOVER_HALO, 1.0))
         self.highlight.setZValue(-1)
         self.highlight.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.highlight.hide()

@@ -14,7 +14,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem
 
-from playground.ui.network_items import BiasItem, EdgeSet, NodeItem, Target
+from playground.ui.network_items import HOVER_HALO, BiasItem, EdgeSet, NodeItem, Target
 from playground.ui.stages import StageView
 
 FADED = 0.25  # opacity of what the stage has not reached
@@ -24,6 +24,7 @@ LABEL_BACKGROUND = QColor(255, 255, 255, 225)
 LABEL_BORDER = QColor("#c3cad3")
 TEXT_COLOR = QColor("#1f2630")
 HIGHLIGHT = QColor(255, 184, 0)  # a factor under the pointer in the chain-rule card
+SELECTED_EDGE = QColor(255, 184, 0, 220)  # the edge the cards explain (the amber of the shot's samples)
 
 
 class StageOverlay:
@@ -95,6 +96,9 @@ class StageOverlay:
             self._node_highlight.hide()
         if edges is not None:
             k = edges.index.get(tuple(target[1:])) if target is not None and target[0] == "edge" else None
+            pen = QPen(edges.highlight.pen())
+            pen.setColor(SELECTED_EDGE if target is not None else HOVER_HALO)
+            edges.highlight.setPen(pen)
             edges.set_highlight(k)
         if node is not None:
             if self._node_highlight is None:

@@ -24,7 +24,7 @@ CONTROL_TYPES = (QAbstractButton, QComboBox, QSlider, QSpinBox)
 def readme_names() -> list[str]:
     table = README.read_text(encoding="utf-8").split("## Widget object names", 1)[1]
     names = re.findall(r"`([a-z_<>]+)`", table)
-    return [name.replace("<k>", "0") for name in names if name != "<k>"]
+    return [name.replace("<k>", "0").replace("<name>", "aim") for name in names if name not in ("<k>", "<name>")]
 
 
 @pytest.fixture
@@ -46,7 +46,13 @@ def test_every_name_in_the_readme_exists(window):
             assert window.findChild(QObject, name) is not None, name
 
 
-def test_every_control_has_a_name_and_a_tooltip(window):
+@pytest.mark.parametrize("inspecting", [False, True])
+def test_every_control_has_a_name_and_a_tooltip(window, qtbot, inspecting):
+    if inspecting:  # the inspector's controls, the cards and the slope and check tools show
+        inspector = window.run_view.inspector
+        inspector.open()
+        qtbot.waitUntil(lambda: inspector.shot is not None, timeout=20_000)
+        inspector.select(("edge", 0, 0, 0))
     for widget in window.findChildren(QWidget):
         if not isinstance(widget, CONTROL_TYPES) or not widget.isVisibleTo(window):
             continue
