@@ -61,6 +61,9 @@ class Inspector(QObject):
         self._pending_pick: str | None = None  # a pick asked for before the state arrived
         self._rng = np.random.default_rng()
         self._ghost_key: int | None = None  # id of the shot whose corrected boundary is drawn
+        self._asked = False  # a take_state is on its way
+        self._stale = False  # a change arrived while it was: the state it brings is old
+        self._aimed_at: tuple | None = None  # what the last state showed (see _fingerprint)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._advance)
@@ -96,7 +99,8 @@ class Inspector(QObject):
         self.network_view.set_inspecting(True)
         if self.row is None:
             self._pending_pick = "worst"
-        self.controller.take_state()
+        self._aimed_at = None
+        self._ask_for_state()
         self.opened.emit(True)
 
     def close(self) -> None:
@@ -176,10 +180,25 @@ class Inspector(QObject):
         if snapshot.running:
             self.close()  # Play: the run moves on, the frozen shot would be stale
             return
-        self.controller.take_state()  # something changed while paused: re-aim
+        if _fingerprint(snapshot) != self._aimed_at:
+            self._ask_for_state()  # something changed while paused: re-aim
+
+    def _ask_for_state(self) -> None:
+        """One request at a time: changes that arrive meanwhile make its answer stale, and a
+        stale answer asks again instead of being worked out (a burst of edits costs one shot)."""
+        if self._asked:
+            self._stale = True
+            return
+        self._asked, self._stale = True, False
+        self._aimed_at = None if self.controller.snapshot is None else _fingerprint(self.controller.snapshot)
+        self.controller.take_state()
 
     def _state_taken(self, state: TrainerState) -> None:
+        self._asked = False
         if not self.is_open:
+            return
+        if self._stale:
+            self._ask_for_state()
             return
         self.state = state
         n_train = len(state.data.train)
@@ -375,3 +394,12 @@ class Inspector(QObject):
         self._stop_playing()
         self.stage_index = 0
         self.controller.apply_shot(self.shot.points.copy())
+
+
+def _fingerprint(snapshot) -> tuple:
+    """What a shot depends on, as a snapshot shows it: a paused snapshot with the same one (a
+    pause, a redraw) needs no new shot."""
+    return (
+        snapshot.epoch, snapshot.config, snapshot.data_version, snapshot.layer_sizes,
+        b"".join(w.tobytes() for w in snapshot.weights), b"".join(b.tobytes() for b in snapshot.biases),
+    )

@@ -19,6 +19,7 @@ from playground.engine.number_text import factor as par
 from playground.engine.number_text import number as fmt
 from playground.engine.shot import Shot, parameter_index
 from playground.ui.network_items import Target
+from playground.ui.stage_text import optimizer_memory
 
 NameOf = Callable[[int, int], str]  # (node layer, neuron) → "neuron 2 of hidden layer 1"
 CARD_STYLE = "QFrame#%s { background: #fbfcfd; border: 1px solid #d5dbe2; border-radius: 4px; }"
@@ -196,14 +197,14 @@ def neuron_html(shot: Shot, layer: int, j: int, sample: int, name_of: NameOf) ->
         f"δ = ∂E/∂z = {fmt(shot.delta[l][sample, j])}"
         + (f" (mean over the mini-batch: {fmt(shot.bias_gradients[l][j])})" if shot.m > 1 else ""),
         f"∂E/∂b = {fmt(shot.bias_gradients[l][j])}; b: {fmt(step.params_before[index])} → "
-        f"{fmt(step.params_after[index])}{_optimizer_state(step, index)}",
+        f"{fmt(step.params_after[index])}{optimizer_memory(step, index)}",
     ]
     incoming = ["<b>In</b> (w · ∂E/∂w → after the step):"]
     for i in range(shot.weights[l].shape[0]):
         k = parameter_index(shot.layer_sizes, l, i, j)
         incoming.append(
             f"from {escape(name_of(layer - 1, i))}: w {fmt(shot.weights[l][i, j])} · "
-            f"∂E/∂w {fmt(shot.weight_gradients[l][i, j])} → {fmt(step.params_after[k])}{_optimizer_state(step, k)}"
+            f"∂E/∂w {fmt(shot.weight_gradients[l][i, j])} → {fmt(step.params_after[k])}{optimizer_memory(step, k)}"
         )
     return title + "<br>" + "<br>".join(rows + incoming) + _outgoing(shot, layer, j, sample, name_of)
 
@@ -217,16 +218,6 @@ def _outgoing(shot: Shot, layer: int, j: int, sample: int, name_of: NameOf) -> s
             f"to {escape(name_of(layer + 1, k))}: w {fmt(shot.weights[layer][j, k])} · δ {fmt(shot.delta[layer][sample, k])}"
         )
     return "<br>" + "<br>".join(rows)
-
-
-def _optimizer_state(step, index: int) -> str:
-    """The optimizer's memory for one parameter after the step: velocity, or Adam's m and v."""
-    state = step.optimizer_after
-    if "velocity" in state:
-        return f" (velocity {fmt(float(state['velocity'][index]))})"
-    if "m" in state:
-        return f" (m {fmt(float(state['m'][index]))}, v {fmt(float(state['v'][index]))})"
-    return ""
 
 
 def _clear(layout) -> None:

@@ -16,7 +16,7 @@ from playground.engine.features import FEATURE_LABELS
 from playground.engine.number_text import factor as par
 from playground.engine.number_text import number as fmt
 from playground.engine.optimizers import ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, MOMENTUM
-from playground.engine.shot import Shot, parameter_labels
+from playground.engine.shot import Shot, ShotStep, parameter_labels
 from playground.engine.trainer import output_activation
 from playground.ui.stages import Stage, layer_name
 
@@ -157,6 +157,7 @@ def _correct(shot: Shot, stage: Stage, config: Config, sample: int, n: int) -> s
     names = _parameter_names(shot)
     rows = [
         f"{escape(names[k])}: {fmt(step.params_before[k])} → {fmt(step.params_after[k])} (Δ {fmt(change[k])})"
+        f"{optimizer_memory(step, int(k))}"
         for k in order
     ]
     return text + "<br>Largest steps: " + "; ".join(rows) + ". Edge colour: the step Δw."
@@ -177,6 +178,16 @@ def _fire_again(shot: Shot, stage: Stage, config: Config, sample: int, n: int) -
 
 
 # ----- helpers ---------------------------------------------------------------------------------
+def optimizer_memory(step: ShotStep, index: int) -> str:
+    """The optimizer's memory of one parameter after the step: its velocity, or Adam's m and v."""
+    state = step.optimizer_after
+    if "velocity" in state:
+        return f" (velocity {fmt(float(state['velocity'][index]))})"
+    if "m" in state:
+        return f" (m {fmt(float(state['m'][index]))}, v {fmt(float(state['v'][index]))})"
+    return ""
+
+
 def _layer_activation(config: Config, layer: int, n: int) -> Activation:
     return get_activation(output_activation(config.problem) if layer == n - 1 else config.activation)
 

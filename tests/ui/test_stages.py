@@ -74,6 +74,9 @@ def test_correct_names_the_optimizer_rule_and_the_largest_steps(optimizer, words
     change = shot.step.change
     k = int(np.argmax(np.abs(change)))
     assert f"{fmt(shot.step.params_before[k])} → {fmt(shot.step.params_after[k])}" in text
+    if optimizer != "sgd":  # the optimizer's memory of that parameter is shown beside its step
+        key = "velocity" if optimizer == "momentum" else "m"
+        assert f"{key} {fmt(float(shot.step.optimizer_after[key][k]))}" in text
 
 
 def test_the_batch_shot_is_named_by_its_rows():
