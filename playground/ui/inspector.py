@@ -161,7 +161,8 @@ class Inspector(QObject):
         labels = self.state.data.train[:, 2]
         if self.state.config.problem == "classification":
             return np.where(out >= 0, 1.0, -1.0) != labels
-        return losses > np.nanmean(losses)  # regression: worse than the average sample
+        finite = losses[np.isfinite(losses)]
+        return losses > (finite.mean() if finite.size else np.inf)  # regression: worse than the average sample
 
     def _point_clicked(self, x: float, y: float, label: float) -> None:
         if not self.is_open or self.state is None:

@@ -149,7 +149,7 @@ def _mark_inputs(view: StageView, shot: Shot, sample: int) -> None:
 
 def _mark_deltas(view: StageView, shot: Shot, layers: set[int]) -> None:
     deltas = [shot.bias_gradients[layer] for layer in range(shot.n_layers)]  # mean δ per neuron
-    largest = max(float(np.nanmax(np.abs(d))) if d.size else 0.0 for d in deltas) or 1.0
+    largest = max(largest_finite(d) for d in deltas) or 1.0
     for layer in layers:
         for j, delta in enumerate(deltas[layer]):
             size = abs(float(delta)) / largest if np.isfinite(delta) else 1.0
@@ -162,11 +162,17 @@ def _mark_deltas(view: StageView, shot: Shot, layers: set[int]) -> None:
 
 def _scaled(values: np.ndarray) -> tuple[np.ndarray, float | None]:
     """values / max |value| (all 0 when there is no finite largest), and that largest."""
-    with np.errstate(all="ignore"):
-        largest = float(np.nanmax(np.abs(values))) if values.size else 0.0
-        if largest > 0 and np.isfinite(largest):
+    largest = largest_finite(values)
+    if largest > 0:
+        with np.errstate(all="ignore"):
             return values / largest, largest
-        return np.zeros_like(values), None
+    return np.zeros_like(values), None
+
+
+def largest_finite(values: np.ndarray) -> float:
+    """max |value| over the finite values (a diverged shot has NaN and ∞); 0.0 when there is none."""
+    finite = np.abs(values[np.isfinite(values)])
+    return float(finite.max()) if finite.size else 0.0
 
 
 def _weights_on_edges(view: StageView, weights: list[np.ndarray], layer_of_edge: np.ndarray, lit: set[int]) -> None:

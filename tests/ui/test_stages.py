@@ -83,3 +83,19 @@ def test_the_batch_shot_is_named_by_its_rows():
     state, _ = shot_of()
     shot = explain_samples(state, [4, 5, 6, 7])
     assert shot_name(shot, 1).startswith("the mini-batch #4–#7 (4 samples; neurons show sample #5")
+
+
+@pytest.mark.parametrize("broken", [slice(0, 5), slice(None)])
+def test_a_diverged_shot_is_drawn_and_said_without_warnings(broken):
+    import dataclasses
+
+    state, _ = shot_of()
+    params = state.params.copy()
+    params[broken] = np.nan
+    params[5] = np.inf
+    shot = explain_samples(dataclasses.replace(state, params=params), [5])
+    for stage in stages(shot.n_layers):  # the suite turns warnings into errors
+        view = stage_view(shot, stage)
+        assert view.edge_values is None or view.edge_values.shape == (sum(w.size for w in shot.weights),)
+        stage_html(shot, stage, state.config)
+    assert "NaN" in stage_html(shot, Stage("miss"), state.config)
