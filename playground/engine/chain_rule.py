@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from playground.engine.number_text import factor as factor_text
 from playground.engine.number_text import number
 from playground.engine.shot import Shot
@@ -46,6 +48,7 @@ class ChainRule:
     gradient: float  # ∂E_s/∂w_ij = a_i · δ_j
     output: float  # the network's output for the sample
     label: float  # t
+    loss: float  # E = ½(out − t)², the engine's
 
 
 def chain_rule(shot: Shot, layer: int, row: int, neuron: int, sample: int = 0) -> ChainRule:
@@ -57,14 +60,16 @@ def chain_rule(shot: Shot, layer: int, row: int, neuron: int, sample: int = 0) -
     delta = float(shot.delta[layer][sample, neuron])
     if is_output:
         terms: tuple[DownstreamTerm, ...] = ()
-        error = float(shot.outputs[sample] - shot.labels[sample])
+        with np.errstate(all="ignore"):
+            error = float(shot.outputs[sample] - shot.labels[sample])
     else:
         above = shot.weights[layer + 1][neuron]  # (n_above,) w_jk
         deltas = shot.delta[layer + 1][sample]  # (n_above,) δ_k
-        terms = tuple(
-            DownstreamTerm(k, float(w), float(d), float(w * d)) for k, (w, d) in enumerate(zip(above, deltas))
-        )
-        error = float(above @ deltas)
+        with np.errstate(all="ignore"):  # a diverged network's numbers overflow: shown as ∞, not warned
+            terms = tuple(
+                DownstreamTerm(k, float(w), float(d), float(w * d)) for k, (w, d) in enumerate(zip(above, deltas))
+            )
+            error = float(above @ deltas)
     return ChainRule(
         layer=layer,
         row=row,
@@ -83,6 +88,7 @@ def chain_rule(shot: Shot, layer: int, row: int, neuron: int, sample: int = 0) -
         gradient=delta if is_bias else float(shot.sample_weight_gradients[layer][sample, row, neuron]),
         output=float(shot.outputs[sample]),
         label=float(shot.labels[sample]),
+        loss=float(shot.losses[sample]),
     )
 
 
@@ -103,7 +109,7 @@ def chain_rule_markdown(rule: ChainRule, weight_name: str, neuron_name: str, dig
         f"### ∂E/∂{w} for {weight_name}",
         "",
         f"Sample: label t = {num(rule.label)}, network output = {num(rule.output)}, "
-        f"E = ½(out − t)² = {num(0.5 * (rule.output - rule.label) ** 2)}",
+        f"E = ½(out − t)² = {num(rule.loss)}",
         "",
         f"- {w} = {num(rule.weight)}",
         f"- input a_i = {num(rule.a_in)}" + (" (a bias is the weight of a constant input 1)" if rule.is_bias else ""),

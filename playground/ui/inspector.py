@@ -290,6 +290,10 @@ class Inspector(QObject):
         self.panel.set_playing(False)
 
     def _show_stage(self) -> None:
+        with np.errstate(all="ignore"):  # a diverged network's numbers are shown as NaN and ∞, not warned about
+            self._draw_stage()
+
+    def _draw_stage(self) -> None:
         shot, stage = self.shot, self.stage
         snapshot = self.controller.snapshot
         if shot is None or stage is None or snapshot is None:
@@ -335,6 +339,10 @@ class Inspector(QObject):
         return False
 
     def _show_selection(self) -> None:
+        with np.errstate(all="ignore"):  # as _show_stage
+            self._draw_selection()
+
+    def _draw_selection(self) -> None:
         target, shot, panel = self.selected, self.shot, self.panel
         self.network_view.highlight(target)
         if target is None or shot is None:

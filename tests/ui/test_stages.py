@@ -85,17 +85,26 @@ def test_the_batch_shot_is_named_by_its_rows():
     assert shot_name(shot, 1).startswith("the mini-batch #4–#7 (4 samples; neurons show sample #5")
 
 
-@pytest.mark.parametrize("broken", [slice(0, 5), slice(None)])
-def test_a_diverged_shot_is_drawn_and_said_without_warnings(broken):
+@pytest.mark.parametrize(("broken", "value"), [(slice(0, 5), np.nan), (slice(None), np.nan), (slice(None), 1e300)])
+def test_a_diverged_shot_is_drawn_and_said_without_warnings(broken, value):
     import dataclasses
+
+    from playground.engine.chain_rule import chain_rule, chain_rule_markdown
+    from playground.ui.inspector_cards import neuron_html
 
     state, _ = shot_of()
     params = state.params.copy()
-    params[broken] = np.nan
+    params[broken] = value
     params[5] = np.inf
-    shot = explain_samples(dataclasses.replace(state, params=params), [5])
-    for stage in stages(shot.n_layers):  # the suite turns warnings into errors
-        view = stage_view(shot, stage)
-        assert view.edge_values is None or view.edge_values.shape == (sum(w.size for w in shot.weights),)
-        stage_html(shot, stage, state.config)
-    assert "NaN" in stage_html(shot, Stage("miss"), state.config)
+    with np.errstate(all="ignore"):
+        shot = explain_samples(dataclasses.replace(state, params=params), [5])
+    with np.errstate(all="ignore"):  # as the inspector draws (Inspector._show_stage, _show_selection)
+        for stage in stages(shot.n_layers):  # the suite turns warnings into errors
+            view = stage_view(shot, stage)
+            assert view.edge_values is None or view.edge_values.shape == (sum(w.size for w in shot.weights),)
+            stage_html(shot, stage, state.config)
+        for layer in range(shot.n_layers):
+            chain_rule_markdown(chain_rule(shot, layer, 0, 0), "w", "n")
+            neuron_html(shot, layer + 1, 0, 0, lambda l, j: "n")
+    if np.isnan(value):
+        assert "NaN" in stage_html(shot, Stage("miss"), state.config)
