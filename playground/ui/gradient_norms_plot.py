@@ -20,6 +20,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
 from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QWidget
 
 from playground.ui.loss_plot import nice_ceiling
+from playground.ui.plot_style import long_series, still_chart
 from playground.worker.snapshot import Snapshot
 
 # One point per snapshot (up to ~30 a second) would grow without end in a long run. At
@@ -124,14 +125,9 @@ class GradientNormsPlot(QWidget):
             "A curve shooting up: the gradient explodes."
         )
         plot = self.plot_item = self.plot_widget.getPlotItem()
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
-        plot.setMouseEnabled(x=False, y=False)
-        plot.showGrid(x=False, y=True, alpha=0.15)
-        plot.setClipToView(True)
-        plot.setDownsampling(auto=True, mode="peak")
+        still_chart(plot)
+        long_series(plot)
         plot.setLogMode(x=False, y=True)
-        plot.getAxis("left").setWidth(42)
         for name in ("left", "bottom"):
             # Axes are re-rendered only when their range changes, not on every new point.
             plot.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)

@@ -18,6 +18,7 @@ from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
 
+from playground.ui.plot_style import long_series, still_chart
 from playground.worker.snapshot import Snapshot
 
 TRAIN_COLOR = QColor(150, 150, 150)  # the playground: train grey, test black
@@ -101,13 +102,8 @@ class LossPlot(QWidget):
         layout.addWidget(self.plot_widget)
         plot = self.plot_widget.getPlotItem()
         self.plot_item = plot
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
-        plot.setMouseEnabled(x=False, y=False)
-        plot.showGrid(x=False, y=True, alpha=0.15)
-        plot.setClipToView(True)
-        plot.setDownsampling(auto=True, mode="peak")
-        plot.getAxis("left").setWidth(42)
+        still_chart(plot)
+        long_series(plot)
         for name in ("left", "bottom"):
             # Axes are re-rendered only when their range changes, not on every new point.
             plot.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)

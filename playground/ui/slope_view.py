@@ -25,6 +25,7 @@ from playground.engine.number_text import number as format_number
 from playground.engine.slope import SlopeData
 from playground.ui.colors import GRAD_NEGATIVE, GRAD_POSITIVE
 from playground.ui.loss_plot import TRAIN_COLOR
+from playground.ui.plot_style import still_chart
 
 SAMPLE_COLOR = QColor(0x15, 0x65, 0xC0)  # this sample / this mini-batch: blue
 TRAINING_COLOR = TRAIN_COLOR  # the whole training set: grey, as on the loss chart
@@ -117,12 +118,8 @@ class SlopeView(QWidget):
             "Drag the dot along the curve and let go to set the parameter."
         )
         plot = self.plot_item = self.plot_widget.getPlotItem()
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
-        plot.setMouseEnabled(x=False, y=False)
-        plot.showGrid(x=True, y=True, alpha=0.12)
+        still_chart(plot, grid_x=True, grid_alpha=0.12)
         plot.disableAutoRange()
-        plot.getAxis("left").setWidth(42)
         for side, text in (("bottom", "w"), ("left", "E")):
             plot.getAxis(side).setLabel(text)
             plot.getAxis(side).enableAutoSIPrefix(False)  # 0.35, not 350 "(x0.001)"

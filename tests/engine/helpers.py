@@ -13,9 +13,10 @@ import numpy as np
 import pytest
 
 from playground.engine.config import Config, ConfigError
-from playground.engine.data import SplitData
+from playground.engine.data import SplitData, make_data
 from playground.engine.network import Network
 from playground.engine.trainer import Trainer, output_activation
+from playground.engine.trainer_state import TrainerState
 
 # Pure-Python activations: name → (f, f').
 _PY_ACTIVATIONS = {
@@ -160,3 +161,11 @@ def config_refusal(**changes: object) -> str:
     message = str(info.value)
     assert "\n" not in message and len(message) < 400
     return message
+
+
+def trained_state(epochs: int = 3, **changes: object) -> TrainerState:
+    """The state of a trainer on Config(**changes) after ``epochs`` epochs."""
+    config = Config(**changes)
+    trainer = Trainer(config, make_data(config))
+    trainer.train(epochs)
+    return trainer.state()

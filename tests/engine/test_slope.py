@@ -8,20 +8,11 @@ import dataclasses
 import numpy as np
 import pytest
 
-from playground.engine.config import Config
-from playground.engine.data import make_data
 from playground.engine.gradient_check import ShotLoss
 from playground.engine.shot import batch_indices, explain_samples, network_of
 from playground.engine.slope import half_width, secant, slope_data, value_range
-from playground.engine.trainer import Trainer
 from playground.engine.trainer_state import TrainerState
-
-
-def trained_state(epochs: int = 3, **changes: object) -> TrainerState:
-    config = Config(**changes)
-    trainer = Trainer(config, make_data(config))
-    trainer.train(epochs)
-    return trainer.state()
+from tests.engine.helpers import trained_state
 
 
 @pytest.fixture(scope="module")

@@ -14,27 +14,18 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QLabel
 
-from playground.engine.config import Config
-from playground.engine.data import make_data
 from playground.engine.shot import explain_samples
 from playground.engine.slope import SlopeData, slope_data
-from playground.engine.trainer import Trainer
 from playground.engine.trainer_state import TrainerState
 from playground.ui.slope_view import STEPS_PER_DECADE, SlopeView, direction_text, format_number, slider_h
+from tests.engine.helpers import trained_state
 
 NAME = "w from x₁ to neuron 2 of hidden layer 1"
 
 
-def small_state(epochs: int = 5, **changes: object) -> TrainerState:
-    config = Config(**changes)
-    trainer = Trainer(config, make_data(config))
-    trainer.train(epochs)
-    return trainer.state()
-
-
 @pytest.fixture(scope="module")
 def state() -> TrainerState:
-    return small_state()
+    return trained_state(5)
 
 
 @pytest.fixture
@@ -109,7 +100,7 @@ def test_flat_and_bias_wording(view, state):
 def test_overshoot_is_said(view):
     """At learning rate 3 the output bias of a regression overshoots: E(b) is a parabola of
     curvature 1, so a step of 3 × the slope lands beyond the minimum, higher than it started."""
-    state = small_state(epochs=0, learning_rate=3.0, problem="regression", dataset="plane")
+    state = trained_state(epochs=0, learning_rate=3.0, problem="regression", dataset="plane")
     data = data_for(state, state.n_params - 1)
     view.show_slope(data, "bias of the output neuron")
     assert data.loss_at_new > data.loss_now > data.predicted_at_new
@@ -225,7 +216,7 @@ def test_a_diverged_network_has_no_curve(view, state):
 
 def test_infinite_losses_draw_no_warnings(view, state):
     """A regression whose output weight is 1e200: every E is ∞ (a curve pyqtgraph cannot bound)."""
-    state = small_state(epochs=0, problem="regression", dataset="plane", activation="linear")
+    state = trained_state(epochs=0, problem="regression", dataset="plane", activation="linear")
     params = state.params.copy()
     params[-2] = 1e200
     huge = dataclasses.replace(state, params=params)
