@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from playground.engine.number_text import factor, number
+
 Array = np.ndarray
 
 LEAKY_RELU_SLOPE = 0.01  # slope for z < 0
@@ -28,6 +30,14 @@ class Activation:
     formula: str  # for tooltips and the sample inspector
     # Optional in-place form f(z, out=a), one NumPy call instead of two in the hot loop.
     value_into: Callable[[Array, Array], Array] | None = None
+
+    def formula_at(self, z: float) -> str:
+        """The formula with z filled in: tanh(−1.076), max(0, 0.5), (−0.3)·σ(−0.3), e^(−(−0.3)²)."""
+        plain = number(z)
+        formula = self.formula
+        for pattern, value in (("eᶻ", f"e^{factor(z)}"), ("(z)", f"({plain})"), (", z)", f", {plain})")):
+            formula = formula.replace(pattern, value)
+        return formula.replace("z", factor(z))
 
     def write(self, z: Array, out: Array) -> None:
         """out[...] = f(z)."""

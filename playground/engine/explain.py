@@ -36,7 +36,7 @@ from playground.engine.gradient_check import (
 from playground.engine.network import Network
 from playground.engine.number_text import factor, number
 from playground.engine.optimizers import ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, MOMENTUM
-from playground.engine.shot import Shot, parameter_index, parameter_labels
+from playground.engine.shot import Shot, ShotStep, parameter_index, parameter_labels
 from playground.engine.trainer import output_activation
 
 __all__ = ["DEFAULT_H", "check_size", "explain_document", "explain_markdown", "number", "steepest_weight"]
@@ -128,7 +128,7 @@ def check_size(n_params: int) -> None:
 
 def steepest_weight(shot: Shot, layer: int, sample: int = 0) -> tuple[int, int]:
     """(row, neuron) of the weight in ``layer`` with the largest |∂E_s/∂w|: the one worth explaining."""
-    gradients = np.nan_to_num(np.abs(shot.sample_weight_gradients[layer][sample]), nan=0.0)
+    gradients = np.nan_to_num(np.abs(shot.sample_weight_gradient(layer, sample)), nan=0.0)
     row, neuron = np.unravel_index(int(np.argmax(gradients)), gradients.shape)
     return int(row), int(neuron)
 
@@ -166,6 +166,27 @@ class Names:
         if layer == len(self.sizes) - 2:
             return "the output layer"
         return f"hidden layer {layer + 1}"
+
+
+def optimizer_rule(step: ShotStep) -> str:
+    """The update rule of the step's optimizer and regularization, with its numbers, in words."""
+    eta = number(step.learning_rate)
+    rule = {
+        "sgd": f"p ← p − η·∂E/∂p with η = {eta}",
+        "momentum": f"v ← {MOMENTUM:g}·v + ∂E/∂p, then p ← p − η·v with η = {eta} (v, the velocity, "
+                    "carries the earlier steps)",
+        "adam": f"t ← t + 1; m ← {ADAM_BETA1:g}·m + {1 - ADAM_BETA1:.1g}·g; v ← {ADAM_BETA2:g}·v + "
+                f"{1 - ADAM_BETA2:.3g}·g²; p ← p − η·m̂ / (√v̂ + {number(ADAM_EPSILON)}), "
+                f"m̂ = m / (1 − {ADAM_BETA1:g}ᵗ), v̂ = v / (1 − {ADAM_BETA2:g}ᵗ), with g = ∂E/∂p and η = {eta}; "
+                f"t goes {step.optimizer_before.get('t', 0)} → {step.optimizer_after.get('t', 0)}",
+    }[step.optimizer]
+    text = f"Every parameter moves against its blame. The optimizer is {step.optimizer}: {rule}."
+    if step.regularization != "none" and step.regularization_rate:
+        slope = "sign(w)" if step.regularization == "l1" else "w"
+        dies = "; a weight this step pushes across 0 dies and stays 0" if step.regularization == "l1" else ""
+        text += (f" Then {step.regularization.upper()} regularization at rate λ = "
+                 f"{number(step.regularization_rate)}: w ← w − η·λ·{slope}, on weights only, never biases{dies}.")
+    return text
 
 
 # ----- Markdown -------------------------------------------------------------------------------
@@ -253,7 +274,7 @@ class _Story:
         for j in _shown(shot.z[layer].shape[1]):
             z, a = shot.z[layer][0, j], shot.a[layer + 1][0, j]
             rows.append([self.names.neuron(layer + 1, j), f"{self._sum(layer, j)} = {number(z)}",
-                         f"{_apply(f.formula, z)} = {number(a)}"])
+                         f"{f.formula_at(z)} = {number(a)}"])
         return _table(["neuron", "z = Σ a·w + b", "a = f(z)"], rows) + _more(shot.z[layer].shape[1])
 
     def _sum(self, layer: int, j: int) -> str:
@@ -312,7 +333,7 @@ class _Story:
             _table(["neuron", "z", "f′(z)", f"∂E/∂a = {error}", "δ = f′(z)·∂E/∂a"], rows)
             + _more(shot.z[layer].shape[1]),
             "The gradients ∂E/∂w = a·δ (a row per input, a column per neuron; the bias row is ∂E/∂b = δ):",
-            self._matrix(layer, shot.sample_weight_gradients[layer][0], shot.delta[layer][0]),
+            self._matrix(layer, shot.sample_weight_gradient(layer, 0), shot.delta[layer][0]),
             self._chain(self.rules[layer]),
         ])
 
@@ -378,24 +399,7 @@ class _Story:
         return "\n\n".join(parts)
 
     def _rule_text(self) -> str:
-        step = self.shot.step
-        eta = number(step.learning_rate)
-        rule = {
-            "sgd": f"p ← p − η·∂E/∂p with η = {eta}",
-            "momentum": f"v ← {MOMENTUM:g}·v + ∂E/∂p, then p ← p − η·v with η = {eta} (v, the velocity, "
-                        "carries the earlier steps)",
-            "adam": f"t ← t + 1; m ← {ADAM_BETA1:g}·m + {1 - ADAM_BETA1:.1g}·g; v ← {ADAM_BETA2:g}·v + "
-                    f"{1 - ADAM_BETA2:.3g}·g²; p ← p − η·m̂ / (√v̂ + {number(ADAM_EPSILON)}), "
-                    f"m̂ = m / (1 − {ADAM_BETA1:g}ᵗ), v̂ = v / (1 − {ADAM_BETA2:g}ᵗ), with g = ∂E/∂p and η = {eta}; "
-                    f"t goes {step.optimizer_before.get('t', 0)} → {step.optimizer_after.get('t', 0)}",
-        }[step.optimizer]
-        text = f"Every parameter moves against its blame. The optimizer is {step.optimizer}: {rule}."
-        if step.regularization != "none" and step.regularization_rate:
-            slope = "sign(w)" if step.regularization == "l1" else "w"
-            dies = "; a weight this step pushes across 0 dies and stays 0" if step.regularization == "l1" else ""
-            text += (f" Then {step.regularization.upper()} regularization at rate λ = "
-                     f"{number(step.regularization_rate)}: w ← w − η·λ·{slope}, on weights only, never biases{dies}.")
-        return text
+        return optimizer_rule(self.shot.step)
 
     def step_rows(self) -> str:
         step, gradient = self.shot.step, self.gradient
@@ -449,14 +453,6 @@ def _shown(count: int) -> range:
 
 def _more(count: int) -> str:
     return f"\n\n… and {count - MAX_TABLE_SIZE} more neurons." if count > MAX_TABLE_SIZE else ""
-
-
-def _apply(formula: str, z: float) -> str:
-    """The activation's formula with z filled in: tanh(−1.076), max(0, 0.5), (−0.3)·σ(−0.3)."""
-    plain = number(z)
-    for pattern, value in (("eᶻ", f"e^{factor(z)}"), ("(z)", f"({plain})"), (", z)", f", {plain})")):
-        formula = formula.replace(pattern, value)
-    return formula.replace("z", factor(z))
 
 
 def _kink_note(names: list[str]) -> str:

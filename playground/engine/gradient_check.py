@@ -4,7 +4,8 @@ For a shot's samples (m, 3) and a parameter p (flat index into Network.params), 
 frozen, E(p) is the mean over the samples of ½(out − t)², computed by ``Network.forward``:
 
     central difference   n = (E(p + h) − E(p − h)) / 2h        error O(h²) where E is smooth
-    relative error       |analytic − n| / max(|analytic|, |n|)   (0 when both are 0)
+    relative error       |analytic − n| / max(|analytic|, |n|, 1e-8)
+                         (the floor: gradients of ~1e-13, a fitted sample's, differ by round-off alone)
 
 A kink (ReLU's, leaky ReLU's at z = 0) between p − h and p + h breaks the difference quotient:
 it is reported when some hidden neuron's z changes sign between the two evaluations.
@@ -92,9 +93,11 @@ class ShotLoss:
         return sorted(checks, key=lambda c: -c.relative_error if np.isfinite(c.relative_error) else -np.inf)
 
 
+RELATIVE_FLOOR = 1e-8  # below this size two gradients are compared absolutely
+
+
 def relative_error(analytic: float, numeric: float) -> float:
-    scale = max(abs(analytic), abs(numeric))
-    return 0.0 if scale == 0.0 else abs(analytic - numeric) / scale
+    return abs(analytic - numeric) / max(abs(analytic), abs(numeric), RELATIVE_FLOOR)
 
 
 def central_differences(loss: ShotLoss, h: float = DEFAULT_H) -> np.ndarray:

@@ -72,7 +72,6 @@ class Shot:
     a: list[np.ndarray]  # a[0]: (m, n_features) inputs; a[l + 1] = f(z[l]): (m, n_out)
     slopes: list[np.ndarray]  # slopes[l] = f′(z[l]): (m, n_out)
     delta: list[np.ndarray]  # delta[l] = ∂E_s/∂z[l] per sample: (m, n_out)
-    sample_weight_gradients: list[np.ndarray]  # ∂E_s/∂W[l] = outer(a[l]_s, delta[l]_s): (m, n_in, n_out)
     weight_gradients: list[np.ndarray]  # ∂E/∂W[l], the mean over the samples: (n_in, n_out); the
     # optimizer steps by it, except on weights L1 has killed (``dead``), which stay at 0
     bias_gradients: list[np.ndarray]  # ∂E/∂b[l] = mean of delta[l]: (n_out,)
@@ -97,6 +96,12 @@ class Shot:
     @property
     def n_layers(self) -> int:
         return len(self.weights)
+
+    def sample_weight_gradient(self, layer: int, sample: int) -> np.ndarray:
+        """∂E_s/∂W[l] of one sample: outer(a[l]_s, delta[l]_s), (n_in, n_out). Made on demand: all
+        m of them at once would be m × n_params numbers (gigabytes for a large network's batch)."""
+        with np.errstate(all="ignore"):
+            return np.outer(self.a[layer][sample], self.delta[layer][sample])
 
     def flat_gradient(self) -> np.ndarray:
         """∂E/∂param laid out like Network.params: (n_params,)."""
@@ -150,7 +155,7 @@ def _explain(state: TrainerState, points: np.ndarray, indices: np.ndarray) -> Sh
         forward = net.forward(inputs)
         delta = backward(net, forward, targets)
         slopes = [net.layer_activation(l).derivative(forward.z[l], forward.a[l + 1]) for l in range(net.n_layers)]
-        per_sample = [np.einsum("si,so->sio", forward.a[l], delta[l]) for l in range(net.n_layers)]
+        mean_gradients = [forward.a[l].T @ delta[l] / m for l in range(net.n_layers)]  # (n_in, n_out)
         losses = square_loss(forward.output, targets)[:, 0]
     return Shot(
         indices=indices.copy(),
@@ -162,8 +167,7 @@ def _explain(state: TrainerState, points: np.ndarray, indices: np.ndarray) -> Sh
         a=forward.a,
         slopes=slopes,
         delta=delta,
-        sample_weight_gradients=per_sample,
-        weight_gradients=[g.sum(axis=0) / m for g in per_sample],
+        weight_gradients=mean_gradients,
         bias_gradients=[d.sum(axis=0) / m for d in delta],
         dead=state.dead.copy(),
         outputs=forward.output[:, 0].copy(),
@@ -214,6 +218,19 @@ def parameter_index(layer_sizes: Sequence[int], layer: int, row: int, neuron: in
         raise ValueError(f"no parameter at layer {layer}, input {row}, neuron {neuron}")
     offset = sum(o * (i + 1) for i, o in net.shapes[:layer])
     return offset + neuron * (n_in + 1) + row
+
+
+def parameter_of(layer_sizes: Sequence[int], index: int) -> tuple[int, int, int]:
+    """(weight layer, row, neuron) of flat parameter ``index`` (row == n_in: the neuron's bias);
+    the inverse of :func:`parameter_index`."""
+    offset = int(index)
+    for layer, (n_in, n_out) in enumerate(zip(layer_sizes[:-1], layer_sizes[1:])):
+        block = n_out * (n_in + 1)
+        if 0 <= offset < block:
+            neuron, row = divmod(offset, n_in + 1)
+            return layer, row, neuron
+        offset -= block
+    raise ValueError(f"no parameter {index}; the network has {int(index) - offset} parameters")
 
 
 def parameter_labels(

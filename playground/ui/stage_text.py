@@ -11,11 +11,12 @@ from html import escape
 import numpy as np
 
 from playground.engine.activations import Activation, get_activation
+from playground.engine.chain_rule import chain_rule
 from playground.engine.config import Config
+from playground.engine.explain import optimizer_rule
 from playground.engine.features import FEATURE_LABELS
 from playground.engine.number_text import factor as par
 from playground.engine.number_text import number as fmt
-from playground.engine.optimizers import ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, MOMENTUM
 from playground.engine.shot import Shot, ShotStep, parameter_labels
 from playground.engine.trainer import output_activation
 from playground.ui.stages import Stage, layer_name
@@ -71,7 +72,7 @@ def _fire(shot: Shot, stage: Stage, config: Config, sample: int, n: int) -> str:
         more = " + …" if len(inputs) > 3 else ""
         rows.append(
             f"{_neuron(layer, j, n)}: z = {terms}{more} + {par(shot.biases[layer][j])} = "
-            f"<b>{fmt(shot.z[layer][sample, j])}</b>, a = {escape(f.formula.replace('z', fmt(shot.z[layer][sample, j]), 1))}"
+            f"<b>{fmt(shot.z[layer][sample, j])}</b>, a = {escape(f.formula_at(float(shot.z[layer][sample, j])))}"
             f" = <b>{fmt(shot.a[layer + 1][sample, j])}</b>"
         )
     head = (
@@ -109,12 +110,8 @@ def _blame(shot: Shot, stage: Stage, config: Config, sample: int, n: int) -> str
         if shot.m > 1:
             rows.append(f"{_neuron(layer, j, n)}: δ = <b>{fmt(delta)}</b>")
             continue
-        slope = float(shot.slopes[layer][0, j])
-        if layer == n - 1:
-            upstream = float(shot.outputs[0] - shot.labels[0])
-        else:
-            upstream = float(shot.weights[layer + 1][j] @ shot.delta[layer + 1][0])
-        rows.append(f"{_neuron(layer, j, n)}: δ = {par(slope)} × {par(upstream)} = <b>{fmt(delta)}</b>")
+        rule = chain_rule(shot, layer, 0, j)  # its f′(z) and ∂E/∂a, as the chain-rule card shows them
+        rows.append(f"{_neuron(layer, j, n)}: δ = {par(rule.slope)} × {par(rule.error)} = <b>{fmt(delta)}</b>")
     if layer == n - 1:
         head = (
             f"<b>Blame</b> · output layer, first: the error leaves the output. "
@@ -136,22 +133,7 @@ def _blame(shot: Shot, stage: Stage, config: Config, sample: int, n: int) -> str
 
 def _correct(shot: Shot, stage: Stage, config: Config, sample: int, n: int) -> str:
     step = shot.step
-    lr = fmt(step.learning_rate)
-    rule = {
-        "sgd": f"w ← w − η·∂E/∂w with η = {lr}",
-        "momentum": f"v ← {MOMENTUM:g}·v + ∂E/∂w,  w ← w − η·v with η = {lr} (v is the velocity it carries)",
-        "adam": (
-            f"m ← {ADAM_BETA1:g}·m + {1 - ADAM_BETA1:.1g}·g,  v ← {ADAM_BETA2:g}·v + {1 - ADAM_BETA2:.3g}·g²,  "
-            f"w ← w − η·m̂/(√v̂ + {ADAM_EPSILON:g}) with η = {lr}, step t = {int(step.optimizer_after.get('t', 0))}"
-        ),
-    }[step.optimizer]
-    text = f"<b>Correct.</b> The optimizer ({escape(step.optimizer)}) moves every parameter against its blame: {escape(rule)}."
-    if step.regularization != "none" and step.regularization_rate:
-        derivative = "sign(w)" if step.regularization == "l1" else "w"
-        text += (
-            f"<br>Then {step.regularization.upper()}: w ← w − η·{fmt(step.regularization_rate)}·{derivative} "
-            "(weights only, never biases" + ("; a weight pushed across 0 dies" if step.regularization == "l1" else "") + ")."
-        )
+    text = f"<b>Correct.</b> {escape(optimizer_rule(step))}"
     change = step.change
     order = np.argsort(-np.abs(np.nan_to_num(change)))[:4]
     names = _parameter_names(shot)

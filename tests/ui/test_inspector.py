@@ -131,7 +131,7 @@ def test_mini_batch_mode_uses_the_batch_the_optimizer_averages(open_window, qtbo
     shot = inspector.shot
     expected_rows = batch_indices(len(inspector.state.data.train), CONFIG.batch_size, row)
     np.testing.assert_array_equal(shot.indices, expected_rows)
-    mean = np.mean([g for g in shot.sample_weight_gradients[0]], axis=0)
+    mean = np.mean([shot.sample_weight_gradient(0, s) for s in range(shot.m)], axis=0)
     np.testing.assert_allclose(shot.weight_gradients[0], mean, rtol=1e-14, atol=1e-17)
     assert inspector.focus == int(np.flatnonzero(expected_rows == row)[0])
 
@@ -164,7 +164,7 @@ def test_clicking_an_edge_shows_its_chain_rule_with_the_engines_numbers(open_win
     shot = inspector.shot
     rule = card.rule
     assert (rule.layer, rule.row, rule.neuron) == (0, 1, 2)
-    assert rule.gradient == shot.sample_weight_gradients[0][0, 1, 2]
+    assert rule.gradient == shot.a[0][0, 1] * shot.delta[0][0, 2] == shot.sample_weight_gradient(0, 0)[1, 2]
     assert rule.a_in == shot.a[0][0, 1] and rule.slope == shot.slopes[0][0, 2] and rule.delta == shot.delta[0][0, 2]
     assert [t.delta for t in rule.terms] == list(shot.delta[1][0])  # one Σ row per neuron above
     equation = window.findChild(QLabel, "chain_rule_equation").text()

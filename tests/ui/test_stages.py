@@ -66,7 +66,7 @@ def test_miss_and_fire_again_say_the_loss_with_its_numbers():
     assert f"E {fmt(shot.loss)} → {fmt(shot.step.loss_after)}" in again
 
 
-@pytest.mark.parametrize(("optimizer", "words"), [("sgd", "w ← w − η·∂E/∂w"), ("momentum", "velocity"), ("adam", "m̂")])
+@pytest.mark.parametrize(("optimizer", "words"), [("sgd", "p ← p − η·∂E/∂p"), ("momentum", "velocity"), ("adam", "m̂")])
 def test_correct_names_the_optimizer_rule_and_the_largest_steps(optimizer, words):
     state, shot = shot_of(optimizer=optimizer, regularization="l1", regularization_rate=0.01)
     text = stage_html(shot, Stage("correct"), state.config)
@@ -108,3 +108,16 @@ def test_a_diverged_shot_is_drawn_and_said_without_warnings(broken, value):
             neuron_html(shot, layer + 1, 0, 0, lambda l, j: "n")
     if np.isnan(value):
         assert "NaN" in stage_html(shot, Stage("miss"), state.config)
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("swish", "(−0.3)·σ(−0.3)"), ("gaussian", "e^(−(−0.3)²)"), ("leaky_relu", "(−0.3) if (−0.3) > 0 else 0.01·(−0.3)"),
+    ("sigmoid", "1 / (1 + e^(−(−0.3)))"), ("tanh", "tanh(−0.3)"), ("elu", "(−0.3) if (−0.3) > 0 else e^(−0.3) − 1"),
+])
+def test_fire_fills_every_z_of_the_formula(name, expected):
+    from playground.engine.activations import get_activation
+
+    assert get_activation(name).formula_at(-0.3) == expected
+    state, shot = shot_of(activation=name)
+    z = float(shot.z[0][0, 0])
+    assert get_activation(name).formula_at(z) in stage_html(shot, Stage("fire", 0), state.config).replace("&gt;", ">")
