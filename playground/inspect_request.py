@@ -67,5 +67,6 @@ def check_inspect(request: InspectRequest, n_train: int, layer_sizes: tuple[int,
         layer, j = numbers
         ok = 1 <= layer <= n and j < layer_sizes[layer]
     if not ok:
-        raise UsageError(f"--select {kind}:{','.join(map(str, numbers))}: the network (layer sizes "
-                         f"{list(layer_sizes)}) has no such {kind}")
+        word = "neuron" if kind == "node" else kind  # as the option was typed
+        raise UsageError(f"--select {word}:{','.join(map(str, numbers))}: the network (layer sizes "
+                         f"{list(layer_sizes)}) has no such {word}")

@@ -28,6 +28,7 @@ def test_a_stage_of_the_inspector_renders_to_a_png(tmp_path: Path):
         (("--inspect", "train:0", "--select", "edge:1"), ("edge:L,I,J",)),
         (("--inspect", "train:99999"), ("99999", "allowed: 0 …")),
         (("--inspect", "train:0", "--select", "edge:9,0,0"), ("no such edge",)),
+        (("--inspect", "train:0", "--select", "neuron:0,0"), ("--select neuron:0,0", "no such neuron")),
         (("--stage", "miss"), ("--inspect",)),
     ],
 )

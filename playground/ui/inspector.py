@@ -23,7 +23,7 @@ from playground.engine.shot import (
     explain_samples,
     network_of,
     parameter_index,
-    parameter_labels,
+    parameter_of,
 )
 from playground.engine.slope import slope_data
 from playground.engine.trainer_state import TrainerState
@@ -64,6 +64,7 @@ class Inspector(QObject):
         self._asked = False  # a take_state is on its way
         self._stale = False  # a change arrived while it was: the state it brings is old
         self._aimed_at: tuple | None = None  # what the last state showed (see _fingerprint)
+        self._until_paused = False  # opened while running: the pause has not reached the views yet
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._advance)
@@ -82,6 +83,7 @@ class Inspector(QObject):
         p.close_clicked.connect(self.close)
         p.chain_rule_card.factor_hovered.connect(self._factor_hovered)
         p.slope_view.weight_dragged.connect(self._weight_dragged)
+        p.gradient_check_view.parameter_chosen.connect(self._chosen_in_table)
         self.controller.state_taken.connect(self._state_taken)
         self.controller.snapshot_changed.connect(self._snapshot)
         self.network_view.target_inspected.connect(self.select)
@@ -93,6 +95,9 @@ class Inspector(QObject):
         if self.is_open:
             return
         self.is_open = True
+        snapshot = self.controller.snapshot
+        # Snapshots made before the pause arrives still say "running": they must not close it.
+        self._until_paused = snapshot is not None and snapshot.running
         self.controller.pause()
         self.panel.show()
         self.panel.setFocus()
@@ -179,8 +184,10 @@ class Inspector(QObject):
         if not self.is_open:
             return
         if snapshot.running:
-            self.close()  # Play: the run moves on, the frozen shot would be stale
+            if not self._until_paused:
+                self.close()  # Play: the run moves on, the frozen shot would be stale
             return
+        self._until_paused = False
         if _fingerprint(snapshot) != self._aimed_at:
             self._ask_for_state()  # something changed while paused: re-aim
 
@@ -222,7 +229,7 @@ class Inspector(QObject):
         self.stage_index = min(self.stage_index, count - 1)
         if self.selected is not None and not self._valid(self.selected):
             self.selected = None
-        short = self.batch and len(rows) < self.state.config.batch_size
+        short = self.batch and n_train % min(self.state.config.batch_size, n_train) and rows[-1] == n_train - 1
         self.panel.say(shot_name(self.shot, self.focus) + (
             "; the epoch's last rows, which the trainer adds to the next epoch's first update" if short else ""
         ))
@@ -301,8 +308,8 @@ class Inspector(QObject):
         html = stage_html(shot, stage, self.state.config, self.focus)
         self.panel.show_stage(self.stage_index, self.stage_count(), stage.name, stage.title(shot.n_layers), html)
         self.network_view.set_stage_view(stage_view(shot, stage, self.focus))
-        if stage.name == "fire_again":
-            self._show_ghost()
+        if stage.name == "fire_again" and self.state.config.problem == "classification":
+            self._show_ghost()  # a regression has no decision boundary
         else:
             self.boundary_plot.show_ghost(None)
 
@@ -361,9 +368,23 @@ class Inspector(QObject):
         panel.chain_rule_card.show_rule(rule, shot, self._name_of, name, self.state.config.features)
         panel.cards.setCurrentWidget(panel.chain_rule_card)
         index = parameter_index(shot.layer_sizes, layer, row, neuron)
-        panel.slope_view.show_slope(slope_data(self.state, shot, index), name)
-        labels = parameter_labels(shot.layer_sizes, self._weight_label, self._bias_label)
-        panel.gradient_check_view.show_check(self.state, shot, index, name, lambda i: labels[i])
+        panel.slope_view.show_slope(slope_data(self.state, shot, index, self._slope_points()), name)
+        panel.gradient_check_view.show_check(self.state, shot, index, name, self._label_of)
+
+    def _slope_points(self) -> int:
+        """How many values the slope view evaluates: 201, fewer (never under 21) when one pass
+        over the training set is heavy, so a huge network's selection costs ~10⁹ multiply-adds."""
+        work = self.shot.step.params_before.size * (len(self.state.data.train) + self.shot.m)
+        return int(np.clip(1e9 // max(work, 1), 21, 201)) | 1  # odd: the current value is the middle
+
+    def _label_of(self, index: int) -> str:
+        layer, row, neuron = parameter_of(self.shot.layer_sizes, index)
+        return self._parameter_name(layer, row, neuron)
+
+    def _chosen_in_table(self, index: int) -> None:
+        layer, row, neuron = parameter_of(self.shot.layer_sizes, index)
+        bias = row == self.shot.layer_sizes[layer]
+        self.select(("bias", layer, neuron) if bias else ("edge", layer, row, neuron))
 
     def _parameter(self, target: Target) -> tuple[int, int, int]:
         """(weight layer, row, neuron) of an edge or a bias (row n_in)."""

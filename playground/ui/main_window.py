@@ -6,12 +6,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QSize, Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractSlider,
+    QAbstractSpinBox,
     QApplication,
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
+    QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -27,6 +31,7 @@ from playground.ui.settings import AppSettings
 from playground.worker.controller import TrainingController
 
 WINDOW_TITLE = "Backprop Playground"
+ARROW_WIDGETS = (QAbstractSlider, QAbstractSpinBox, QComboBox, QLineEdit)  # they use → themselves
 PREFERRED_SIZE = QSize(1440, 880)
 EXAMPLES = examples_folder()  # File > Open example lists example_paths()
 EXPERIMENT_FILTER = "Experiments (*.json);;All files (*)"
@@ -103,27 +108,33 @@ class MainWindow(QMainWindow):
         self.run_view.data_panel.load_csv_clicked.connect(self._ask_csv)
         inspector = self.run_view.inspector
         for key, slot in (
-            (Qt.Key.Key_Space, c.toggle_running), (Qt.Key.Key_Right, self._right_key), (Qt.Key.Key_Left, self._left_key),
-            (Qt.Key.Key_R, c.reset), (Qt.Key.Key_I, inspector.toggle), (Qt.Key.Key_Escape, inspector.close),
+            (Qt.Key.Key_Space, c.toggle_running), (Qt.Key.Key_Right, self._right_key), (Qt.Key.Key_R, c.reset),
+            (Qt.Key.Key_I, inspector.toggle),
         ):
             # connect() rather than QShortcut(..., activated=slot): PySide6 keeps the Connection object of a
             # keyword connection for good (one leaked per shortcut per window, tests/ui/test_stress.py).
-            QShortcut(QKeySequence(key), self).activated.connect(slot)
-
-    def _inspector_has_focus(self) -> bool:
-        panel, focus = self.run_view.inspector_panel, QApplication.focusWidget()
-        return self.run_view.inspector.is_open and focus is not None and (focus is panel or panel.isAncestorOf(focus))
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.activated.connect(slot)
+            if key == Qt.Key.Key_Right:
+                self._right_shortcut = shortcut
 
     def _right_key(self) -> None:
-        """→: the next stage while the inspector has focus, else one epoch."""
-        if self._inspector_has_focus():
+        """→ (a window shortcut, so it reaches no widget by itself): a slider, text field or list
+        with focus gets it; in the inspector it is the next stage (← and Esc reach the inspector
+        as plain keys); anywhere else it trains one epoch."""
+        focus = QApplication.focusWidget()
+        panel = self.run_view.inspector_panel
+        if isinstance(focus, ARROW_WIDGETS):
+            self._right_shortcut.setEnabled(False)  # or the key sent on would come back here
+            try:
+                for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                    QApplication.sendEvent(focus, QKeyEvent(kind, Qt.Key.Key_Right, Qt.KeyboardModifier.NoModifier))
+            finally:
+                self._right_shortcut.setEnabled(True)
+        elif self.run_view.inspector.is_open and focus is not None and (focus is panel or panel.isAncestorOf(focus)):
             self.run_view.inspector.next_stage()
         else:
             self.controller.step()
-
-    def _left_key(self) -> None:
-        if self._inspector_has_focus():
-            self.run_view.inspector.previous_stage()
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu("&File")

@@ -17,7 +17,7 @@ from playground.engine.explain import optimizer_rule
 from playground.engine.features import FEATURE_LABELS
 from playground.engine.number_text import factor as par
 from playground.engine.number_text import number as fmt
-from playground.engine.shot import Shot, ShotStep, parameter_labels
+from playground.engine.shot import Shot, ShotStep, parameter_of
 from playground.engine.trainer import output_activation
 from playground.ui.stages import Stage, layer_name
 
@@ -136,9 +136,8 @@ def _correct(shot: Shot, stage: Stage, config: Config, sample: int, n: int) -> s
     text = f"<b>Correct.</b> {escape(optimizer_rule(step))}"
     change = step.change
     order = np.argsort(-np.abs(np.nan_to_num(change)))[:4]
-    names = _parameter_names(shot)
     rows = [
-        f"{escape(names[k])}: {fmt(step.params_before[k])} → {fmt(step.params_after[k])} (Δ {fmt(change[k])})"
+        f"{escape(_parameter_name(shot, int(k)))}: {fmt(step.params_before[k])} → {fmt(step.params_after[k])} (Δ {fmt(change[k])})"
         f"{optimizer_memory(step, int(k))}"
         for k in order
     ]
@@ -156,7 +155,9 @@ def _fire_again(shot: Shot, stage: Stage, config: Config, sample: int, n: int) -
     )
     if shot.m > 1:
         text += f"<br>Mini-batch: E {fmt(shot.loss)} → {fmt(step.loss_after)}."
-    return text + "<br>The dashed line on the plot is the new decision boundary."
+    if config.problem == "classification":
+        text += "<br>The dashed line on the plot is the new decision boundary."
+    return text
 
 
 # ----- helpers ---------------------------------------------------------------------------------
@@ -188,8 +189,9 @@ def _more(count: int) -> str:
     return f"<br>… and {count - MAX_ROWS} more (click a neuron)" if count > MAX_ROWS else ""
 
 
-def _parameter_names(shot: Shot) -> list[str]:
-    """A short name for every flat parameter: w(l: i→j) or b(l: j), layers and neurons from 1."""
-    return parameter_labels(
-        shot.layer_sizes, lambda l, i, j: f"w({l + 1}: {i + 1}→{j + 1})", lambda l, j: f"b({l + 1}: {j + 1})"
-    )
+def _parameter_name(shot: Shot, index: int) -> str:
+    """A short name of a flat parameter: w(l: i→j) or b(l: j), layers and neurons from 1."""
+    layer, row, neuron = parameter_of(shot.layer_sizes, index)
+    if row == shot.layer_sizes[layer]:
+        return f"b({layer + 1}: {neuron + 1})"
+    return f"w({layer + 1}: {row + 1}→{neuron + 1})"

@@ -65,7 +65,7 @@ def test_stages_walk_forwards_and_blame_starts_at_the_output(open_window, qtbot)
     inspector.go_to(6)
     view = window.run_view.network_view.stage_view()
     assert view.nodes[(2, 0)].text == f"δ {fmt(float(shot.delta[1][0, 0]))}"
-    assert (1, 0) not in view.nodes and 1 not in view.lit - {1}
+    assert (1, 0) not in view.nodes and view.lit == {1, 2, 3}  # hidden layer 1 is blamed next
     # Fire again: the new output, E before → after, and the corrected boundary drawn as a ghost.
     inspector.go_to_stage("fire_again")
     text = window.findChild(QLabel, "stage_text").text()
@@ -143,9 +143,13 @@ def test_pick_buttons(open_window, qtbot):
     qtbot.mouseClick(window.findChild(QPushButton, "random_sample_button"), Qt.MouseButton.LeftButton)
     assert 0 <= inspector.row < len(state.data.train)
     start = inspector.row
+    train = state.data.train
+    outputs = np.array([explain_samples(state, [k]).outputs[0] for k in range(len(train))])
+    wrong = np.flatnonzero(np.where(outputs >= 0, 1.0, -1.0) != train[:, 2])
+    assert wrong.size, "the network gets every sample right: choose a harder start"
+    expected = next((int(k) for k in wrong if k > start), int(wrong[0]))  # the next one after, cyclically
     qtbot.mouseClick(window.findChild(QPushButton, "misclassified_sample_button"), Qt.MouseButton.LeftButton)
-    shot = inspector.shot
-    assert np.sign(shot.outputs[0]) != shot.labels[0] or inspector.row == start  # wrong, or none is
+    assert inspector.row == expected
     qtbot.mouseClick(window.findChild(QPushButton, "worst_sample_button"), Qt.MouseButton.LeftButton)
     losses = [explain_samples(state, [k]).loss for k in range(len(state.data.train))]
     assert inspector.row == int(np.argmax(losses))
@@ -239,8 +243,9 @@ def test_the_inspector_never_changes_the_run_by_itself(open_window, qtbot):
     for k in range(inspector.stage_count()):
         inspector.go_to(k)
     inspector.select(("edge", 0, 0, 0))
-    window.controller.take_state()
-    qtbot.waitUntil(lambda: inspector.state is not None, timeout=WAIT_MS)
+    with qtbot.waitSignal(window.controller.state_taken, timeout=WAIT_MS) as taken:
+        window.controller.take_state()  # the worker answers after everything asked before it
+    np.testing.assert_array_equal(taken.args[0].params, after_step_params(after_step))
     for w_now, w_then in zip(window.controller.snapshot.weights, after_step.weights):
         np.testing.assert_array_equal(w_now, w_then)
     assert window.controller.snapshot.epoch == before.epoch + 1
@@ -293,3 +298,92 @@ def test_playground_explain_gives_the_numbers_of_the_card(open_window, qtbot, tm
     assert layer["delta"][0] == rule.delta and layer["z"][0] == rule.z
     assert document["loss"] == inspector.shot.loss
     assert document["step"]["loss_after"] == inspector.shot.step.loss_after
+
+
+def after_step_params(snapshot) -> np.ndarray:
+    """The flat parameters a snapshot shows, laid out like Network.params."""
+    from playground.engine.network import Network
+
+    net = Network(snapshot.layer_sizes, "linear", "linear")
+    views = net.views(net.params)
+    for layer, (w, b) in enumerate(zip(snapshot.weights, snapshot.biases)):
+        views.weights[layer][...] = w
+        views.biases[layer][...] = b
+    return net.params
+
+
+def test_inspect_pressed_while_training_stays_open_once_paused(open_window, qtbot):
+    window = open_window(CONFIG)
+    window.controller.play()
+    qtbot.waitUntil(lambda: window.controller.snapshot.running and window.controller.snapshot.epoch > 20,
+                    timeout=WAIT_MS)
+    qtbot.mouseClick(window.findChild(QPushButton, "inspect_button"), Qt.MouseButton.LeftButton)
+    inspector = window.run_view.inspector
+    qtbot.waitUntil(lambda: not window.controller.snapshot.running and inspector.shot is not None, timeout=WAIT_MS)
+    epoch = window.controller.snapshot.epoch
+    qtbot.waitUntil(lambda: inspector.state is not None and inspector._aimed_at is not None, timeout=WAIT_MS)
+    assert inspector.is_open and window.run_view.inspector_panel.isVisible()
+    assert window.controller.snapshot.epoch == epoch
+
+
+def test_keys_belong_to_the_widget_that_uses_them(open_window, qtbot):
+    from PySide6.QtWidgets import QSlider
+
+    window = open_window(CONFIG)
+    view = window.run_view.network_view
+    editor = view.open_editor(("bias", 1, 0))
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert not editor.isVisible()  # Esc cancels the editor (no window-wide Esc)
+    slider = window.findChild(QSlider, "noise_slider")
+    slider.setFocus()
+    before = slider.value()
+    qtbot.keyClick(slider, Qt.Key.Key_Right)
+    assert slider.value() == before + slider.singleStep()
+    qtbot.keyClick(slider, Qt.Key.Key_Left)
+    assert slider.value() == before
+    assert window.controller.snapshot.epoch == 0  # → moved the slider, it did not train
+    inspector = open_inspector(window, qtbot)
+    inspector.select(("edge", 0, 0, 0))
+    from PySide6.QtWidgets import QCheckBox
+
+    window.findChild(QCheckBox, "secant_checkbox").setChecked(True)
+    secant = window.findChild(QSlider, "secant_h_slider")
+    assert secant.isEnabled()
+    secant.setFocus()
+    qtbot.waitUntil(secant.hasFocus, timeout=WAIT_MS)
+    stage, value = inspector.stage_index, secant.value()
+    qtbot.keyClick(secant, Qt.Key.Key_Right)
+    assert secant.value() != value and inspector.stage_index == stage
+
+
+def test_a_row_of_check_all_selects_that_parameter(open_window, qtbot):
+    window = open_window(CONFIG)
+    inspector = open_inspector(window, qtbot)
+    inspector.select(("edge", 0, 0, 0))
+    index = parameter_index(inspector.shot.layer_sizes, 1, 3, 1)  # the bias of neuron 2 of hidden layer 2
+    window.run_view.inspector_panel.gradient_check_view.parameter_chosen.emit(index)
+    assert inspector.selected == ("bias", 1, 1)
+    assert window.run_view.inspector_panel.chain_rule_card.rule.is_bias
+
+
+def test_the_last_short_batch_is_named_and_a_whole_set_batch_is_not(open_window, qtbot):
+    window = open_window(Config(dataset="xor", hidden=(3,), batch_size=30, seed=3))
+    inspector = open_inspector(window, qtbot)
+    n_train = len(inspector.state.data.train)
+    inspector.set_batch(True)
+    inspector.choose_row(n_train - 1)
+    assert "next epoch's first update" in window.run_view.inspector_panel.shot_label.text()
+    window.controller.set_value("batch_size", n_train)  # one update per epoch: nothing is carried
+    qtbot.waitUntil(lambda: inspector.state is not None and inspector.state.config.batch_size == n_train,
+                    timeout=WAIT_MS)
+    inspector.choose_row(n_train - 1)
+    assert inspector.shot.m == n_train
+    assert "next epoch" not in window.run_view.inspector_panel.shot_label.text()
+
+
+def test_a_regression_has_no_decision_boundary_ghost(open_window, qtbot):
+    window = open_window(Config(problem="regression", dataset="plane", hidden=(3,), seed=3))
+    inspector = open_inspector(window, qtbot)
+    inspector.go_to_stage("fire_again")
+    assert not window.run_view.output_panel.boundary_plot.ghost_shown
+    assert "decision boundary" not in window.findChild(QLabel, "stage_text").text()
