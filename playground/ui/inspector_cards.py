@@ -156,7 +156,8 @@ class ChainRuleCard(QFrame):
             text += " This weight is dead: L1 killed it, so the optimizer gives it no step."
         if shot.m > 1:
             mean = float(shot.flat_gradient()[index])
-            text += f" The optimizer uses the mean over the {shot.m} samples: ∂E/∂w = {fmt(mean)}."
+            symbol = "b" if rule.is_bias else "w"
+            text += f" The optimizer uses the mean over the {shot.m} samples: ∂E/∂{symbol} = {fmt(mean)}."
         return text
 
     def copy_worked_example(self) -> None:

@@ -92,6 +92,7 @@ class NetworkView(QWidget):
         self._scene = NetworkScene(self)
         self._overlay = StageOverlay(self._scene)  # the inspector's stage, when one is shown
         self.inspecting = False  # clicks choose what the inspector explains instead of editing
+        self._highlighted: Target | None = None  # the item the inspector marks
         self._canvas = NetworkCanvas(self._scene, self._relayout)
         self._canvas.setObjectName("network_canvas")
         self._editor = ParameterEditor(self._canvas.viewport())
@@ -178,6 +179,7 @@ class NetworkView(QWidget):
 
     def highlight(self, target: Target | None) -> None:
         """Mark the edge or neuron a chain-rule factor names (None: nothing)."""
+        self._highlighted = target  # marked again where it moves to when the view is laid out anew
         node = None
         if target is not None and target[0] == "node":
             node = self.neuron_item(target[1], target[2])
@@ -351,8 +353,9 @@ class NetworkView(QWidget):
             self._canvas.resetTransform()
         self._place_headers(lay)
         self._resize_thumbnails(t)
-        if self._overlay.active:  # its labels sit beside squares that have moved
+        if self._overlay.active:  # its labels and marks sit beside squares that have moved
             self._draw_parameters(self.snapshot)
+            self.highlight(self._highlighted)
 
     def _resize_thumbnails(self, thumb: float) -> None:
         """Thumbnails are made at the size they are shown (one pixel per screen pixel)."""

@@ -126,7 +126,7 @@ class StageOverlay:
         words.setPos(3, 1)
         frame = item.sceneBoundingRect()
         if below:
-            x, y = frame.center().x() - box.rect().width() / 2, frame.bottom() + 3
+            x, y = frame.left(), frame.bottom() + 3  # from the square's left edge: clear of its bias
         else:
             x, y = frame.right() + 3, frame.top() + 1
         right = self.scene.sceneRect().right() - 2  # never cut off at the scene's right edge

@@ -387,3 +387,16 @@ def test_a_regression_has_no_decision_boundary_ghost(open_window, qtbot):
     inspector.go_to_stage("fire_again")
     assert not window.run_view.output_panel.boundary_plot.ghost_shown
     assert "decision boundary" not in window.findChild(QLabel, "stage_text").text()
+
+
+def test_the_marked_item_stays_marked_where_it_moves(open_window, qtbot):
+    window = open_window(CONFIG)
+    inspector = open_inspector(window, qtbot)
+    view = window.run_view.network_view
+    inspector.select(("bias", 2, 0))
+    window.resize(window.width() - 200, window.height() - 100)  # the network is laid out anew
+    bias = view.bias_item(2, 0)
+    qtbot.waitUntil(lambda: view._overlay._node_highlight.rect().contains(bias.sceneBoundingRect()), timeout=WAIT_MS)
+    inspector.select(("edge", 1, 0, 0))
+    window.resize(window.width() + 150, window.height())
+    qtbot.waitUntil(lambda: view._edges.highlight.path() == view.edge_item(1, 0, 0).path(), timeout=WAIT_MS)
