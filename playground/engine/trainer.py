@@ -267,6 +267,15 @@ class Trainer:
         out = self.network.predict(self._all_features)  # (n_train + n_test, 1)
         return measure(out, self._all_labels, len(self.data.train), self.config.problem)
 
+    def outputs(self) -> tuple[np.ndarray, np.ndarray]:
+        """The network's output for every (training, test) point now: fresh (n_train,), (n_test,)
+        float64 arrays, by the same forward pass the history's losses are measured with.
+        Computed on request (a snapshot's), never in the training loop; overflow gives inf or NaN quietly."""
+        with np.errstate(all="ignore"):
+            out = self.network.predict(self._all_features)[:, 0]  # (n_train + n_test,)
+        n_train = len(self.data.train)
+        return out[:n_train].copy(), out[n_train:].copy()
+
     def reevaluate(self) -> None:
         """Measure the network as it is now and make that the current epoch's history row,
         so the losses shown after a hand-edited weight or new points are those of what is shown."""

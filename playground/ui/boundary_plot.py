@@ -28,6 +28,7 @@ TRAIN_OUTLINE = QColor(255, 255, 255)
 TEST_OUTLINE = QColor(30, 30, 30)
 RING_COLOR = QColor(20, 20, 20)
 SHOT_COLOR = QColor(255, 184, 0)  # the inspector's samples (the same amber as its highlights)
+HIGHLIGHT_OUTER, HIGHLIGHT_INNER = QColor(0, 0, 0), QColor(255, 255, 255)  # a confusion cell's points
 GHOST_COLOR = QColor(30, 30, 30, 200)  # the corrected network's decision boundary
 MARGIN_TOP, AXIS_LEFT = 8, 26  # px
 
@@ -101,6 +102,12 @@ class BoundaryPlot(QWidget):
         self.shot_rings = pg.ScatterPlotItem(size=POINT_SIZE + 9, brush=None, pxMode=True)  # the inspector's shot
         self.shot_rings.setZValue(19)
         plot.addItem(self.shot_rings)
+        # A confusion cell's points: a black ring around a white one, unlike the hover ring
+        # (white halo, dark ring) and the inspector's amber shot rings. Each point twice: outer, inner.
+        self.highlight_rings = pg.ScatterPlotItem(brush=None, pxMode=True)
+        self.highlight_rings.setZValue(18)
+        plot.addItem(self.highlight_rings)
+        self._highlighted = np.empty((0, 2))
         self.ghost = pg.IsocurveItem(level=0.0, pen=pg.mkPen(GHOST_COLOR, width=2.5, style=Qt.PenStyle.DashLine))
         self.ghost.setZValue(15)
         self.ghost.hide()
@@ -258,6 +265,29 @@ class BoundaryPlot(QWidget):
         x, y = [point[0]] * 2, [point[1]] * 2
         self.hover_ring.setData(x=x, y=y, pen=[pg.mkPen("w", width=5), pg.mkPen(RING_COLOR, width=2.5)])
         self.sample_hovered.emit(*point)
+
+    # ----- a confusion cell's points ------------------------------------------------------
+    def highlight_points(self, points: np.ndarray | None) -> None:
+        """Ring these points ((m, 2) or (m, 3) rows, x and y first) with a black-and-white double
+        ring; None or no rows clears it."""
+        if points is None or not len(points):
+            self._highlighted = np.empty((0, 2))
+            self.highlight_rings.clear()
+            return
+        self._highlighted = np.array(np.asarray(points, dtype=np.float64)[:, :2])
+        x, y, m = self._highlighted[:, 0], self._highlighted[:, 1], len(self._highlighted)
+        outer, inner = pg.mkPen(HIGHLIGHT_OUTER, width=2.0), pg.mkPen(HIGHLIGHT_INNER, width=2.0)
+        self.highlight_rings.setData(
+            x=np.concatenate([x, x]),
+            y=np.concatenate([y, y]),
+            size=[POINT_SIZE + 10] * m + [POINT_SIZE + 6] * m,
+            pen=[outer] * m + [inner] * m,
+        )
+
+    @property
+    def highlighted_points(self) -> np.ndarray:
+        """(m, 2) x, y of the points highlight_points rings now (none: (0, 2))."""
+        return self._highlighted
 
     # ----- the inspector's marks -----------------------------------------------------------
     def show_shot(self, points: np.ndarray | None, focus: int = 0) -> None:

@@ -1,5 +1,6 @@
-"""The output column: loss numbers, the loss chart (or, on its second tab, the gradient size
-per layer), the decision boundary and its legend."""
+"""The output column: loss numbers (and RMSE and R² for a regression), the loss chart (or, on
+its other tabs, the gradient size per layer and the confusion matrices), the decision boundary
+and its legend."""
 
 from __future__ import annotations
 
@@ -10,14 +11,16 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QTabBar, QVBoxLayout, QWidget
 
+from playground.engine.metrics import r_squared, rmse
 from playground.ui.boundary_plot import OUTPUT_COLOURS, BoundaryPlot, display_scale
 from playground.ui.colors import NAN_COLOR, VALUE_LUT
+from playground.ui.confusion_matrix_view import ConfusionMatrixView
 from playground.ui.gradient_norms_plot import GradientNormsPlot
 from playground.ui.loss_plot import LossPlot
 from playground.worker.snapshot import Snapshot
 
 LOSS_PLOT_HEIGHT = 140
-LOSS_TAB, GRADIENT_TAB = 0, 1  # the chart tabs, in the order of the stacked charts
+LOSS_TAB, GRADIENT_TAB, CONFUSION_TAB = 0, 1, 2  # the chart tabs, in the order of the stacked charts
 # Tabs drawn as underlined words, light like the rest of the panel's header.
 CHART_TABS_STYLE = """
 QTabBar::tab { border: none; border-bottom: 2px solid transparent; padding: 1px 6px 2px 6px;
@@ -35,6 +38,23 @@ def format_number(value: float, digits: int = 3) -> str:
 def format_percent(value: float) -> str:
     value = float(value)
     return f"{100 * value:.1f} %" if math.isfinite(value) else "–"
+
+
+def regression_metrics_text(snapshot: Snapshot) -> str:
+    """'RMSE train … · test …   R² train … · test …' of the snapshot's outputs."""
+    figures = {
+        name: (rmse(outputs, points[:, 2]), r_squared(outputs, points[:, 2]))
+        for name, outputs, points in (
+            ("train", snapshot.train_outputs, snapshot.train_points),
+            ("test", snapshot.test_outputs, snapshot.test_points),
+        )
+    }
+
+    def text(value: float) -> str:
+        return "–" if math.isnan(value) else format_number(value)
+
+    (train_rmse, train_r2), (test_rmse, test_r2) = figures["train"], figures["test"]
+    return f"RMSE: train {text(train_rmse)} · test {text(test_rmse)}    R²: train {text(train_r2)} · test {text(test_r2)}"
 
 
 class ColorBar(QWidget):
@@ -88,6 +108,7 @@ class OutputPanel(QWidget):
         self.setObjectName("output_panel")
         self.loss_plot = LossPlot()
         self.gradient_norms_plot = GradientNormsPlot()
+        self.confusion_view = ConfusionMatrixView()
         self.boundary_plot = BoundaryPlot()
         self.color_bar = ColorBar()
         self._build_numbers()
@@ -99,6 +120,7 @@ class OutputPanel(QWidget):
         self.show_test_checkbox.toggled.connect(self.boundary_plot.set_show_test)
         self.discretize_checkbox.toggled.connect(self.boundary_plot.set_discretize)
         self.chart_tabs.currentChanged.connect(self._show_chart)
+        self.confusion_view.cell_hovered.connect(self.boundary_plot.highlight_points)
 
     def _build_numbers(self) -> None:
         loss_tip = "Mean ½(output − label)² over the {} points."
@@ -107,6 +129,14 @@ class OutputPanel(QWidget):
         self.accuracy_label = self._label(
             "accuracy_label", "Share of points whose predicted class (the sign of the output) matches the label.", 10
         )
+        self.regression_metrics_label = self._label(
+            "regression_metrics_label",
+            "RMSE: the typical miss, √(mean (output − label)²), in the labels' units.\n"
+            "R²: the share of the labels' spread the network explains (1 = all, 0 = no better than"
+            " always answering their mean, below 0 = worse; – when every label is the same).",
+            10,
+        )
+        self.regression_metrics_label.hide()
         for label, text in ((self.test_loss_label, "Test loss –"), (self.train_loss_label, "Training loss –")):
             label.setText(text)
 
@@ -148,12 +178,14 @@ class OutputPanel(QWidget):
         layout.addWidget(self.test_loss_label)
         layout.addWidget(self.train_loss_label)
         layout.addWidget(self.accuracy_label)
+        layout.addWidget(self.regression_metrics_label)
         layout.addLayout(self._build_chart_header())
         # Both charts get every snapshot whichever is shown, so switching shows a whole curve.
         self.charts = QStackedWidget()
         self.charts.setObjectName("chart_stack")
         self.charts.addWidget(self.loss_plot)  # LOSS_TAB
         self.charts.addWidget(self.gradient_norms_plot)  # GRADIENT_TAB
+        self.charts.addWidget(self.confusion_view)  # CONFUSION_TAB
         self.charts.setFixedHeight(LOSS_PLOT_HEIGHT)
         layout.addWidget(self.charts)
         self.boundary_plot.setMinimumSize(240, 240)
@@ -171,17 +203,21 @@ class OutputPanel(QWidget):
         self.chart_tabs.setObjectName("chart_tabs")
         self.chart_tabs.setToolTip(
             "Loss: the loss per epoch. Gradient size per layer: how large each layer's gradient is"
-            " (log scale), to see gradients vanish or explode."
+            " (log scale), to see gradients vanish or explode. Confusion: which class is mistaken for which."
         )
         self.chart_tabs.setStyleSheet(CHART_TABS_STYLE)
         self.chart_tabs.setDrawBase(False)
         self.chart_tabs.setExpanding(False)
-        self.chart_tabs.setUsesScrollButtons(False)  # two short tabs: always whole, never scrolled
+        self.chart_tabs.setUsesScrollButtons(False)  # three short tabs: always whole, never scrolled
         self.chart_tabs.addTab("Loss")  # LOSS_TAB
         self.chart_tabs.setTabToolTip(LOSS_TAB, "The training and test loss after every epoch.")
         self.chart_tabs.addTab("Gradient size per layer")  # GRADIENT_TAB
         self.chart_tabs.setTabToolTip(
             GRADIENT_TAB, "Each layer's gradient norm over training, on a log scale: vanishing or exploding gradients."
+        )
+        self.chart_tabs.addTab("Confusion")  # CONFUSION_TAB, classification only
+        self.chart_tabs.setTabToolTip(
+            CONFUSION_TAB, "Training and test confusion matrices: true class down, predicted class across."
         )
         header = QHBoxLayout()
         header.addWidget(self.chart_tabs)
@@ -195,6 +231,8 @@ class OutputPanel(QWidget):
         self.charts.setCurrentIndex(index)
         self.loss_plot.legend.setVisible(index == LOSS_TAB)  # the gradient chart has its own key
         self.log_scale_checkbox.setVisible(index == LOSS_TAB)  # and is always logarithmic
+        if index != CONFUSION_TAB:
+            self.confusion_view.hover_cell(None)  # a hidden cell rings nothing
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         # The heatmap is square: never taller than wide; spare height goes below the legend.
@@ -211,6 +249,11 @@ class OutputPanel(QWidget):
         if classification:
             train, test = format_percent(snapshot.train_accuracy), format_percent(snapshot.test_accuracy)
             self.accuracy_label.setText(f"Accuracy: train {train} · test {test}")
+        self.regression_metrics_label.setVisible(not classification)
+        if not classification:
+            self.regression_metrics_label.setText(regression_metrics_text(snapshot))
+        self.chart_tabs.setTabVisible(CONFUSION_TAB, bool(classification))  # (hiding the current tab shows another)
+        self.confusion_view.show_snapshot(snapshot)
         self.loss_plot.show_snapshot(snapshot)
         self.gradient_norms_plot.show_snapshot(snapshot)
         self.boundary_plot.show_snapshot(snapshot)

@@ -33,6 +33,8 @@ class Snapshot:
     data_version: int  # changes whenever train/test points change
     train_points: np.ndarray  # (n_train, 3) x, y, label
     test_points: np.ndarray  # (n_test, 3)
+    train_outputs: np.ndarray  # (n_train,) float64: the network's output at each training point
+    test_outputs: np.ndarray  # (n_test,) float64: the same for the test points
     train_loss: float
     test_loss: float
     train_accuracy: float  # nan for regression

@@ -56,6 +56,7 @@ class SnapshotBuilder:
         epochs = history.epochs()
         new_epochs = epochs[self.history_sent :].copy()
         result = trainer.last_result()
+        train_outputs, test_outputs = trainer.outputs()  # fresh copies, one forward pass per snapshot
         self.serial += 1
         snapshot = Snapshot(
             serial=self.serial,
@@ -72,6 +73,8 @@ class SnapshotBuilder:
             data_version=self.data_version,
             train_points=trainer.data.train,  # read-only and never changed in place (SplitData):
             test_points=trainer.data.test,  # shared, not copied into every frame
+            train_outputs=train_outputs,
+            test_outputs=test_outputs,
             train_loss=result.train_loss,
             test_loss=result.test_loss,
             train_accuracy=result.train_accuracy,
