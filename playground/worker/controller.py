@@ -38,6 +38,9 @@ class TrainingController(QObject):
     _drawn = Signal(int)
     _take_state = Signal()
     _apply_shot = Signal(object)
+    _edit_points = Signal(object)
+    _undo_points = Signal()
+    _redo_points = Signal()
 
     def __init__(self, trainer: Trainer, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -63,6 +66,9 @@ class TrainingController(QObject):
             (self._drawn, w.snapshot_drawn),
             (self._take_state, w.take_state),
             (self._apply_shot, w.apply_shot),
+            (self._edit_points, w.edit_points),
+            (self._undo_points, w.undo_points),
+            (self._redo_points, w.redo_points),
         ):
             request.connect(slot)
         w.snapshot_ready.connect(self._on_snapshot)
@@ -128,6 +134,16 @@ class TrainingController(QObject):
     def apply_shot(self, points: object) -> None:
         """One update from these (m, 3) rows of x, y, label (pauses the run)."""
         self._apply_shot.emit(points)
+
+    def edit_points(self, edit: object) -> None:
+        """Points drawn, erased or cleared (engine/point_edits.py); the network keeps training."""
+        self._edit_points.emit(edit)
+
+    def undo_points(self) -> None:
+        self._undo_points.emit()
+
+    def redo_points(self) -> None:
+        self._redo_points.emit()
 
     def load_experiment(self, path: str) -> None:
         self._load.emit(path)

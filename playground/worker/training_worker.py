@@ -18,6 +18,7 @@ from playground.engine.config_edits import DATA, LIVE, LIVE_KEYS, NETWORK, Edit,
 from playground.engine.data import make_data
 from playground.engine.datasets import DataError
 from playground.engine.experiment import DIVERGED_NOT_SAVED, ExperimentError, load_experiment, save_experiment
+from playground.engine.point_edits import PointEdit, PointHistory
 from playground.engine.trainer import Trainer
 from playground.worker.snapshot_builder import SnapshotBuilder
 
@@ -46,6 +47,7 @@ class TrainingWorker(QObject):
         self._dirty = True  # something changed that the views have not seen
         self._last_emit = 0.0
         self._trace_point: tuple[float, float, float] | None = None
+        self._drawing = PointHistory()  # undo/redo of points drawn on the plane
         self._epoch_times: deque[tuple[float, int]] = deque()  # (time, epoch) over the last second
 
     # ----- requests (queued slots, called between chunks) -------------------------------
@@ -110,6 +112,7 @@ class TrainingWorker(QObject):
         self._builder.restart_history()
         if new_data:
             self._builder.data_changed()
+            self._drawing.forget()
 
     @Slot()
     def regenerate(self) -> None:
@@ -121,6 +124,7 @@ class TrainingWorker(QObject):
         except DataError as exc:
             self.failed.emit(str(exc))
         self._builder.data_changed()
+        self._drawing.forget()
         self._builder.last_row_changed(len(self._trainer.history))
         self._changed()
 
@@ -132,6 +136,43 @@ class TrainingWorker(QObject):
             self.failed.emit(str(exc))
         self._builder.last_row_changed(len(self._trainer.history))
         self._changed()
+
+    @Slot(object)
+    def edit_points(self, edit: PointEdit) -> None:
+        """Points drawn, erased or cleared on the plane: the network stays, running or not, and
+        meets the new points from the next update on; the losses are measured at once."""
+        before = self._trainer.data
+        try:
+            after = edit.apply(before, self._trainer.config.problem)
+            if after is not before:
+                self._set_points(after)
+                self._drawing.record(before)
+        except DataError as exc:
+            self.failed.emit(str(exc))
+        self._changed()
+
+    @Slot()
+    def undo_points(self) -> None:
+        self._step_drawing(self._drawing.undo)
+
+    @Slot()
+    def redo_points(self) -> None:
+        self._step_drawing(self._drawing.redo)
+
+    def _step_drawing(self, step) -> None:
+        data = step(self._trainer.data)
+        if data is not None:
+            try:
+                self._set_points(data)
+            except DataError as exc:  # too many for a network built since: the step is not taken
+                self.failed.emit(str(exc))
+        self._changed()
+
+    def _set_points(self, data) -> None:
+        self._trainer.set_data(data)
+        self._trainer.reevaluate()
+        self._builder.data_changed()
+        self._builder.last_row_changed(len(self._trainer.history))
 
     @Slot()
     def take_state(self) -> None:
@@ -165,6 +206,7 @@ class TrainingWorker(QObject):
         self._running, self._trainer, self._generation = False, trainer, 0
         self._builder.restart_history()
         self._builder.data_changed()
+        self._drawing.forget()
         self._changed()
         self.loaded.emit(path)
 

@@ -237,3 +237,44 @@ def test_loading_the_same_csv_again_reads_it_again(make_controller, qtbot, tmp_p
     qtbot.waitUntil(lambda: controller.snapshot.data_version != version, timeout=WAIT_MS)
     labels = np.concatenate([controller.snapshot.train_points[:, 2], controller.snapshot.test_points[:, 2]])
     assert (labels == 1).sum() == 13
+
+
+def test_drawn_points_join_the_running_network_and_undo_redo_walk_them(make_controller, qtbot):
+    from playground.engine.point_edits import AddPoints, ErasePoint
+
+    controller = make_controller(Config(dataset="circle"))
+    train = controller.snapshot.train_points.copy()
+    weights = [w.copy() for w in controller.snapshot.weights]
+    controller.edit_points(AddPoints(np.array([[0.25, -0.5], [1.0, 2.0]]), -1.0))
+    qtbot.waitUntil(lambda: len(controller.snapshot.train_points) == len(train) + 2, timeout=WAIT_MS)
+    snapshot = controller.snapshot
+    np.testing.assert_array_equal(snapshot.train_points[-2:], [[0.25, -0.5, -1.0], [1.0, 2.0, -1.0]])
+    np.testing.assert_array_equal(snapshot.train_points[:-2], train)
+    for before, after in zip(weights, snapshot.weights):  # the weights are not reset
+        np.testing.assert_array_equal(before, after)
+    controller.edit_points(ErasePoint(0.25, -0.5, 0.01))
+    qtbot.waitUntil(lambda: len(controller.snapshot.train_points) == len(train) + 1, timeout=WAIT_MS)
+    controller.undo_points()
+    qtbot.waitUntil(lambda: len(controller.snapshot.train_points) == len(train) + 2, timeout=WAIT_MS)
+    controller.undo_points()
+    qtbot.waitUntil(lambda: len(controller.snapshot.train_points) == len(train), timeout=WAIT_MS)
+    np.testing.assert_array_equal(controller.snapshot.train_points, train)
+    controller.redo_points()
+    qtbot.waitUntil(lambda: len(controller.snapshot.train_points) == len(train) + 2, timeout=WAIT_MS)
+    # Drawing while training: the run goes on with the new points.
+    controller.play()
+    controller.edit_points(AddPoints(np.array([[3.0, 3.0]]), 1.0))
+    qtbot.waitUntil(lambda: controller.snapshot.running and len(controller.snapshot.train_points) == len(train) + 3,
+                    timeout=WAIT_MS)
+    controller.pause()
+
+
+def test_a_drawn_label_the_problem_does_not_have_is_refused(make_controller, qtbot):
+    from playground.engine.point_edits import AddPoints
+
+    controller = make_controller(Config(dataset="circle"))
+    n = len(controller.snapshot.train_points)
+    with qtbot.waitSignal(controller.failed, timeout=WAIT_MS) as failed:
+        controller.edit_points(AddPoints(np.array([[0.0, 0.0]]), 0.5))
+    assert "allowed: -1 or 1" in failed.args[0]
+    assert len(controller.snapshot.train_points) == n
