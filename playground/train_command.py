@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import signal
 import sys
 import threading
@@ -11,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import numpy as np
 from tqdm import tqdm
 
 from playground.cli_errors import EXIT_INTERRUPTED, OneLineParser, UsageError, fail
@@ -20,6 +22,7 @@ from playground.engine.config_edits import DATA, LIVE_KEYS, NETWORK, effect, wit
 from playground.engine.data import make_data
 from playground.engine.datasets import DataError
 from playground.engine.experiment import DIVERGED_NOT_SAVED, ExperimentError, save_experiment
+from playground.engine.metrics import BINARY_CLASSES, confusion_matrix, r_squared, rmse
 from playground.engine.trainer import EpochResult, Trainer
 
 DEFAULT_EPOCHS = 1000
@@ -81,6 +84,7 @@ class TrainingRun:
     trained: int  # epochs actually trained (fewer after divergence or Ctrl-C)
     seconds: float
     interrupted: bool  # stopped early by Ctrl-C
+    what_is_wrong: str = ""  # the confusion matrices or RMSE and R² at the end (what_is_wrong)
 
     @property
     def speed(self) -> float:
@@ -132,7 +136,31 @@ def train_with_progress(trainer: Trainer, epochs: int, quiet: bool, stop: StopRe
             bar.set_postfix_str(_figures(result), refresh=False)
     seconds = time.perf_counter() - start
     interrupted = stop.requested and trainer.epoch < target and not result.diverged
-    return TrainingRun(result, epochs, trainer.epoch - first, seconds, interrupted)
+    wrong = "" if result.diverged else what_is_wrong(trainer)
+    return TrainingRun(result, epochs, trainer.epoch - first, seconds, interrupted, wrong)
+
+
+def what_is_wrong(trainer: Trainer) -> str:
+    """Classification: 'confusion (rows true -1, +1; columns predicted -1, +1): train [[a b] [c d]],
+    test [[…]]'; regression: 'train RMSE …, test RMSE …, train R² …, test R² …'."""
+    train, test = trainer.outputs()
+    labels = trainer.data.train[:, 2], trainer.data.test[:, 2]
+    if trainer.config.problem == "classification":
+        names = ", ".join(f"{c:+g}" for c in BINARY_CLASSES)
+        matrices = [confusion_matrix(out, label, BINARY_CLASSES) for out, label in zip((train, test), labels)]
+        text = ", ".join(f"{name} {_matrix_text(m)}" for name, m in zip(("train", "test"), matrices))
+        return f"confusion (rows true {names}; columns predicted {names}): {text}"
+    figures = [
+        ("train RMSE", rmse(train, labels[0])),
+        ("test RMSE", rmse(test, labels[1])),
+        ("train R²", r_squared(train, labels[0])),
+        ("test R²", r_squared(test, labels[1])),
+    ]
+    return ", ".join(f"{name} {value:.4f}" if math.isfinite(value) else f"{name} undefined" for name, value in figures)
+
+
+def _matrix_text(matrix: np.ndarray) -> str:
+    return "[" + " ".join("[" + " ".join(str(int(v)) for v in row) + "]" for row in matrix) + "]"
 
 
 def _figures(result: EpochResult) -> str:
@@ -143,8 +171,11 @@ def _figures(result: EpochResult) -> str:
 
 
 def summary_line(run: TrainingRun) -> str:
-    """'epoch 50: train loss …, test loss …, train accuracy …, test accuracy …; 2,345 epochs/s'."""
+    """'epoch 50: train loss …, test loss …, train accuracy …, test accuracy …; confusion …; 2,345 epochs/s'
+    (one line: RMSE and R² instead of accuracy and confusion for a regression)."""
     text = f"epoch {run.result.epoch}: {_figures(run.result)}"
+    if run.what_is_wrong:
+        text += f"; {run.what_is_wrong}"
     if run.trained == 0:
         return f"{text} (no epochs trained)"
     text += f"; {run.speed:,.0f} epochs/s"

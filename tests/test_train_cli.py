@@ -17,6 +17,7 @@ from playground.engine.config import Config
 from playground.engine.data import make_data
 from playground.engine.experiment import load_experiment, save_experiment
 from playground.engine.history import HISTORY_COLUMNS
+from playground.engine.metrics import BINARY_CLASSES, confusion_matrix, r_squared, rmse
 from playground.engine.trainer import Trainer
 
 
@@ -75,6 +76,44 @@ def test_summary_reports_losses_and_accuracy(in_tmp: Path, capsys: pytest.Captur
     assert f"test loss {expected.test_loss:.4f}" in out
     train, test = 100 * expected.train_accuracy, 100 * expected.test_accuracy
     assert f"train accuracy {train:.1f}%, test accuracy {test:.1f}%" in out
+
+
+def test_summary_shows_the_confusion_matrices(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli("--epochs", "20", "--dataset", "xor", "--quiet") == 0
+    out, _ = capsys.readouterr()
+    trainer = straight_trainer(20, dataset="xor")
+    train_out, test_out = trainer.outputs()
+    train = confusion_matrix(train_out, trainer.data.train[:, 2], BINARY_CLASSES)
+    test = confusion_matrix(test_out, trainer.data.test[:, 2], BINARY_CLASSES)
+
+    def text(m: np.ndarray) -> str:
+        return f"[[{m[0, 0]} {m[0, 1]}] [{m[1, 0]} {m[1, 1]}]]"
+
+    assert out.count("\n") == 1  # still one line
+    assert (
+        f"; confusion (rows true -1, +1; columns predicted -1, +1): train {text(train)}, test {text(test)}; " in out
+    )
+    assert train.sum() == len(trainer.data.train) and test.sum() == len(trainer.data.test)
+
+
+def test_regression_summary_shows_rmse_and_r_squared(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli("--epochs", "3", "--problem", "regression", "--dataset", "plane", "--quiet") == 0
+    out, _ = capsys.readouterr()
+    trainer = straight_trainer(3, problem="regression", dataset="plane")
+    train_out, test_out = trainer.outputs()
+    train, test = trainer.data.train[:, 2], trainer.data.test[:, 2]
+    assert (
+        f"; train RMSE {rmse(train_out, train):.4f}, test RMSE {rmse(test_out, test):.4f}, "
+        f"train R² {r_squared(train_out, train):.4f}, test R² {r_squared(test_out, test):.4f}; " in out
+    )
+    assert "confusion" not in out
+
+
+def test_a_diverged_summary_has_no_confusion_or_rmse() -> None:
+    trainer = straight_trainer(0, problem="regression", dataset="plane", learning_rate=100, hidden=(8, 8, 8))
+    run = train_command.train_with_progress(trainer, 200, quiet=True)
+    assert run.result.diverged and run.what_is_wrong == ""
+    assert "RMSE" not in train_command.summary_line(run)
 
 
 def test_regression_summary_has_no_accuracy(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
