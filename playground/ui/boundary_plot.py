@@ -58,6 +58,9 @@ class BoundaryPlot(QWidget):
     sample_hovered = Signal(float, float, float)  # x, y, label of the point under the mouse
     sample_left = Signal()  # the mouse is no longer over a point
     sample_clicked = Signal(float, float, float)  # x, y, label of a clicked point
+    draw_pressed = Signal(float, float)  # draw mode: a click at (x, y) on the plane
+    draw_dragged = Signal(float, float)  # draw mode: the pointer dragged to (x, y)
+    erase_requested = Signal(float, float, float)  # draw mode: erase the point nearest (x, y) within a radius
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,6 +73,8 @@ class BoundaryPlot(QWidget):
         self._train = np.empty((0, 3))  # (n_train, 3) x, y, label
         self._test = np.empty((0, 3))  # (n_test, 3)
         self._hovered: tuple[float, float, float] | None = None
+        self._drawing = False  # clicks draw and erase points instead of choosing them
+        self._dragging = False
         self._build()
 
     # ----- construction ---------------------------------------------------------------
@@ -318,7 +323,48 @@ class BoundaryPlot(QWidget):
     def ghost_shown(self) -> bool:
         return self.ghost.isVisible()
 
+    # ----- drawing ------------------------------------------------------------------------
+    def set_draw_mode(self, on: bool) -> None:
+        self._drawing, self._dragging = bool(on), False
+        cursor = Qt.CursorShape.CrossCursor if on else Qt.CursorShape.ArrowCursor
+        self.plot_widget.viewport().setCursor(cursor)
+
+    def _plane_at(self, event) -> QPointF | None:
+        """The plane's (x, y) under a mouse event, or None outside the plot's square."""
+        scene = self.plot_widget.mapToScene(event.position().toPoint())
+        if not self.view_box.sceneBoundingRect().contains(scene):
+            return None
+        return self.view_box.mapSceneToView(scene)
+
+    def _draw_event(self, event: QEvent) -> bool:
+        """Draw mode's handling of a mouse event; True when it was used."""
+        kind = event.type()
+        if kind == QEvent.Type.MouseButtonRelease:
+            self._dragging = False
+            return True
+        if kind not in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove):
+            return False
+        where = self._plane_at(event)
+        if kind == QEvent.Type.MouseMove:
+            if self._dragging and where is not None:
+                self.draw_dragged.emit(where.x(), where.y())
+            return False  # hovering still traces
+        if where is None:
+            return True
+        erase = event.button() == Qt.MouseButton.RightButton or (
+            event.button() == Qt.MouseButton.LeftButton and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        )
+        if erase:
+            pixel_w, pixel_h = self.view_box.viewPixelSize()  # plane units per screen pixel
+            self.erase_requested.emit(where.x(), where.y(), HOVER_RADIUS_PX * max(pixel_w, pixel_h))
+        elif event.button() == Qt.MouseButton.LeftButton:
+            self._dragging = True
+            self.draw_pressed.emit(where.x(), where.y())
+        return True
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self._drawing and self._draw_event(event):
+            return True
         # Every move, read here: the scene's sigMouseMoved drops moves closer than 10 ms apart,
         # which would leave a stale hover when the mouse stops just after a quick move.
         if event.type() == QEvent.Type.MouseMove:

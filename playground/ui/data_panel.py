@@ -23,6 +23,7 @@ from playground.engine.config import CLASSIFICATION_DATASETS, MAX_SEED, REGRESSI
 from playground.engine.data import data_rng, is_builtin_dataset
 from playground.engine.datasets import DATASET_LABELS, generate
 from playground.ui.colors import value_color
+from playground.ui.draw_tools import DrawTools
 from playground.worker.snapshot import Snapshot
 
 PREVIEW_PIXELS = 64
@@ -91,6 +92,10 @@ class DataPanel(QWidget):
         self.load_csv_button.clicked.connect(self.load_csv_clicked)
         column.addWidget(self.regenerate_button)
         column.addWidget(self.load_csv_button)
+        column.addSpacing(6)
+        column.addWidget(_heading("DRAW"))
+        self.draw_tools = DrawTools()
+        column.addWidget(self.draw_tools)
         column.addStretch(1)
 
     def _dataset_button(self, name: str) -> QToolButton:
@@ -129,6 +134,7 @@ class DataPanel(QWidget):
         return self._dataset_buttons[name]
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
+        self.draw_tools.show_snapshot(snapshot)
         config = snapshot.config
         if config == self._shown_config:
             return  # nothing to change (most frames while training)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QEvent, QSize, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -14,17 +15,20 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from playground import __version__
 from playground.engine.config_edits import LoadPoints
+from playground.engine.datasets import save_csv
 from playground.resource_files import example_paths, examples_folder
 from playground.ui.run_view import RunView
 from playground.ui.settings import AppSettings
@@ -78,7 +82,15 @@ class MainWindow(QMainWindow):
         column.addWidget(view.message_banner)
         row = QHBoxLayout()
         view.data_panel.setFixedWidth(190)
-        row.addWidget(view.data_panel)
+        # Scrolled, so a short screen still holds the window (the data and drawing controls are tall).
+        self.data_scroll = QScrollArea()
+        self.data_scroll.setObjectName("data_scroll")
+        self.data_scroll.setWidget(view.data_panel)
+        self.data_scroll.setWidgetResizable(True)
+        self.data_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.data_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.data_scroll.setFixedWidth(190 + self.data_scroll.verticalScrollBar().sizeHint().width())
+        row.addWidget(self.data_scroll)
         middle = QVBoxLayout()
         middle.setSpacing(0)
         middle.addWidget(view.network_view, stretch=1)
@@ -106,7 +118,14 @@ class MainWindow(QMainWindow):
         c.saved.connect(self._on_saved)
         c.loaded.connect(self._on_loaded)
         self.run_view.data_panel.load_csv_clicked.connect(self._ask_csv)
+        tools = self.run_view.data_panel.draw_tools
+        tools.save_clicked.connect(self._ask_save_points)
+        for sequence, slot in (("D", tools.draw_button.toggle), ("Ctrl+Z", c.undo_points), ("Ctrl+Shift+Z", c.redo_points)):
+            QShortcut(QKeySequence(sequence), self).activated.connect(slot)
         inspector = self.run_view.inspector
+        # The inspector takes the data panel's width: it is a paused study of one shot, and the
+        # chain rule, the slope and the check need the room more than the dataset choice does.
+        inspector.opened.connect(self._inspector_opened)
         for key, slot in (
             (Qt.Key.Key_Space, c.toggle_running), (Qt.Key.Key_Right, self._right_key), (Qt.Key.Key_R, c.reset),
             (Qt.Key.Key_I, inspector.toggle),
@@ -117,6 +136,9 @@ class MainWindow(QMainWindow):
             shortcut.activated.connect(slot)
             if key == Qt.Key.Key_Right:
                 self._right_shortcut = shortcut
+
+    def _inspector_opened(self, on: bool) -> None:
+        self.data_scroll.setVisible(not on)
 
     def _right_key(self) -> None:
         """→ (a window shortcut, so it reaches no widget by itself): a slider, text field or list
@@ -206,6 +228,26 @@ class MainWindow(QMainWindow):
         if path:
             self._remember_folder(path)
             self.run_view.edit(LoadPoints(path))
+
+    def _ask_save_points(self) -> None:
+        snapshot = self.controller.snapshot
+        if snapshot is None:
+            return
+        start = os.path.join(self._folder(), "points.csv")
+        path, _ = QFileDialog.getSaveFileName(self, "Save points", start, "CSV files (*.csv);;All files (*)")
+        if path:
+            self._remember_folder(path)
+            self.save_points(path)
+
+    def save_points(self, path: str) -> None:
+        """Every point, training then test, as the CSV that Load points reads (atomically)."""
+        points = np.vstack([self.controller.snapshot.train_points, self.controller.snapshot.test_points])
+        try:
+            save_csv(path, points)
+        except (OSError, ValueError) as exc:
+            self.show_error(f"cannot save the points to '{path}': {getattr(exc, 'strerror', None) or exc}")
+            return
+        self.statusBar().showMessage(f"Saved {len(points)} points to {path}", 5000)
 
     def _ask_open(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open experiment", self._folder(), EXPERIMENT_FILTER)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel
 
 from playground.engine.config_edits import AddLayer, ChangeWidth, Edit, RemoveLayer, SetValue, ToggleFeature
 from playground.engine.features import FEATURE_LABELS
+from playground.engine.point_edits import AddPoints, ErasePoint, spray
 from playground.ui.data_panel import DataPanel
 from playground.ui.inspector import Inspector
 from playground.ui.inspector_panel import InspectorPanel
@@ -22,6 +23,9 @@ from playground.ui.output_panel import OutputPanel
 from playground.ui.top_bar import TopBar
 from playground.worker.controller import TrainingController
 from playground.worker.snapshot import Snapshot
+
+SPRAY_STEP = 0.3  # plane units the pointer moves between two sprays of a drag
+SPRAY_COUNT = 3  # points per spray
 
 
 class MessageBanner(QLabel):
@@ -51,6 +55,8 @@ class RunView(QObject):
         self.inspector = Inspector(controller, self.inspector_panel, self.network_view, self.output_panel.boundary_plot, self)
         self.panels = (self.top_bar, self.message_banner, self.data_panel, self.network_view, self.output_panel)
         self._hovered_node = -1  # the neuron whose map the output plot shows, or −1
+        self._last_spray: tuple[float, float] | None = None  # where a drag last sprayed points
+        self._rng = np.random.default_rng()  # the jitter of sprayed points
         self._connect()
 
     def _connect(self) -> None:
@@ -74,7 +80,34 @@ class RunView(QObject):
         self.output_panel.sample_hovered.connect(self._trace)
         self.output_panel.sample_left.connect(c.clear_trace_point)
         self.top_bar.inspect_clicked.connect(self.inspector.toggle)
+        tools, plot = self.data_panel.draw_tools, self.output_panel.boundary_plot
+        tools.mode_toggled.connect(plot.set_draw_mode)
+        tools.undo_clicked.connect(c.undo_points)
+        tools.redo_clicked.connect(c.redo_points)
+        plot.draw_pressed.connect(self._draw)
+        plot.draw_dragged.connect(self._spray)
+        plot.erase_requested.connect(self._erase)
         self.inspector.opened.connect(self._inspector_opened)
+
+    # ----- drawing points -----------------------------------------------------------------------
+    def _draw(self, x: float, y: float) -> None:
+        self._last_spray = (x, y)
+        self._add(np.array([[x, y]]))
+
+    def _spray(self, x: float, y: float) -> None:
+        """A drag: a few points scattered around the pointer each time it has moved a little."""
+        last = self._last_spray
+        if last is not None and np.hypot(x - last[0], y - last[1]) < SPRAY_STEP:
+            return
+        self._last_spray = (x, y)
+        self._add(spray(x, y, SPRAY_COUNT, self._rng))
+
+    def _erase(self, x: float, y: float, radius: float) -> None:
+        self.controller.edit_points(ErasePoint(x, y, radius))
+
+    def _add(self, xy: np.ndarray) -> None:
+        tools = self.data_panel.draw_tools
+        self.controller.edit_points(AddPoints(xy, tools.label(), tools.to_test))
 
     def _trace(self, x: float, y: float, label: float) -> None:
         if not self.inspector.is_open:  # the inspector has its own sample; hovering must not re-aim it
@@ -82,9 +115,6 @@ class RunView(QObject):
 
     def _inspector_opened(self, on: bool) -> None:
         self.top_bar.inspect_button.setChecked(on)
-        # The inspector takes the data panel's width: it is a paused study of one shot, and the
-        # chain rule, the slope and the check need the room more than the dataset choice does.
-        self.data_panel.setVisible(not on)
         if on:
             self.controller.clear_trace_point()
 

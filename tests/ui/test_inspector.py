@@ -37,6 +37,7 @@ def test_inspect_opens_on_the_worst_sample_with_the_engines_numbers(open_window,
     assert panel.objectName() == "inspector_panel" and panel.isVisible()
     assert panel.isAncestorOf(window.findChild(QLabel, "stage_label"))
     assert window.findChild(QPushButton, "inspect_button").isChecked()
+    assert not window.data_scroll.isVisible()  # the inspector has the data panel's room
     assert not window.controller.snapshot.running
     state = inspector.state
     expected = explain_samples(state, [inspector.row])
@@ -87,7 +88,7 @@ def test_arrow_keys_step_through_stages_while_the_panel_has_focus(open_window, q
     assert inspector.stage_index == 1
     assert window.controller.snapshot.epoch == epoch  # → stepped the stages, not the training
     qtbot.keyClick(panel, Qt.Key.Key_Escape)
-    assert not panel.isVisible() and not inspector.is_open
+    assert not panel.isVisible() and not inspector.is_open and window.data_scroll.isVisible()
     assert window.run_view.network_view.stage_view() is None
 
 
