@@ -281,11 +281,11 @@ class BoundaryPlot(QWidget):
             return
         self._highlighted = np.array(np.asarray(points, dtype=np.float64)[:, :2])
         x, y, m = self._highlighted[:, 0], self._highlighted[:, 1], len(self._highlighted)
-        outer, inner = pg.mkPen(HIGHLIGHT_OUTER, width=2.0), pg.mkPen(HIGHLIGHT_INNER, width=2.0)
+        outer, inner = pg.mkPen(HIGHLIGHT_OUTER, width=1.8), pg.mkPen(HIGHLIGHT_INNER, width=1.5)
         self.highlight_rings.setData(
             x=np.concatenate([x, x]),
             y=np.concatenate([y, y]),
-            size=[POINT_SIZE + 10] * m + [POINT_SIZE + 6] * m,
+            size=[POINT_SIZE + 9] * m + [POINT_SIZE + 5] * m,
             pen=[outer] * m + [inner] * m,
         )
 

@@ -96,13 +96,14 @@ class MatrixGrid(QWidget):
         painter.drawText(QRectF(0, 0, self.width(), TITLE_H), int(Qt.AlignmentFlag.AlignCenter), title)
         painter.setFont(small)
         painter.setPen(QColor(110, 110, 110))
-        painter.drawText(QRectF(0, TITLE_H, HEADER_W, HEADER_H), int(Qt.AlignmentFlag.AlignCenter), "true↓")
+        painter.drawText(QRectF(0, TITLE_H, HEADER_W, HEADER_H), int(Qt.AlignmentFlag.AlignCenter), "true")
         for k, style in enumerate(styles):
             column, row = self.cell_rect(0, k), self.cell_rect(k, 0)
-            painter.setFont(bold)
+            painter.setFont(small)
             painter.setPen(QColor(*style.color))
             header = QRectF(column.left(), TITLE_H, column.width(), HEADER_H)
-            painter.drawText(header, int(Qt.AlignmentFlag.AlignCenter), f"→ {style.name}")
+            painter.drawText(header, int(Qt.AlignmentFlag.AlignCenter), f"predicted {style.name}")
+            painter.setFont(bold)
             painter.drawText(QRectF(0, row.top(), HEADER_W - 4, row.height()), int(Qt.AlignmentFlag.AlignCenter), style.name)
         hovered = view.hovered_cell
         for i in range(len(styles)):
@@ -144,7 +145,8 @@ class ConfusionMatrixView(QWidget):
         self.setToolTip(
             "Confusion matrices: each row is a true class, each column the class the network predicts "
             "(the sign of its output). The diagonal is right, the rest are mistakes; each cell shows "
-            "its count and its share of the row. Hover a cell to ring its points on the plane."
+            "its count and its share of the row. Hover a cell to ring its points on the plane "
+            "(tick Show test data to see the test points inside the rings)."
         )
         self.styles: tuple[ClassStyle, ...] = ()
         self.matrices: dict[str, np.ndarray] = {}
@@ -184,6 +186,9 @@ class ConfusionMatrixView(QWidget):
             ("train", snapshot.train_points, snapshot.train_outputs),
             ("test", snapshot.test_points, snapshot.test_outputs),
         ):
+            known = np.isin(points[:, 2], classes)  # a label of no class (never in valid data) is left out
+            if not known.all():
+                points, outputs = points[known], outputs[known]
             self._points[name] = points
             self._truth[name] = class_indices(points[:, 2], classes)
             self._guess[name] = class_indices(predicted_classes(outputs, classes), classes)

@@ -149,3 +149,13 @@ def test_constant_labels_give_a_dash_for_r_squared(panel: OutputPanel) -> None:
     flat[:, 2] = 0.5
     panel.show_snapshot(dataclasses.replace(snapshot, test_points=flat))
     assert panel.regression_metrics_label.text().endswith("· test –")
+
+
+def test_a_label_of_no_class_is_left_out_not_an_error(qtbot) -> None:
+    view = ConfusionMatrixView()
+    qtbot.addWidget(view)
+    snapshot = classification_snapshot()
+    odd = snapshot.train_points.copy()
+    odd[0, 2] = 0.5
+    view.show_snapshot(dataclasses.replace(snapshot, train_points=odd))
+    assert view.matrices["train"].sum() == len(odd) - 1
