@@ -163,7 +163,7 @@ def test_zero_nan_and_overflowing_gradients_draw_without_warnings(plot: Gradient
 
 def test_the_tab_shows_the_gradient_chart_which_was_filled_while_hidden(panel: OutputPanel, qtbot) -> None:
     tabs = panel.findChild(QTabBar, "chart_tabs")
-    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Loss", "Gradient size per layer"]
+    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Loss", "Gradient size per layer", "Confusion"]
     gradient_plot = panel.findChild(GradientNormsPlot, "gradient_norms_plot")
     assert gradient_plot is panel.gradient_norms_plot and not gradient_plot.isVisible()
     run = Run()
