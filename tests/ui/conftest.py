@@ -9,6 +9,7 @@ from playground.engine.data import make_data
 from playground.engine.trainer import Trainer
 from playground.ui.app import make_application
 from playground.ui.main_window import MainWindow
+from playground.ui.output_panel import OutputPanel
 from playground.worker.controller import TrainingController
 
 WAIT_MS = 20_000
@@ -32,3 +33,14 @@ def open_window(qtbot):
     for window in windows:
         window.close()
         assert not window.controller.thread_running
+
+
+@pytest.fixture
+def panel(qtbot) -> OutputPanel:
+    """An output panel on its own, about as wide as the window gives it."""
+    widget = OutputPanel()
+    qtbot.addWidget(widget)
+    widget.resize(420, 800)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget

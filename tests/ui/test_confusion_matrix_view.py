@@ -17,16 +17,6 @@ from playground.ui.output_panel import CONFUSION_TAB, LOSS_TAB, OutputPanel, for
 from tests.ui.snapshot_factory import make_snapshot, make_trainer
 
 
-@pytest.fixture
-def panel(qtbot) -> OutputPanel:
-    widget = OutputPanel()
-    qtbot.addWidget(widget)
-    widget.resize(420, 800)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
 def classification_snapshot(epochs: int = 3):
     # A few epochs of xor: both kinds of mistakes on both sets.
     return make_snapshot(make_trainer(epochs, dataset="xor", hidden=(2,), learning_rate=0.01))

@@ -52,16 +52,6 @@ def plot(qtbot) -> GradientNormsPlot:
     return widget
 
 
-@pytest.fixture
-def panel(qtbot) -> OutputPanel:
-    widget = OutputPanel()
-    qtbot.addWidget(widget)
-    widget.resize(480, 800)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
 def test_curves_are_the_norms_of_the_snapshots_gradients(plot: GradientNormsPlot, qtbot) -> None:
     run = Run(hidden=(4, 3, 2))
     snapshots = [run.snapshot(epochs) for epochs in (1, 2, 5, 1)]

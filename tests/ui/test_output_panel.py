@@ -34,16 +34,6 @@ class Run:
         return self.builder.build(self.trainer, running=True, epochs_per_second=0.0)
 
 
-@pytest.fixture
-def panel(qtbot) -> OutputPanel:
-    widget = OutputPanel()
-    qtbot.addWidget(widget)
-    widget.resize(420, 800)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
 def curve_length(plot: LossPlot) -> int:
     x = plot.train_curve.xData
     return 0 if x is None else len(x)
