@@ -31,6 +31,7 @@ from playground.engine.explain import (
 from playground.engine.network import Network
 from playground.engine.shot import explain_points, explain_samples, parameter_index
 from playground.engine.trainer import Trainer
+from tests.test_train_cli import assert_one_error_line
 
 DATA = Path(__file__).resolve().parent / "data"
 EXPERIMENT = DATA / "explain_example_experiment.json"
@@ -42,12 +43,6 @@ GUNNER = ("## Aim", "## Fire", "## Miss", "## Blame", "## Check", "## Correct", 
 
 def explain(*args: str) -> int:
     return main(["explain", *args])
-
-
-def assert_one_error_line(err: str) -> None:
-    assert err.startswith("error: "), err
-    assert err.endswith("\n") and err.count("\n") == 1, repr(err)
-    assert "Traceback" not in err
 
 
 def assert_same_document(actual, expected, path: str = "") -> None:
