@@ -20,6 +20,7 @@ import numpy as np
 
 from playground.cli_errors import OneLineParser, UsageError, fail
 from playground.cli_files import check_output_path, json_file_kind
+from playground.engine.datasets import label_problem
 from playground.engine.experiment import ExperimentError, read_experiment
 from playground.engine.explain import check_size, explain_document, explain_markdown
 from playground.engine.files import atomic_write_text
@@ -130,8 +131,10 @@ def _allowed_rows(part: str, count: int) -> str:
 
 
 def _check_label(state: TrainerState, label: float) -> None:
-    if state.config.problem == "classification" and label not in (-1.0, 1.0):
-        raise UsageError(f"--point label {label:g} is not allowed; allowed for classification: -1 or 1")
+    config = state.config
+    problem = label_problem(label, config.problem, config.classes)
+    if problem:
+        raise UsageError(f"--point label {problem}")
 
 
 def render(shot: Shot, choice: Choice, form: str) -> str:

@@ -335,7 +335,7 @@ REFUSALS = {
     "point not numbers": (lambda p: ["--point", "a,b,c"], "--point 'a,b,c' is not allowed"),
     "point nan": (lambda p: ["--point", "nan,0,1"], "--point 'nan,0,1' is not allowed"),
     "point label 0.5": (lambda p: ["--point", "1,2,0.5"],
-                        "--point label 0.5 is not allowed; allowed for classification: -1 or 1"),
+                        "--point label 0.5 is not a class; allowed: -1 or 1"),
     "sample and point": (lambda p: ["--sample", "train:1", "--point", "1,2,1"], "not allowed with argument"),
     "format xml": (lambda p: ["--format", "xml"], "--format: invalid choice: 'xml'"),
     "missing from file": (lambda p: ["--from", str(p / "missing.json")], "missing.json"),

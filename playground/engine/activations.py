@@ -100,11 +100,26 @@ ACTIVATIONS: dict[str, Activation] = {
     )
 }
 
-ACTIVATION_NAMES: tuple[str, ...] = tuple(ACTIVATIONS)
+ACTIVATION_NAMES: tuple[str, ...] = tuple(ACTIVATIONS)  # what a hidden layer may use
+
+
+def softmax(z: Array) -> Array:
+    """p over the last axis, stably: p_k = e^(z_k − m) / Σ_j e^(z_j − m), m = max_j z_j; rows sum to 1."""
+    shifted = np.exp(z - np.max(z, axis=-1, keepdims=True))
+    return shifted / np.sum(shifted, axis=-1, keepdims=True)
+
+
+# The multiclass output layer's, never a hidden layer's. It is only ever paired with cross-entropy,
+# whose dE/dz = p − y (losses.py): the "derivative" is the factor 1 in (out − target) · f′, so every
+# backward pass (backprop, the kernel, the inspector) handles it like any other output activation.
+# Unlike the others it is not elementwise: it normalises over the last axis, the output neurons.
+SOFTMAX = Activation("softmax", "Softmax", softmax, lambda z, p: np.ones_like(z), "e^(z_k) / Σ_j e^(z_j)")
 ACTIVATION_LABELS: dict[str, str] = {name: a.label for name, a in ACTIVATIONS.items()}
 
 
 def get_activation(name: str) -> Activation:
+    if name == SOFTMAX.name:
+        return SOFTMAX
     try:
         return ACTIVATIONS[name]
     except KeyError:

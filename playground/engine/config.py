@@ -20,9 +20,12 @@ from playground.engine.activations import ACTIVATION_NAMES
 from playground.engine.datasets import (
     CLASSIFICATION_DATASETS,
     DATASET_POINTS,
+    MAX_CLASSES,
     MAX_NOISE,
+    MIN_CLASSES,
     PROBLEM_NAMES,
     REGRESSION_DATASETS,
+    datasets_of,
     default_dataset,
 )
 from playground.engine.features import FEATURE_NAMES
@@ -217,18 +220,15 @@ class DatasetField(Field):
 
     def check(self, key: str, value: Any, checked: Mapping[str, Any]) -> str:
         problem = checked["problem"]
-        own, other = (
-            (CLASSIFICATION_DATASETS, REGRESSION_DATASETS) if problem == "classification"
-            else (REGRESSION_DATASETS, CLASSIFICATION_DATASETS)
-        )
+        own = datasets_of(problem)
         allowed = f"{', '.join(own)}, or the path of a CSV file"
         if not isinstance(value, str):
             raise _refuse(key, value, "is not a name or a path", allowed)
         if not value.strip():
             raise _refuse(key, value, "is empty", allowed)
-        if value in other:
-            other_problem = "regression" if problem == "classification" else "classification"
-            raise _refuse(key, value, f"is a {other_problem} dataset, not a {problem} one", allowed)
+        for other_problem in PROBLEM_NAMES:
+            if value not in own and value in datasets_of(other_problem):
+                raise _refuse(key, value, f"is a {other_problem} dataset, not a {problem} one", allowed)
         return value
 
 
@@ -290,6 +290,7 @@ class FeaturesField(Field):
 # In Config's field order; a field's check may read the fields above it (dataset reads problem).
 FIELDS: dict[str, Field] = {
     "problem": ChoiceField(PROBLEM_NAMES),
+    "classes": IntegerField(MIN_CLASSES, MAX_CLASSES),
     "dataset": DatasetField(),
     "noise": NumberField(0, MAX_NOISE),
     "train_ratio": NumberField(10, 90),
@@ -312,6 +313,7 @@ class Config:
     """One experiment's settings; construction validates and normalises every field."""
 
     problem: str = "classification"
+    classes: int = 3  # how many classes a multiclass problem has (labels 0 … K−1); unused otherwise
     dataset: str = "circle"  # a built-in name of `problem`, else the path of a CSV file
     noise: float = 0.0  # percent, 0-50
     train_ratio: float = 50.0  # percent of points used for training, 10-90
@@ -328,6 +330,16 @@ class Config:
     def __post_init__(self) -> None:
         for key, value in _validated(self).items():
             object.__setattr__(self, key, value)
+
+    @property
+    def n_outputs(self) -> int:
+        """Output neurons: one per class for multiclass (softmax), else one."""
+        return self.classes if self.problem == "multiclass" else 1
+
+    @property
+    def layer_sizes(self) -> tuple[int, ...]:
+        """(n_features, *hidden, n_outputs): the network this config builds."""
+        return (len(self.features), *self.hidden, self.n_outputs)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Config:
@@ -405,7 +417,7 @@ def _validated(config: Config) -> dict[str, Any]:
 def _check_size(checked: Mapping[str, Any]) -> None:
     """Refuse a network (or a batch through it) too large for memory, before anything is built."""
     hidden, batch_size = checked["hidden"], checked["batch_size"]
-    problem = network_size_problem(len(checked["features"]), hidden)
+    problem = network_size_problem(len(checked["features"]), hidden)  # counts one output: K ≤ 8 is noise
     if problem:
         raise _refuse("hidden", hidden, *problem)
     n_train = _training_points(checked)

@@ -10,7 +10,8 @@ What a change needs, from cheapest to dearest:
     NOTHING   the config is unchanged (re-picking the current problem type, say)
     LIVE      learning rate, regularization, its rate, optimizer, batch size: same network
     NETWORK   features, hidden layers, activation: a new network on the same points
-    DATA      problem, dataset, noise, train ratio, seed: new points and a new network
+    DATA      problem, classes, dataset, noise, train ratio, seed: new points and a new network
+              (classes only matters to multiclass: elsewhere a change of it needs NOTHING)
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from playground.engine.config import CONFIG_KEYS, Config
-from playground.engine.data import is_builtin_dataset
-from playground.engine.datasets import default_dataset
+from playground.engine.data import csv_classes, is_builtin_dataset
+from playground.engine.datasets import default_dataset, load_csv
 from playground.engine.trainer import HYPERPARAMETERS
 
 NOTHING, LIVE, NETWORK, DATA = "nothing", "live", "network", "data"
-DATA_KEYS: tuple[str, ...] = ("problem", "dataset", "noise", "train_ratio", "seed")
+DATA_KEYS: tuple[str, ...] = ("problem", "classes", "dataset", "noise", "train_ratio", "seed")
 NETWORK_KEYS: tuple[str, ...] = ("features", "hidden", "activation")
 LIVE_KEYS: tuple[str, ...] = HYPERPARAMETERS
 # Every key has exactly one effect: a key left out would count as live and be silently dropped.
@@ -44,6 +45,8 @@ ORDER = (NOTHING, LIVE, NETWORK, DATA)
 def effect(old: Config, new: Config) -> str:
     """What moving from ``old`` to ``new`` needs: NOTHING, LIVE, NETWORK or DATA."""
     changed = {key for key, value in new.to_dict().items() if value != old.to_dict()[key]}
+    if "multiclass" not in (old.problem, new.problem):
+        changed.discard("classes")
     if changed & set(DATA_KEYS):
         return DATA
     if changed & set(NETWORK_KEYS):
@@ -80,13 +83,17 @@ class SetValue:
 @dataclass(frozen=True)
 class LoadPoints:
     """Read the user's points from a CSV file: always new data, even from the path in force
-    (the learner fixed the file and loads it again)."""
+    (the learner fixed the file and loads it again). For multiclass the file's labels decide
+    how many classes there are (DataError if they are not class indices)."""
 
     path: str
     needs = DATA  # at least, whatever the config says
 
     def apply(self, config: Config) -> Config:
-        return with_changes(config, {"dataset": self.path})
+        changes: dict[str, Any] = {"dataset": self.path}
+        if config.problem == "multiclass":
+            changes["classes"] = csv_classes(load_csv(self.path, "multiclass"))
+        return with_changes(config, changes)
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,13 @@ from playground.engine.size_limits import MAX_POINTS
 Array = np.ndarray
 
 # The problems, each with the label the window shows; a problem's first dataset is its default.
-PROBLEM_LABELS: dict[str, str] = {"classification": "Classification", "regression": "Regression"}
+PROBLEM_LABELS: dict[str, str] = {
+    "classification": "Classification", "regression": "Regression", "multiclass": "Multi-class",
+}
 PROBLEM_NAMES: tuple[str, ...] = tuple(PROBLEM_LABELS)
 MAX_NOISE = 50.0
+MIN_CLASSES, MAX_CLASSES = 2, 8  # multiclass labels are the class indices 0 … K−1
+MULTICLASS_POINTS = 500  # every multiclass set, whatever K: classes as equal in size as they can be
 CSV_COLUMNS: tuple[str, ...] = ("x", "y", "label")
 
 # multigauss centres: rows of cx, cy, sign.
@@ -93,6 +97,40 @@ def _spiral(n: int, noise: float, rng: np.random.Generator) -> Array:
     return _rows(xy, label)
 
 
+def _class_sizes(n: int, classes: int) -> Array:
+    # (K,) how many of n points each class gets: as equal as possible, the first classes one more.
+    return np.full(classes, n // classes) + (np.arange(classes) < n % classes)
+
+
+def _spiral_arms(n: int, noise: float, rng: np.random.Generator, classes: int) -> Array:
+    # The spiral's rule with K arms, arm k turned by Δ = 2πk/K and labelled k: per arm of m points,
+    # i = 0..m-1, r = i/m·5, t = 1.75·i/m·2π + Δ; plus U(-1, 1)·noise. K = 2 is the binary spiral's shape.
+    sizes = _class_sizes(n, classes)
+    r, t = [], []
+    for k, m in enumerate(sizes):
+        i = np.arange(m, dtype=np.float64)
+        r.append(i / m * 5)
+        t.append(1.75 * i / m * 2 * math.pi + 2 * math.pi * k / classes)
+    radius, angle = np.concatenate(r), np.concatenate(t)
+    xy = np.column_stack([radius * np.sin(angle), radius * np.cos(angle)])
+    xy += rng.uniform(-1.0, 1.0, (n, 2)) * noise
+    return _rows(xy, np.repeat(np.arange(classes, dtype=np.float64), sizes))
+
+
+BLOB_RADIUS = 3.5  # the blobs' centres lie evenly on this circle, class 0 at angle 0
+
+
+def _blobs(n: int, noise: float, rng: np.random.Generator, classes: int) -> Array:
+    # One Gaussian cluster per class around (R cos 2πk/K, R sin 2πk/K), variance as the gauss set's:
+    # 0.5 + (4 - 0.5)·noise/0.5, so noise 50 makes neighbouring clusters overlap.
+    sizes = _class_sizes(n, classes)
+    angle = 2 * math.pi * np.arange(classes) / classes
+    centres = BLOB_RADIUS * np.column_stack([np.cos(angle), np.sin(angle)])  # (K, 2)
+    variance = 0.5 + (4.0 - 0.5) * (noise / 0.5)
+    xy = np.repeat(centres, sizes, axis=0) + math.sqrt(variance) * rng.standard_normal((n, 2))
+    return _rows(xy, np.repeat(np.arange(classes, dtype=np.float64), sizes))
+
+
 def _plane(n: int, noise: float, rng: np.random.Generator) -> Array:
     # x, y ~ U(-6, 6); label (x + y)/10 of the point moved by U(-6, 6)·noise.
     xy = rng.uniform(-6.0, 6.0, (n, 2))
@@ -132,32 +170,65 @@ DATASETS: dict[str, Dataset] = {
         Dataset("multigauss", "Multi-Gauss", "regression", 1200, _multigauss),
     )
 }
-DATASET_LABELS: dict[str, str] = {name: d.label for name, d in DATASETS.items()}
-DATASET_POINTS: dict[str, int] = {name: d.points for name, d in DATASETS.items()}
 CLASSIFICATION_DATASETS: tuple[str, ...] = tuple(d.name for d in DATASETS.values() if d.problem == "classification")
 REGRESSION_DATASETS: tuple[str, ...] = tuple(d.name for d in DATASETS.values() if d.problem == "regression")
 
 
+@dataclass(frozen=True)
+class MulticlassDataset:
+    name: str
+    label: str
+    generator: Callable[[int, float, np.random.Generator, int], Array]  # (n, noise/100, rng, K) → rows
+
+
+# Labels are class indices 0 … K−1, the points of class 0 first; always MULTICLASS_POINTS points.
+MULTICLASS: dict[str, MulticlassDataset] = {
+    d.name: d for d in (MulticlassDataset("spiral", "Spiral", _spiral_arms), MulticlassDataset("blobs", "Blobs", _blobs))
+}
+MULTICLASS_DATASETS: tuple[str, ...] = tuple(MULTICLASS)
+DATASET_LABELS: dict[str, str] = {
+    **{name: d.label for name, d in DATASETS.items()}, **{name: d.label for name, d in MULTICLASS.items()},
+}
+DATASET_POINTS: dict[str, int] = {
+    **{name: d.points for name, d in DATASETS.items()}, **dict.fromkeys(MULTICLASS, MULTICLASS_POINTS),
+}
+BUILTIN_DATASETS = frozenset(DATASET_LABELS)
+
+
 def datasets_of(problem: str) -> tuple[str, ...]:
     """The built-in datasets of ``problem``, its default first."""
+    if problem == "multiclass":
+        return MULTICLASS_DATASETS
     return tuple(d.name for d in DATASETS.values() if d.problem == problem)
 
 
 def default_dataset(problem: str) -> str:
-    """The dataset a new experiment of ``problem`` starts with (circle, plane)."""
+    """The dataset a new experiment of ``problem`` starts with (circle, plane, spiral)."""
     return datasets_of(problem)[0]
 
 
-def generate(name: str, noise: float, rng: np.random.Generator) -> Array:
-    """Return the (n, 3) rows x, y, label of dataset `name`, in generation order.
+def generate(
+    name: str, noise: float, rng: np.random.Generator, problem: str | None = None, classes: int = MIN_CLASSES
+) -> Array:
+    """Return the (n, 3) rows x, y, label of dataset `name` of `problem`, in generation order.
 
     `noise` is the playground's 0–50 control. Classification sets have 500 points with
-    labels ±1 (the +1 points first); regression sets have 1200 points.
+    labels ±1 (the +1 points first); regression sets have 1200 points; multiclass sets 500
+    points of `classes` classes labelled 0 … K−1 (class 0 first). The same names may mean
+    different sets: "spiral" has two arms for classification and K for multiclass. Without a
+    problem, a two-class or regression set of that name.
     """
-    if name not in DATASETS:
-        raise ValueError(f"unknown dataset {name!r}; allowed: {', '.join(DATASETS)}")
+    if problem is None:
+        problem = DATASETS[name].problem if name in DATASETS else "classification"
+    own = datasets_of(problem) if problem in PROBLEM_NAMES else ()
+    if name not in own:
+        raise ValueError(f"unknown {problem} dataset {name!r}; allowed: {', '.join(own)}")
     if not 0.0 <= noise <= MAX_NOISE:
         raise ValueError(f"noise {noise!r} is out of range; allowed: 0 to {MAX_NOISE:g}")
+    if problem == "multiclass":
+        if not MIN_CLASSES <= classes <= MAX_CLASSES:
+            raise ValueError(f"classes {classes!r} is out of range; allowed: {MIN_CLASSES} to {MAX_CLASSES}")
+        return MULTICLASS[name].generator(MULTICLASS_POINTS, noise / 100.0, rng, classes)
     dataset = DATASETS[name]
     return dataset.generator(dataset.points, noise / 100.0, rng)
 
@@ -189,7 +260,8 @@ def load_csv(path: str | os.PathLike[str], problem: str) -> Array:
     """Read the user's points: (n, 3) rows x, y, label from a CSV file.
 
     An optional header row must read x, y, label. Classification labels must be -1 or 1,
-    with both present; regression labels any finite number. At least 2 points.
+    with both present; regression labels any finite number; multiclass labels the class indices
+    0 … K−1, K being the number of distinct labels (2 to 8), every class present. At least 2 points.
     Every refusal raises DataError with one line.
     """
     if problem not in PROBLEM_NAMES:
@@ -273,6 +345,11 @@ def _parse_row(
             f"{name} line {line_no}, column 'label': {_show(cells[2])} is not a class label; "
             "allowed: -1 or 1 for classification"
         )
+    if problem == "multiclass" and not (values[2].is_integer() and 0 <= values[2] < MAX_CLASSES):
+        raise DataError(
+            f"{name} line {line_no}, column 'label': {_show(cells[2])} is not a class index; "
+            f"allowed: whole numbers 0 to {MAX_CLASSES - 1} for multi-class"
+        )
     return values[0], values[1], values[2]
 
 
@@ -290,3 +367,45 @@ def _check_points(
             f"{name}: every point has label {labels.pop():g}; "
             "allowed: both classes -1 and 1 present for classification"
         )
+    if problem == "multiclass":
+        problem_text = multiclass_labels_problem(labels)
+        if problem_text:
+            raise DataError(f"{name}: {problem_text}")
+
+
+def label_problem(label: float, problem: str, classes: int) -> str | None:
+    """None if one point's label suits the problem; else "is not …; allowed: …" to follow its name."""
+    if not math.isfinite(label):
+        return "is not a finite number; allowed: a finite number"
+    if problem == "classification" and label not in (-1.0, 1.0):
+        return f"{label:g} is not a class; allowed: -1 or 1 (the two classes)"
+    if problem == "multiclass" and not (label.is_integer() and 0 <= label < classes):
+        return f"{label:g} is not a class; allowed: the class indices 0 to {classes - 1}"
+    return None
+
+
+def first_bad_label(labels: Array, problem: str, classes: int) -> tuple[int, str] | None:
+    """(row, what label_problem says) for the first label of (n,) ``labels`` that does not suit the problem."""
+    labels = np.asarray(labels, dtype=np.float64)
+    bad = ~np.isfinite(labels)
+    if problem == "classification":
+        bad |= (labels != -1.0) & (labels != 1.0)
+    elif problem == "multiclass":
+        bad |= (labels != np.round(labels)) | (labels < 0) | (labels >= classes)
+    if not bad.any():
+        return None
+    row = int(np.argmax(bad))
+    return row, label_problem(float(labels[row]), problem, classes) or ""
+
+
+def multiclass_labels_problem(labels: set[float]) -> str | None:
+    """None if the distinct labels are exactly 0 … K−1 with 2 ≤ K ≤ 8; else what is wrong and what is allowed."""
+    k = len(labels)
+    allowed = f"the class indices 0 … K−1, K = the number of distinct labels ({MIN_CLASSES} to {MAX_CLASSES})"
+    if k < MIN_CLASSES:
+        return f"every point has label {min(labels, default=0):g}; allowed: {allowed}"
+    missing = sorted(set(range(k)) - labels)
+    if missing:
+        shown = ", ".join(f"{v:g}" for v in sorted(labels))
+        return f"the labels {shown} are {k} classes but class {missing[0]} has no point; allowed: {allowed}"
+    return None

@@ -2,8 +2,9 @@
 
     {"format": "playground-experiment", "version": 1,
      "config": {...},                                    Config.to_dict(); missing keys take defaults
-     "data": {"train": [[x, y, label], ...], "test": [...]},
-     "network": {"weights": [W_0, ...], "biases": [b_0, ...]},   W_l: (n_in, n_out) nested lists
+     "data": {"train": [[x, y, label], ...], "test": [...]},   multiclass labels: class index 0 … K−1
+     "network": {"weights": [W_0, ...], "biases": [b_0, ...]},   W_l: (n_in, n_out) nested lists;
+                                                         the last is (n, K) for K classes
      "epoch": E,
      "history": {"train_loss": [...], "test_loss": [...],       E + 1 entries each, entry 0 = before
                  "train_accuracy": [...], "test_accuracy": [...]},   training; null where unknown
@@ -33,7 +34,7 @@ import numpy as np
 
 from playground.engine.config import Config, ConfigError
 from playground.engine.data import SplitData
-from playground.engine.datasets import DataError
+from playground.engine.datasets import DataError, first_bad_label
 from playground.engine.files import FileFormatError, atomic_write_text, read_json
 from playground.engine.history import EPOCH_COLUMN, HISTORY_COLUMNS
 from playground.engine.network import Network
@@ -106,8 +107,7 @@ def write_experiment(state: TrainerState, path: str | os.PathLike[str]) -> None:
 
 def _network(config: Config) -> Network:
     """An all-zero network of the config's shape, for its per-layer views of flat vectors."""
-    sizes = (len(config.features), *config.hidden, 1)
-    return Network(sizes, config.activation, output_activation(config.problem))
+    return Network(config.layer_sizes, config.activation, output_activation(config.problem))
 
 
 def _layers_to_lists(net: Network, flat: np.ndarray) -> dict[str, list]:
@@ -130,7 +130,7 @@ def read_experiment(path: str | os.PathLike[str]) -> TrainerState:
 def state_from_dict(document: Any) -> TrainerState:
     _check_header(document)
     config = Config.from_dict(_expect(document, "config", dict))
-    data = _read_data(_expect(document, "data", dict), config.problem)
+    data = _read_data(_expect(document, "data", dict), config)
     data.check_fits(config.hidden)  # before the network measures them
     net = _network(config)
     net.params[...] = _read_layers(net, _expect(document, "network", dict), "network")
@@ -195,7 +195,7 @@ def _only_numbers(values: Any) -> bool:
     return isinstance(values, (int, float)) and not isinstance(values, bool)
 
 
-def _read_data(data: dict, problem: str) -> SplitData:
+def _read_data(data: dict, config: Config) -> SplitData:
     _check_keys(data, "data", ("train", "test"))
     parts = {}
     for key in ("train", "test"):
@@ -204,8 +204,9 @@ def _read_data(data: dict, problem: str) -> SplitData:
             rows = rows.reshape(0, 3)
         if rows.ndim != 2 or rows.shape[1] != 3:
             raise ExperimentError(f"data.{key} must be rows of [x, y, label]; got shape {rows.shape}")
-        if problem == "classification" and not np.isin(rows[:, 2], (-1.0, 1.0)).all():
-            raise ExperimentError(f"data.{key} has a label that is not -1 or 1, as classification needs")
+        wrong = first_bad_label(rows[:, 2], config.problem, config.classes)
+        if wrong:
+            raise ExperimentError(f"data.{key}[{wrong[0]}] has label {wrong[1]}")
         parts[key] = rows
     return SplitData(parts["train"], parts["test"])
 
@@ -255,7 +256,7 @@ def _read_history(history: dict, epoch: int) -> dict[str, np.ndarray]:
 
 def _fill_current_row(history: dict[str, np.ndarray], net: Network, config: Config, data: SplitData) -> None:
     """Compute the current epoch's unknown entries (NaN) from the network, as the trainer would."""
-    needed = HISTORY_COLUMNS if config.problem == "classification" else REQUIRED_HISTORY
+    needed = REQUIRED_HISTORY if config.problem == "regression" else HISTORY_COLUMNS
     if not any(math.isnan(history[key][-1]) for key in needed):
         return
     with np.errstate(all="ignore"):  # huge hand-written weights measure as inf, not as a warning

@@ -1,7 +1,8 @@
 """Checking backprop against the definition of a derivative, and the loss along one weight.
 
 For a shot's samples (m, 3) and a parameter p (flat index into Network.params), with all else
-frozen, E(p) is the mean over the samples of ½(out − t)², computed by ``Network.forward``:
+frozen, E(p) is the mean over the samples of their loss (½(out − t)², or −ln p_label under softmax),
+computed by ``Network.forward``:
 
     central difference   n = (E(p + h) − E(p − h)) / 2h        error O(h²) where E is smooth
     relative error       |analytic − n| / max(|analytic|, |n|, 1e-8)
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from playground.engine.features import feature_matrix
-from playground.engine.losses import square_loss
+from playground.engine.losses import example_losses, loss_problem, targets_of
 from playground.engine.network import Network
 
 DEFAULT_H = 1e-5
@@ -51,7 +52,8 @@ class ShotLoss:
         self.network = network.copy()  # perturbed in place, never the caller's
         points = np.asarray(points, dtype=np.float64).reshape(-1, 3)
         self.inputs = feature_matrix(points[:, :2], features)  # (m, k)
-        self.targets = points[:, 2:3]  # (m, 1)
+        self.problem = loss_problem(self.network.output_activation.name)
+        self.targets = targets_of(points[:, 2], self.problem, self.network.layer_sizes[-1])  # (m, n_outputs)
         self.kinked = self.network.activation.name in KINKED_ACTIVATIONS
 
     def at(self, index: int, value: float) -> tuple[float, list[np.ndarray]]:
@@ -62,7 +64,7 @@ class ShotLoss:
         try:
             with np.errstate(all="ignore"):
                 forward = self.network.forward(self.inputs)
-                loss = float(np.mean(square_loss(forward.output, self.targets)))
+                loss = float(np.mean(example_losses(forward.output, self.targets, self.problem)))
         finally:
             params[index] = saved
         return loss, forward.z[:-1]

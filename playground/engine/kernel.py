@@ -7,7 +7,7 @@ ones, and the gradient of that block is one matrix product:
 
     acts[l]:   (n_in + 1, n)   the chunk's activations entering layer l, last row all ones
     z_l      = block_l @ acts[l]                  (n_out, n)   block_l is (n_out, n_in + 1)
-    δ_L      = (out − y) · f_L'(z_L)              (n_outputs, n)
+    δ_L      = (out − y) · f_L'(z_L)              (n_outputs, n)   softmax + cross-entropy: p − onehot
     δ_l      = (W_{l+1}ᵀ @ δ_{l+1}) · f'(z_l)     (n_out, n)
     ∂E/∂block_l = δ_l @ acts[l]ᵀ                  (n_out, n_in + 1), weights and bias together
 
@@ -38,6 +38,7 @@ class ChunkKernel:
         hidden_sizes = network.layer_sizes[1:-1]
         self.hidden_acts = [np.ones((size + 1, n)) for size in hidden_sizes]  # acts[1:], ones row last
         self.hidden_values = [a[:-1] for a in self.hidden_acts]  # (size, n) views without the ones
+        self.softmax = network.output_activation.name == "softmax"
         self.back_weights = [b[:, :-1].T for b in network.blocks]  # W_l, (n_in, n_out) views: W_l @ δ_l goes down
 
     def gradient_sum(self, inputs: np.ndarray, targets: np.ndarray, grad_blocks: list[np.ndarray]) -> None:
@@ -54,7 +55,8 @@ class ChunkKernel:
             act.write(z, values)
             zs.append(z)
         z_out = blocks[-1].dot(acts[-1])  # (n_outputs, n)
-        out = out_act.value(z_out)
+        # Softmax normalises over the output neurons, axis 0 here: it is given the (n, K) view.
+        out = out_act.value(z_out.T).T if self.softmax else out_act.value(z_out)
         delta = (out - targets) * out_act.derivative(z_out, out)  # dE/dz of the output layer
         for layer in range(len(blocks) - 1, -1, -1):
             np.dot(delta, acts[layer].T, out=grad_blocks[layer])

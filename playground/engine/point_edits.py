@@ -4,7 +4,8 @@ clear; and the undo/redo history of those edits.
 Every edit takes a SplitData and returns a new one (points never change in place). Drawn points
 are appended, to the training set unless asked for the test set, so the trainer's fixed order
 keeps every earlier point where it was and a running network simply meets the new ones. Labels
-follow the problem's rule: −1 or 1 for classification, any finite number for regression.
+follow the problem's rule: −1 or 1 for classification, a class index 0 … K−1 for multiclass, any
+finite number for regression.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from playground.engine.config import Config
 from playground.engine.data import SplitData
-from playground.engine.datasets import DataError
+from playground.engine.datasets import DataError, label_problem
 from playground.engine.grid import GRID_EXTENT
 from playground.engine.size_limits import MAX_POINTS
 
@@ -22,13 +24,12 @@ SPRAY_JITTER = 0.25  # the spread (standard deviation, plane units) of a drag's 
 HISTORY_LIMIT = 200  # edits that can be undone
 
 
-def check_label(label: float, problem: str) -> float:
+def check_label(label: float, config: Config) -> float:
     """The label as a float, or DataError naming what is allowed."""
     value = float(label)
-    if problem == "classification" and value not in (-1.0, 1.0):
-        raise DataError(f"a drawn point's label {value:g} is not allowed; allowed: -1 or 1 (the two classes)")
-    if not np.isfinite(value):
-        raise DataError(f"a drawn point's value {value} is not allowed; allowed: a finite number")
+    problem = label_problem(value, config.problem, config.classes)
+    if problem:
+        raise DataError(f"a drawn point's label {problem}")
     return value
 
 
@@ -40,8 +41,8 @@ class AddPoints:
     label: float
     to_test: bool = False
 
-    def apply(self, data: SplitData, problem: str) -> SplitData:
-        label = check_label(self.label, problem)
+    def apply(self, data: SplitData, config: Config) -> SplitData:
+        label = check_label(self.label, config)
         xy = np.asarray(self.xy, dtype=np.float64).reshape(-1, 2)
         if not np.isfinite(xy).all():
             raise DataError("a drawn point must have finite coordinates")
@@ -61,7 +62,7 @@ class ErasePoint:
     y: float
     radius: float  # plane units (the view turns its few pixels into these)
 
-    def apply(self, data: SplitData, problem: str) -> SplitData:
+    def apply(self, data: SplitData, config: Config) -> SplitData:
         rows = np.vstack([data.train, data.test])  # (n_train + n_test, 3)
         if not len(rows):
             return data
@@ -79,7 +80,7 @@ class ErasePoint:
 class ClearPoints:
     """Every point goes."""
 
-    def apply(self, data: SplitData, problem: str) -> SplitData:
+    def apply(self, data: SplitData, config: Config) -> SplitData:
         return SplitData(np.empty((0, 3)), np.empty((0, 3)))
 
 

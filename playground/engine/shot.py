@@ -7,7 +7,7 @@ The gunner's story the inspector tells: **aim** (the weights now), **fire** (the
 same samples through the corrected network).
 
 For m samples with inputs (m, k) and labels t (m,), each sample's loss is E_s = ½(out_s − t_s)²
-and the shot's loss is their mean E = (1/m) Σ_s E_s, so ∂E/∂param is the mean of the per-sample
+(multiclass: E_s = −ln p_s,label under softmax, so δ at the output is p − onehot) and the shot's loss is their mean E = (1/m) Σ_s E_s, so ∂E/∂param is the mean of the per-sample
 gradients: the gradient the optimizer uses for a mini-batch. Every number comes from the engine's
 own code: ``Network.forward``, ``backprop.backward`` and, for the step, ``Trainer.apply_examples``
 on a copy of the trainer (so "Apply this shot" in the worker makes exactly the step shown).
@@ -25,9 +25,9 @@ import numpy as np
 from playground.engine.backprop import backward
 from playground.engine.features import feature_matrix
 from playground.engine.history import HISTORY_COLUMNS
-from playground.engine.losses import square_loss
+from playground.engine.losses import example_losses
 from playground.engine.network import Network
-from playground.engine.trainer import Trainer, output_activation
+from playground.engine.trainer import Trainer, config_targets, output_activation
 from playground.engine.trainer_state import TrainerState
 
 
@@ -44,8 +44,8 @@ class ShotStep:
     optimizer_before: Mapping[str, Any]  # the optimizer's state: {}, velocity, or t m v
     optimizer_after: Mapping[str, Any]
     dead_after: np.ndarray  # (n_params,) bool: weights L1 has killed after the step
-    outputs_after: np.ndarray  # (m,) the same samples fired again
-    losses_after: np.ndarray  # (m,) ½(out − t)² after the step
+    outputs_after: np.ndarray  # (m,) the same samples fired again; multiclass (m, K) probabilities
+    losses_after: np.ndarray  # (m,) E_s after the step
     state_after: TrainerState  # the whole trainer after the step (its history is not kept)
 
     @property
@@ -76,8 +76,8 @@ class Shot:
     # optimizer steps by it, except on weights L1 has killed (``dead``), which stay at 0
     bias_gradients: list[np.ndarray]  # ∂E/∂b[l] = mean of delta[l]: (n_out,)
     dead: np.ndarray  # (n_params,) bool: weights L1 had killed before the shot
-    outputs: np.ndarray  # (m,) the network's output per sample
-    losses: np.ndarray  # (m,) E_s = ½(out − t)²
+    outputs: np.ndarray  # (m,) the network's output per sample; multiclass (m, K) probabilities
+    losses: np.ndarray  # (m,) E_s = ½(out − t)², or −ln p_label
     step: ShotStep
 
     @property
@@ -148,7 +148,8 @@ def explain_points(state: TrainerState, points: np.ndarray) -> Shot:
 def _explain(state: TrainerState, points: np.ndarray, indices: np.ndarray) -> Shot:
     net = network_of(state)
     inputs = feature_matrix(points[:, :2], state.config.features)  # (m, k)
-    targets = points[:, 2:3]  # (m, 1)
+    config = state.config
+    targets = config_targets(points[:, 2], config)  # (m, n_outputs)
     m = len(points)
     # A diverged or hand-made huge network gives inf or NaN numbers, not warnings.
     with np.errstate(all="ignore"):
@@ -156,7 +157,7 @@ def _explain(state: TrainerState, points: np.ndarray, indices: np.ndarray) -> Sh
         delta = backward(net, forward, targets)
         slopes = [net.layer_activation(l).derivative(forward.z[l], forward.a[l + 1]) for l in range(net.n_layers)]
         mean_gradients = [forward.a[l].T @ delta[l] / m for l in range(net.n_layers)]  # (n_in, n_out)
-        losses = square_loss(forward.output, targets)[:, 0]
+        losses = example_losses(forward.output, targets, config.problem)
     return Shot(
         indices=indices.copy(),
         points=points.copy(),
@@ -170,7 +171,7 @@ def _explain(state: TrainerState, points: np.ndarray, indices: np.ndarray) -> Sh
         weight_gradients=mean_gradients,
         bias_gradients=[d.sum(axis=0) / m for d in delta],
         dead=state.dead.copy(),
-        outputs=forward.output[:, 0].copy(),
+        outputs=_outputs(forward.output, config.problem),
         losses=losses,
         step=_step(state, points),
     )
@@ -184,8 +185,8 @@ def _step(state: TrainerState, points: np.ndarray) -> ShotStep:
     net = trainer.network
     inputs = feature_matrix(points[:, :2], state.config.features)
     with np.errstate(all="ignore"):
-        outputs = net.predict(inputs)  # (m, 1)
-        losses = square_loss(outputs, points[:, 2:3])[:, 0]
+        outputs = net.predict(inputs)  # (m, n_outputs)
+        losses = example_losses(outputs, config_targets(points[:, 2], state.config), state.config.problem)
     config = state.config
     return ShotStep(
         optimizer=config.optimizer,
@@ -197,10 +198,15 @@ def _step(state: TrainerState, points: np.ndarray) -> ShotStep:
         optimizer_before=state.optimizer,
         optimizer_after=after.optimizer,
         dead_after=after.dead.copy(),
-        outputs_after=outputs[:, 0].copy(),
+        outputs_after=_outputs(outputs, config.problem),
         losses_after=losses,
         state_after=after,
     )
+
+
+def _outputs(out: np.ndarray, problem: str) -> np.ndarray:
+    """(m, n_outputs) → (m,) for one output neuron; the (m, K) probabilities for multiclass."""
+    return out.copy() if problem == "multiclass" else out[:, 0].copy()
 
 
 def without_history(state: TrainerState) -> TrainerState:

@@ -1,7 +1,7 @@
 """One sample traced through the chain rule, with every number the inspector shows.
 
 For sample (x, y) with label t and layers l = 0..L−1 (z_l = a_l @ W_l + b_l, a_{l+1} = f_l(z_l)):
-    output = a_L,  E = ½(output − t)²
+    output = a_L,  E = ½(output − t)²  (multiclass: softmax p, E = −ln p_label, dE/dz_L = p − onehot)
     dE/dz_l  from backprop.backward
     dE/dW_l  = outer(a_l, dE/dz_l)          (n_in, n_out)
     dE/db_l  = dE/dz_l                      (n_out,)
@@ -16,7 +16,7 @@ import numpy as np
 
 from playground.engine.backprop import backward
 from playground.engine.features import feature_matrix
-from playground.engine.losses import square_loss
+from playground.engine.losses import example_losses, loss_problem, targets_of
 from playground.engine.network import Network
 
 
@@ -30,20 +30,21 @@ class SampleTrace:
     dz: list[np.ndarray]  # dE/dz[l]: (n_out,)
     dw: list[np.ndarray]  # dE/dW[l]: (n_in, n_out)
     db: list[np.ndarray]  # dE/db[l]: (n_out,)
-    output: float
-    loss: float  # ½(output − t)²
+    output: float  # multiclass: p of the label's class
+    loss: float  # ½(output − t)², or −ln p_label
 
 
 def trace_sample(network: Network, features: Sequence[str], x: float, y: float, label: float) -> SampleTrace:
     inputs = feature_matrix(np.array([[x, y]], dtype=np.float64), features)  # (1, k)
-    target = np.array([[label]], dtype=np.float64)
+    problem = loss_problem(network.output_activation.name)
+    target = targets_of(np.array([label]), problem, network.layer_sizes[-1])  # (1, n_outputs)
     # A diverged or hand-made huge network traces as inf or NaN, not as a warning.
     with np.errstate(all="ignore"):
         forward = network.forward(inputs)
         dz = backward(network, forward, target)
         dw = [np.outer(forward.a[layer][0], d[0]) for layer, d in enumerate(dz)]
-        loss = float(square_loss(forward.output, target)[0, 0])
-    output = float(forward.output[0, 0])
+        loss = float(example_losses(forward.output, target, problem)[0])
+    output = float(forward.output[0, np.argmax(target[0])])  # the output, or p of the label's class
     return SampleTrace(
         point=(float(x), float(y)),
         label=float(label),

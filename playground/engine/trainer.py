@@ -21,10 +21,11 @@ import numpy as np
 from playground.engine.backprop import accumulate_gradient
 from playground.engine.config import Config
 from playground.engine.data import SplitData, init_rng
+from playground.engine.datasets import DataError
 from playground.engine.features import feature_matrix
 from playground.engine.history import HISTORY_COLUMNS, History
 from playground.engine.kernel import ChunkKernel, augmented_inputs
-from playground.engine.losses import accuracy, mean_loss
+from playground.engine.losses import accuracy, mean_loss, targets_of
 from playground.engine.network import Network
 from playground.engine.optimizers import Optimizer, make_optimizer
 from playground.engine.regularization import get_regularizer
@@ -35,33 +36,39 @@ HYPERPARAMETERS = ("learning_rate", "regularization", "regularization_rate", "op
 
 
 def output_activation(problem: str) -> str:
-    """tanh for classification, linear for regression, as the playground."""
-    return "tanh" if problem == "classification" else "linear"
+    """tanh for classification, linear for regression (as the playground), softmax for multiclass."""
+    return {"classification": "tanh", "multiclass": "softmax"}.get(problem, "linear")
 
 
 def build_network(config: Config) -> Network:
-    sizes = (len(config.features), *config.hidden, 1)
-    return Network.initialised(sizes, config.activation, output_activation(config.problem), init_rng(config.seed))
+    return Network.initialised(
+        config.layer_sizes, config.activation, output_activation(config.problem), init_rng(config.seed)
+    )
 
 
-def measure(outputs: np.ndarray, labels: np.ndarray, n_train: int, problem: str) -> tuple[float, float, float, float]:
-    """Train loss, test loss, train accuracy, test accuracy (NaN for regression) of a history row.
+def config_targets(labels: np.ndarray, config: Config) -> np.ndarray:
+    """(n, n_outputs) targets of (n,) labels under ``config``'s problem (losses.targets_of)."""
+    return targets_of(labels, config.problem, config.n_outputs)
 
-    outputs, labels: (n_train + n_test, 1), the training points first.
+
+def measure(outputs: np.ndarray, targets: np.ndarray, n_train: int, problem: str) -> tuple[float, float, float, float]:
+    """Train loss, test loss, train accuracy, test accuracy (NaN for regression) of a history row;
+    NaN for an empty set.
+
+    outputs, targets: (n_train + n_test, n_outputs), the training points first.
     """
     train, test = slice(None, n_train), slice(n_train, None)
-    losses = (mean_loss(outputs[train], labels[train]), mean_loss(outputs[test], labels[test]))
-    if problem != "classification":
+    losses = (mean_loss(outputs[train], targets[train], problem), mean_loss(outputs[test], targets[test], problem))
+    if problem == "regression":
         return (*losses, math.nan, math.nan)
-    return (*losses, accuracy(outputs[train], labels[train]), accuracy(outputs[test], labels[test]))
+    return (*losses, accuracy(outputs[train], targets[train], problem), accuracy(outputs[test], targets[test], problem))
 
 
 def evaluate(network: Network, config: Config, data: SplitData) -> tuple[float, float, float, float]:
     """The history row of ``network`` on ``data`` now, computed exactly as a Trainer computes it."""
     points = np.concatenate([data.train, data.test])  # (n_train + n_test, 3)
     outputs = network.predict(feature_matrix(points[:, :2], config.features))
-    labels = np.ascontiguousarray(points[:, 2:])  # (n_train + n_test, 1)
-    return measure(outputs, labels, len(data.train), config.problem)
+    return measure(outputs, config_targets(points[:, 2], config), len(data.train), config.problem)
 
 
 @dataclass(frozen=True)
@@ -164,16 +171,17 @@ class Trainer:
         self.train_features = feature_matrix(data.train[:, :2], names)  # (n_train, k)
         self.test_features = feature_matrix(data.test[:, :2], names)  # (n_test, k)
         self._all_features = np.concatenate([self.train_features, self.test_features])
-        self._all_labels = np.concatenate([data.train[:, 2], data.test[:, 2]])[:, None]  # (n, 1)
+        labels = np.concatenate([data.train[:, 2], data.test[:, 2]])
+        self._all_targets = config_targets(labels, self.config)  # (n_train + n_test, n_outputs)
         self._make_chunks()
 
     def _make_chunks(self) -> None:
         # A batch larger than the training set would never trigger an update; use one
         # update per epoch instead (the playground's UI never allows that case).
         n_train = len(self.data.train)
-        self.batch_size = min(self.config.batch_size, n_train)
+        self.batch_size = max(1, min(self.config.batch_size, n_train))  # 1 on an empty plane: no chunks
         inputs = augmented_inputs(self.train_features)  # (k + 1, n_train)
-        targets = self.data.train[:, 2][None, :]  # (1, n_train)
+        targets = np.ascontiguousarray(self._all_targets[:n_train].T)  # (n_outputs, n_train)
         cuts = list(range(0, n_train + 1, self.batch_size))
         self._chunks = [
             (np.ascontiguousarray(inputs[:, a:b]), np.ascontiguousarray(targets[:, a:b]))
@@ -193,6 +201,8 @@ class Trainer:
             return self._train_epoch()
 
     def _train_epoch(self) -> EpochResult:
+        if not len(self.data.train):
+            raise DataError("there are no training points to train on; allowed: at least 1 (draw or load some)")
         for inputs, targets in self._chunks:
             self._kernel.gradient_sum(inputs, targets, self._grad_blocks)
             count = self.batch_size
@@ -230,7 +240,7 @@ class Trainer:
         inputs = feature_matrix(points[:, :2], self.config.features)  # (m, k)
         with np.errstate(all="ignore"):
             self._grad_sum[:] = 0.0
-            accumulate_gradient(self.network, inputs, points[:, 2:3], self._grad_sum)
+            accumulate_gradient(self.network, inputs, config_targets(points[:, 2], self.config), self._grad_sum)
             self._update(len(points))
         self.reevaluate()
 
@@ -264,15 +274,18 @@ class Trainer:
 
     # ----- measuring ------------------------------------------------------------------
     def _evaluate(self) -> tuple[float, float, float, float]:
-        out = self.network.predict(self._all_features)  # (n_train + n_test, 1)
-        return measure(out, self._all_labels, len(self.data.train), self.config.problem)
+        out = self.network.predict(self._all_features)  # (n_train + n_test, n_outputs)
+        return measure(out, self._all_targets, len(self.data.train), self.config.problem)
 
     def outputs(self) -> tuple[np.ndarray, np.ndarray]:
-        """The network's output for every (training, test) point now: fresh (n_train,), (n_test,)
-        float64 arrays, by the same forward pass the history's losses are measured with.
-        Computed on request (a snapshot's), never in the training loop; overflow gives inf or NaN quietly."""
+        """The network's output for every (training, test) point now: fresh float64 arrays of
+        (n_train,), (n_test,), or for multiclass the probabilities (n_train, K), (n_test, K), by the
+        same forward pass the history's losses are measured with. Computed on request (a
+        snapshot's), never in the training loop; overflow gives inf or NaN quietly."""
         with np.errstate(all="ignore"):
-            out = self.network.predict(self._all_features)[:, 0]  # (n_train + n_test,)
+            out = self.network.predict(self._all_features)  # (n_train + n_test, n_outputs)
+        if self.config.problem != "multiclass":
+            out = out[:, 0]
         n_train = len(self.data.train)
         return out[:n_train].copy(), out[n_train:].copy()
 
@@ -283,7 +296,10 @@ class Trainer:
             self.history.replace_last(*self._evaluate())
 
     def _result(self, row: tuple[float, float, float, float]) -> EpochResult:
-        diverged = not (math.isfinite(row[0]) and math.isfinite(row[1]) and np.isfinite(self.network.params).all())
+        # An empty set's loss is NaN by design ("no points"), not a sign of divergence.
+        sizes = (len(self.data.train), len(self.data.test))
+        losses_finite = all(math.isfinite(loss) or not size for loss, size in zip(row[:2], sizes))
+        diverged = not (losses_finite and np.isfinite(self.network.params).all())
         message = ""
         if diverged:
             message = (

@@ -20,7 +20,7 @@ from playground.engine.config import Config
 from playground.engine.data import SplitData
 from playground.engine.history import EPOCH_COLUMN, HISTORY_COLUMNS
 from playground.engine.optimizers import make_optimizer
-from playground.engine.size_limits import N_OUTPUTS, parameter_count
+from playground.engine.size_limits import parameter_count
 
 
 def frozen(values: Any, dtype: type = np.float64) -> np.ndarray:
@@ -70,11 +70,11 @@ class TrainerState:
 
     @property
     def layer_sizes(self) -> tuple[int, ...]:
-        return (len(self.config.features), *self.config.hidden, N_OUTPUTS)
+        return self.config.layer_sizes
 
     @property
     def n_params(self) -> int:
-        return parameter_count(len(self.config.features), self.config.hidden)
+        return parameter_count(len(self.config.features), self.config.hidden, self.config.n_outputs)
 
     def is_identical_to(self, other: TrainerState) -> bool:
         """Bit for bit the same (NaN equal to NaN), so training from either goes the same way."""

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from playground.engine.chain_rule import chain_rule
 from playground.engine.features import feature_matrix
 from playground.engine.grid import GridEvaluator
-from playground.engine.losses import square_loss
+from playground.engine.losses import example_losses
 from playground.engine.shot import (
     Shot,
     batch_indices,
@@ -26,6 +26,7 @@ from playground.engine.shot import (
     parameter_of,
 )
 from playground.engine.slope import slope_data
+from playground.engine.trainer import config_targets
 from playground.engine.trainer_state import TrainerState
 from playground.ui import network_text
 from playground.ui.boundary_plot import BoundaryPlot
@@ -146,8 +147,9 @@ class Inspector(QObject):
         if not len(train):
             return
         with np.errstate(all="ignore"):
-            out = network_of(self.state).predict(feature_matrix(train[:, :2], self.state.config.features))[:, 0]
-            losses = square_loss(out, train[:, 2])
+            config = self.state.config
+            out = network_of(self.state).predict(feature_matrix(train[:, :2], config.features))  # (n, n_outputs)
+            losses = example_losses(out, config_targets(train[:, 2], config), config.problem)
         if kind == "worst":
             row = int(np.nanargmax(losses)) if np.isfinite(losses).any() else 0
         elif kind == "random":
@@ -165,7 +167,9 @@ class Inspector(QObject):
     def _wrong(self, out: np.ndarray, losses: np.ndarray) -> np.ndarray:
         labels = self.state.data.train[:, 2]
         if self.state.config.problem == "classification":
-            return np.where(out >= 0, 1.0, -1.0) != labels
+            return np.where(out[:, 0] >= 0, 1.0, -1.0) != labels
+        if self.state.config.problem == "multiclass":
+            return np.argmax(out, axis=1) != labels
         finite = losses[np.isfinite(losses)]
         return losses > (finite.mean() if finite.size else np.inf)  # regression: worse than the average sample
 

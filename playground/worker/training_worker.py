@@ -143,7 +143,7 @@ class TrainingWorker(QObject):
         meets the new points from the next update on; the losses are measured at once."""
         before = self._trainer.data
         try:
-            after = edit.apply(before, self._trainer.config.problem)
+            after = edit.apply(before, self._trainer.config)
             if after is not before:
                 self._set_points(after)
                 self._drawing.record(before)

@@ -28,6 +28,7 @@ from tests.engine.helpers import config_refusal
 def test_defaults_are_the_playgrounds() -> None:
     assert Config().to_dict() == {
         "problem": "classification",
+        "classes": 3,
         "dataset": "circle",
         "noise": 0.0,
         "train_ratio": 50.0,
@@ -44,7 +45,7 @@ def test_defaults_are_the_playgrounds() -> None:
 
 
 def test_constants() -> None:
-    assert PROBLEM_NAMES == ("classification", "regression")
+    assert PROBLEM_NAMES == ("classification", "regression", "multiclass")
     assert CLASSIFICATION_DATASETS == ("circle", "xor", "gauss", "spiral")
     assert REGRESSION_DATASETS == ("plane", "multigauss")
     assert ACTIVATION_NAMES[:4] == ("relu", "tanh", "sigmoid", "linear")

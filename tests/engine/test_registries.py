@@ -13,7 +13,7 @@ REGISTRIES = {
     "regularization": (regularization.REGULARIZERS, regularization.REGULARIZATION_NAMES,
                        regularization.REGULARIZATION_LABELS),
     "feature": (features.FEATURES, features.FEATURE_NAMES, features.FEATURE_LABELS),
-    "dataset": (datasets.DATASETS, tuple(datasets.DATASETS), datasets.DATASET_LABELS),
+    "dataset": (datasets.DATASETS | datasets.MULTICLASS, tuple(datasets.DATASET_LABELS), datasets.DATASET_LABELS),
 }
 
 
@@ -52,7 +52,9 @@ def test_the_labels_the_window_shows() -> None:
     assert optimizers.OPTIMIZER_LABELS == {"sgd": "SGD", "momentum": "Momentum", "adam": "Adam"}
     assert regularization.REGULARIZATION_LABELS == {"none": "None", "l1": "L1", "l2": "L2"}
     assert datasets.DATASET_LABELS["xor"] == "Exclusive or" and datasets.DATASET_LABELS["multigauss"] == "Multi-Gauss"
-    assert datasets.PROBLEM_LABELS == {"classification": "Classification", "regression": "Regression"}
+    assert datasets.PROBLEM_LABELS == {
+        "classification": "Classification", "regression": "Regression", "multiclass": "Multi-class",
+    }
 
 
 # ---------------------------------------------------------------- one table of field specs
