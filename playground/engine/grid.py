@@ -37,7 +37,8 @@ class GridEvaluator:
         self.feature_maps = feature_matrix(points, self.features).T.astype(np.float32)  # (k, res²)
 
     def evaluate(self, network: Network) -> np.ndarray:
-        """(n_nodes, res, res) float32, a fresh array: features, hidden neurons, output(s)."""
+        """(n_nodes, res, res) float32, a fresh array: features, hidden neurons, output(s) (for
+        multiclass the K softmax probabilities, which sum to 1 at every grid point)."""
         if network.layer_sizes[0] != len(self.features):
             raise ValueError(f"network takes {network.layer_sizes[0]} inputs, grid has {len(self.features)} features")
         n_points = self.resolution**2
@@ -55,7 +56,11 @@ class GridEvaluator:
             block = network.blocks[layer].astype(np.float32)  # (n_out, n_in + 1)
             np.dot(block[:, :-1], below, out=rows)
             rows += block[:, -1:]
-            network.layer_activation(layer).write(rows, rows)
+            activation = network.layer_activation(layer)
+            if activation.name == "softmax":  # normalises over the K output neurons: axis 0 here
+                rows[...] = activation.value(rows.T).T
+            else:
+                activation.write(rows, rows)
             start += n_in
 
 

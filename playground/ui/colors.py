@@ -16,6 +16,19 @@ NEGATIVE, ZERO, POSITIVE = (0xF5, 0x93, 0x22), (0xE8, 0xEA, 0xEB), (0x08, 0x77, 
 GRAD_NEGATIVE, GRAD_ZERO, GRAD_POSITIVE = (0xC5, 0x1B, 0x7D), (0xE8, 0xEA, 0xEB), (0x2E, 0x8B, 0x22)
 NAN_COLOR = (0x70, 0x70, 0x70)  # a diverged (NaN) value draws dark grey
 
+# Multi-class labels: Okabe & Ito's colour-blind-safe qualitative palette ("Color Universal Design",
+# 2008), most distinct first: orange, blue, bluish green, vermillion, reddish purple, sky blue,
+# yellow, black. Class k of K ≤ 8 is CLASS_COLORS[k] whatever K is, so a class keeps its colour.
+CLASS_COLORS: tuple[tuple[int, int, int], ...] = (
+    (0xE6, 0x9F, 0x00), (0x00, 0x72, 0xB2), (0x00, 0x9E, 0x73), (0xD5, 0x5E, 0x00),
+    (0xCC, 0x79, 0xA7), (0x56, 0xB4, 0xE9), (0xF0, 0xE4, 0x42), (0x00, 0x00, 0x00),
+)
+
+
+def class_color(k: int) -> QColor:
+    """The colour of multiclass class ``k`` (0 … 7), a fresh QColor."""
+    return QColor(*CLASS_COLORS[k])
+
 
 def diverging_lut(negative: tuple[int, int, int], zero: tuple[int, int, int], positive: tuple[int, int, int]) -> np.ndarray:
     """(256, 3) uint8: entry 0 ↔ −1, 127.5 ↔ 0, 255 ↔ +1, linear through ``zero``."""
