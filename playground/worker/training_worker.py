@@ -53,12 +53,13 @@ class TrainingWorker(QObject):
     # ----- requests (queued slots, called between chunks) -------------------------------
     @Slot()
     def play(self) -> None:
+        """Run; on a plane without training points, wait (running, idle) until one is drawn."""
         if self._trainer.last_result().diverged:
             self._changed()
             return
         self._running = True
         self._epoch_times.clear()
-        self._timer.start()
+        self._changed()
 
     @Slot()
     def pause(self) -> None:
@@ -69,7 +70,7 @@ class TrainingWorker(QObject):
     def step(self) -> None:
         """One epoch, unless the network has diverged (then only Reset helps)."""
         self._running = False
-        if not self._trainer.last_result().diverged:
+        if not self._trainer.last_result().diverged and self._has_training_points():
             self._trainer.train_epoch()
         self._changed()
 
@@ -226,7 +227,7 @@ class TrainingWorker(QObject):
     def snapshot_drawn(self, serial: int) -> None:
         if serial == self._builder.serial:
             self._awaiting_ack = False
-            if self._dirty and not self._running:
+            if self._dirty and not self._training():
                 self._emit_snapshot()
 
     @Slot()
@@ -237,15 +238,28 @@ class TrainingWorker(QObject):
         self.moveToThread(QCoreApplication.instance().thread())
 
     # ----- the loop -----------------------------------------------------------------------
+    def _has_training_points(self) -> bool:
+        return len(self._trainer.data.train) > 0
+
+    def _training(self) -> bool:
+        """Running with something to train on (running on an empty plane is waiting: idle)."""
+        return self._running and self._has_training_points()
+
     def _changed(self) -> None:
         self._dirty = True
-        if not self._running:
-            self._timer.stop()
-            if not self._awaiting_ack:
-                self._emit_snapshot()
+        if self._training():
+            if not self._timer.isActive():  # the first training point drawn while waiting
+                self._timer.start()
+            return
+        self._timer.stop()
+        if not self._awaiting_ack:
+            self._emit_snapshot()
 
     @Slot()
     def _tick(self) -> None:
+        if not self._has_training_points():  # the last training point was erased: wait
+            self._changed()
+            return
         if self._running:
             # Stop the chunk when the next frame is due, so frames go out on time.
             frame_due = self._last_emit + 1.0 / MAX_SNAPSHOTS_PER_SECOND if not self._awaiting_ack else 0.0

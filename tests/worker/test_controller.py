@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -278,3 +280,33 @@ def test_a_drawn_label_the_problem_does_not_have_is_refused(make_controller, qtb
         controller.edit_points(AddPoints(np.array([[0.0, 0.0]]), 0.5))
     assert "allowed: -1 or 1" in failed.args[0]
     assert len(controller.snapshot.train_points) == n
+
+
+def test_an_empty_plane_measures_no_points_and_play_waits_for_a_training_point(make_controller, qtbot):
+    from playground.engine.point_edits import AddPoints, ClearPoints
+
+    controller = make_controller(Config(dataset="circle"))
+    controller.edit_points(ClearPoints())
+    qtbot.waitUntil(lambda: len(controller.snapshot.train_points) == 0, timeout=WAIT_MS)
+    snapshot = controller.snapshot
+    assert len(snapshot.test_points) == 0
+    assert math.isnan(snapshot.train_loss) and math.isnan(snapshot.test_loss)  # shown as "no points"
+    controller.step()  # nothing to train on: no epoch
+    controller.play()
+    qtbot.waitUntil(lambda: controller.snapshot.running, timeout=WAIT_MS)
+    controller.edit_points(AddPoints(np.array([[4.0, 4.0]]), 1.0, to_test=True))  # a test point only
+    qtbot.waitUntil(lambda: len(controller.snapshot.test_points) == 1, timeout=WAIT_MS)
+    assert controller.snapshot.epoch == 0 and controller.snapshot.running  # still waiting
+    assert math.isnan(controller.snapshot.train_loss) and math.isfinite(controller.snapshot.test_loss)
+    controller.edit_points(AddPoints(np.array([[1.0, 1.0]]), -1.0))  # the first training point
+    qtbot.waitUntil(lambda: controller.snapshot.epoch > 10, timeout=WAIT_MS)
+    assert math.isfinite(controller.snapshot.train_loss)
+    controller.undo_points()  # the plane has no training point again: training waits
+    qtbot.waitUntil(lambda: len(controller.snapshot.train_points) == 0, timeout=WAIT_MS)
+    epoch = controller.snapshot.epoch
+    controller.edit_points(AddPoints(np.array([[-4.0, 4.0]]), 1.0, to_test=True))  # a new snapshot, same epoch
+    qtbot.waitUntil(lambda: len(controller.snapshot.test_points) == 2, timeout=WAIT_MS)
+    assert controller.snapshot.running and controller.snapshot.epoch == epoch
+    controller.pause()
+    qtbot.waitUntil(lambda: not controller.snapshot.running, timeout=WAIT_MS)
+    assert controller.snapshot.epoch == epoch
