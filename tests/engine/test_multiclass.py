@@ -243,3 +243,14 @@ def test_a_file_whose_label_is_not_a_class_index_is_refused(tmp_path: Path) -> N
     path.write_text(json.dumps(document), encoding="utf-8")
     with pytest.raises(ExperimentError, match=r"network.weights\[1\] has shape \(4, 2\); the config needs \(4, 3\)"):
         read_experiment(path)
+
+
+def test_the_three_class_spiral_example_reaches_90_percent_test_accuracy() -> None:
+    from playground.resource_files import examples_folder
+
+    trainer = Trainer.from_state(read_experiment(examples_folder() / "spiral-three-classes.json"))
+    config = trainer.config
+    assert (config.problem, config.dataset, config.classes, config.features) == ("multiclass", "spiral", 3, ("x1", "x2"))
+    assert trainer.epoch == 0 and trainer.history.last("test_accuracy") < 0.5
+    trainer.train(2000)
+    assert trainer.history.last("test_accuracy") >= 0.9
