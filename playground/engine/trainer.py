@@ -21,7 +21,7 @@ import numpy as np
 from playground.engine.backprop import accumulate_gradient
 from playground.engine.config import Config
 from playground.engine.data import SplitData, init_rng
-from playground.engine.datasets import DataError
+from playground.engine.datasets import DataError, first_bad_label
 from playground.engine.features import feature_matrix
 from playground.engine.history import HISTORY_COLUMNS, History
 from playground.engine.kernel import ChunkKernel, augmented_inputs
@@ -164,8 +164,13 @@ class Trainer:
     def set_data(self, data: SplitData) -> None:
         """New points, same network (the playground's Regenerate). Pending sums are kept.
 
-        Raises DataError, changing nothing, if the points are too many for this network."""
+        Raises DataError, changing nothing, if the points are too many for this network or a
+        label is not one of the problem's."""
         data.check_fits(self.config.hidden)
+        for part, rows in (("training", data.train), ("test", data.test)):
+            wrong = first_bad_label(rows[:, 2], self.config.problem, self.config.classes)
+            if wrong:
+                raise DataError(f"{part} point {wrong[0]} has label {wrong[1]}")
         self.data = data
         names = self.config.features
         self.train_features = feature_matrix(data.train[:, :2], names)  # (n_train, k)

@@ -108,24 +108,35 @@ class TrainingWorker(QObject):
     def _rebuild(self, config: Config, new_data: bool) -> None:
         if new_data:
             self._generation = 0
-        data = make_data(config, self._generation) if new_data else self._trainer.data
+        old = self._trainer
+        data = make_data(config, self._generation) if new_data else old.data
         self._trainer = Trainer(config, data)  # built fully before it replaces the old one
         self._builder.restart_history()
         if new_data:
             self._builder.data_changed()
+            self._keep_undoable(old)
+
+    def _keep_undoable(self, old: Trainer) -> None:
+        """New points replaced ``old``'s: Ctrl+Z brings the old points back (hand-drawn ones
+        are not lost to a click on the noise slider) while their labels still fit the problem."""
+        if (old.config.problem, old.config.n_outputs) == (self._trainer.config.problem, self._trainer.config.n_outputs):
+            self._drawing.record(old.data)
+        else:
             self._drawing.forget()
 
     @Slot()
     def regenerate(self) -> None:
         """New points from the same settings, same network (the playground's Regenerate)."""
         self._generation += 1
+        before = self._trainer.data
         try:
             self._trainer.set_data(make_data(self._trainer.config, self._generation))
             self._trainer.reevaluate()  # the losses of the new points, shown at once
         except DataError as exc:
             self.failed.emit(str(exc))
         self._builder.data_changed()
-        self._drawing.forget()
+        if self._trainer.data is not before:
+            self._drawing.record(before)  # Ctrl+Z brings the points before Regenerate back
         self._builder.last_row_changed(len(self._trainer.history))
         self._changed()
 

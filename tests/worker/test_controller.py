@@ -310,3 +310,31 @@ def test_an_empty_plane_measures_no_points_and_play_waits_for_a_training_point(m
     controller.pause()
     qtbot.waitUntil(lambda: not controller.snapshot.running, timeout=WAIT_MS)
     assert controller.snapshot.epoch == epoch
+
+
+def test_new_points_from_a_setting_can_be_undone_back_to_the_drawn_ones(make_controller, qtbot):
+    from playground.engine.config_edits import SetValue
+    from playground.engine.point_edits import AddPoints, ClearPoints
+
+    controller = make_controller(Config(dataset="circle"))
+    controller.edit_points(ClearPoints())
+    controller.edit_points(AddPoints(np.array([[1.0, 2.0], [3.0, 4.0]]), 1.0))
+    qtbot.waitUntil(lambda: len(controller.snapshot.train_points) == 2, timeout=WAIT_MS)
+    drawn = controller.snapshot.train_points.copy()
+    controller.edit(SetValue("noise", 10))  # a slider touched by mistake: new circle points
+    qtbot.waitUntil(lambda: controller.snapshot.config.noise == 10, timeout=WAIT_MS)
+    assert len(controller.snapshot.train_points) == 250
+    controller.undo_points()
+    qtbot.waitUntil(lambda: len(controller.snapshot.train_points) == 2, timeout=WAIT_MS)
+    np.testing.assert_array_equal(controller.snapshot.train_points, drawn)
+    controller.regenerate()
+    qtbot.waitUntil(lambda: len(controller.snapshot.train_points) == 250, timeout=WAIT_MS)
+    controller.undo_points()
+    qtbot.waitUntil(lambda: len(controller.snapshot.train_points) == 2, timeout=WAIT_MS)
+    # Points whose labels a new problem does not have are not brought back into it.
+    controller.edit(SetValue("problem", "multiclass"))
+    qtbot.waitUntil(lambda: controller.snapshot.config.problem == "multiclass", timeout=WAIT_MS)
+    controller.undo_points()
+    controller.edit_points(AddPoints(np.array([[0.0, 0.0]]), 2.0))
+    qtbot.waitUntil(lambda: len(controller.snapshot.train_points) == 251, timeout=WAIT_MS)
+    assert set(np.unique(controller.snapshot.train_points[:, 2])) == {0.0, 1.0, 2.0}
