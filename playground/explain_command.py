@@ -47,7 +47,8 @@ def make_parser() -> argparse.ArgumentParser:
     which.add_argument("--sample", metavar="SET:K", help=f"train:K or test:K, the K-th point (from 0) of the "
                        f"training or the test set (default {DEFAULT_SAMPLE})")
     which.add_argument("--point", metavar="X,Y,LABEL", help="a point of your own instead (write --point=-1,2,1 "
-                       "when X is negative); for classification LABEL is -1 or 1")
+                       "when X is negative); for classification LABEL is -1 or 1, for multiclass a "
+                       "class index 0 … K-1")
     parser.add_argument("--format", choices=FORMATS, default="markdown",
                         help="markdown (a worked example to read, default) or json (every number, for programs)")
     parser.add_argument("--out", metavar="FILE", help="write it here (atomically) instead of to standard output")

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from playground.engine import explain_multiclass as multiclass
 from playground.engine.activations import Activation, get_activation
 from playground.engine.chain_rule import ChainRule, chain_rule
 from playground.engine.config import Config
@@ -33,6 +34,8 @@ from playground.engine.gradient_check import (
     central_differences,
     relative_error,
 )
+from playground.engine.markdown_text import block as _block
+from playground.engine.markdown_text import table as _table
 from playground.engine.network import Network
 from playground.engine.number_text import factor, number
 from playground.engine.optimizers import ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, MOMENTUM
@@ -54,12 +57,15 @@ def explain_document(shot: Shot, h: float = DEFAULT_H) -> dict[str, Any]:
     _require_one_sample(shot)
     analytic, numeric = shot.flat_gradient(), numeric_gradient(shot, h)
     x, y, label = (float(v) for v in shot.points[0])
+    # One output: "output" is a number. K classes: the label is the class index, "output" the K
+    # probabilities, then the one-hot "target" and the "predicted" class (explain_multiclass).
+    output = (multiclass.document_output(shot) if shot.multiclass
+              else {"output": float(shot.outputs[0]), "loss": float(shot.losses[0])})
     return {
-        "sample": {"x": x, "y": y, "label": label},
+        "sample": {"x": x, "y": y, "label": int(label) if shot.multiclass else label},
         "inputs": shot.a[0][0].tolist(),
         "layers": [_layer_document(shot, layer) for layer in range(shot.n_layers)],
-        "output": float(shot.outputs[0]),
-        "loss": float(shot.losses[0]),
+        **output,
         "check": {
             "h": float(h),
             "max_relative_error": max((relative_error(float(a), float(n)) for a, n in zip(analytic, numeric)),
@@ -71,6 +77,7 @@ def explain_document(shot: Shot, h: float = DEFAULT_H) -> dict[str, Any]:
             "learning_rate": float(shot.step.learning_rate),
             **_per_layer(shot, shot.step.params_after, "weights", "biases"),
             "loss_after": float(shot.step.losses_after[0]),
+            **(multiclass.document_step_outputs(shot) if shot.multiclass else {}),
         },
     }
 
@@ -140,13 +147,14 @@ class Names:
     def __init__(self, shot: Shot, features: Sequence[str]) -> None:
         self.sizes = shot.layer_sizes
         self.features = tuple(features)
+        self.multiclass = shot.multiclass
 
     def neuron(self, level: int, j: int) -> str:
         """Neuron j of level ``level``: 0 = the inputs, len(sizes) − 1 = the output layer."""
         if level == 0:
             return FEATURE_LABELS[self.features[j]]
         if level == len(self.sizes) - 1:
-            return "out" if self.sizes[-1] == 1 else f"out{j + 1}"
+            return f"class {j}" if self.multiclass else "out"  # K outputs: one per class, from 0
         return f"h{level}.{j + 1}"
 
     def parameter(self, layer: int, row: int, neuron: int) -> str:
@@ -218,16 +226,20 @@ class _Story:
         x, y, label = shot.points[0]
         hidden = config.activation if shot.n_layers > 1 else "none"
         sizes = " → ".join(str(n) for n in shot.layer_sizes)
+        label_text, loss, out_name = f"label t = {number(label)}", "E = ½(out − t)²", "`out` for the output"
+        if shot.multiclass:
+            label_text, loss = f"label class {int(label)}", multiclass.LOSS_RULE
+            out_name = "`class k` for the output neuron of class k (classes count from 0, as labels do)"
         return "\n".join([
             f"# Backpropagation, worked: {self.name}",
             "",
-            (f"The sample: (x, y) = ({number(x)}, {number(y)}), label t = {number(label)}. The network: "
+            (f"The sample: (x, y) = ({number(x)}, {number(y)}), {label_text}. The network: "
             f"{sizes} neurons ({', '.join(FEATURE_LABELS[f] for f in config.features)} in; hidden activation "
-            f"{hidden}, output {output_activation(config.problem)}); the loss of one sample is E = ½(out − t)²."),
+            f"{hidden}, output {output_activation(config.problem)}); the loss of one sample is {loss}."),
             "",
             ("Every number below is the playground's own: its forward pass, its backpropagation and its "
             "optimizer, run on a frozen copy of the network. Nothing here changes the experiment. "
-            "Neurons are named h1.2 for neuron 2 of hidden layer 1, `out` for the output; w(a→b) is the "
+            f"Neurons are named h1.2 for neuron 2 of hidden layer 1, {out_name}; w(a→b) is the "
             "weight from a to b and b(n) the bias of n. Numbers are rounded to 4 significant digits (the "
             "gradient check's to 10 or 12, so that E(p + h) and E(p − h) differ)."),
         ])
@@ -270,6 +282,8 @@ class _Story:
 
     def _fire_table(self, layer: int) -> str:
         shot, f = self.shot, self._activation(layer)
+        if shot.multiclass and layer == shot.n_layers - 1:
+            return multiclass.fire_output_table(shot, self.names.neuron, lambda k: self._sum(layer, k))
         rows = []
         for j in _shown(shot.z[layer].shape[1]):
             z, a = shot.z[layer][0, j], shot.a[layer + 1][0, j]
@@ -296,6 +310,8 @@ class _Story:
     # -- miss
     def miss(self) -> str:
         shot = self.shot
+        if shot.multiclass:
+            return multiclass.miss(shot)
         out, t, loss = float(shot.outputs[0]), float(shot.labels[0]), float(shot.losses[0])
         return "\n\n".join([
             "## Miss: the error at the output",
@@ -316,26 +332,35 @@ class _Story:
             "layer ∂E/∂aⱼ = Σₖ wⱼₖ·δₖ, the blame of the layer above sent back along each outgoing weight. "
             "Then every weight gets ∂E/∂wᵢⱼ = aᵢ·δⱼ and every bias ∂E/∂bⱼ = δⱼ."),
         ]
+        if self.shot.multiclass:
+            parts[1] = multiclass.blame_rule()
         for layer in reversed(range(self.shot.n_layers)):
             parts.append(self._blame_layer(layer))
         return "\n\n".join(parts)
 
     def _blame_layer(self, layer: int) -> str:
         shot = self.shot
+        return "\n\n".join([
+            f"### Blame at {self.names.layer(layer)}",
+            self._delta_table(layer),
+            "The gradients ∂E/∂w = a·δ (a row per input, a column per neuron; the bias row is ∂E/∂b = δ):",
+            self._matrix(layer, shot.sample_weight_gradient(layer, 0), shot.delta[layer][0]),
+            self._chain(self.rules[layer]),
+        ])
+
+    def _delta_table(self, layer: int) -> str:
+        """Each neuron's δ with its factors: f′(z) and ∂E/∂a, or for K classes p − y at the output."""
+        shot = self.shot
+        if shot.multiclass and layer == shot.n_layers - 1:
+            return multiclass.blame_output_table(shot, self.names.neuron)
         error = "out − t" if layer == shot.n_layers - 1 else "Σₖ wⱼₖ·δₖ"
         rows = []
         for j in _shown(shot.z[layer].shape[1]):
             rule = chain_rule(shot, layer, shot.layer_sizes[layer], j)  # the bias: its δ and ∂E/∂a
             rows.append([self.names.neuron(layer + 1, j), number(rule.z), number(rule.slope), number(rule.error),
                          number(rule.delta)])
-        return "\n\n".join([
-            f"### Blame at {self.names.layer(layer)}",
-            _table(["neuron", "z", "f′(z)", f"∂E/∂a = {error}", "δ = f′(z)·∂E/∂a"], rows)
-            + _more(shot.z[layer].shape[1]),
-            "The gradients ∂E/∂w = a·δ (a row per input, a column per neuron; the bias row is ∂E/∂b = δ):",
-            self._matrix(layer, shot.sample_weight_gradient(layer, 0), shot.delta[layer][0]),
-            self._chain(self.rules[layer]),
-        ])
+        return (_table(["neuron", "z", "f′(z)", f"∂E/∂a = {error}", "δ = f′(z)·∂E/∂a"], rows)
+                + _more(shot.z[layer].shape[1]))
 
     def _chain(self, rule: ChainRule) -> str:
         names, level = self.names, rule.layer + 1
@@ -344,12 +369,16 @@ class _Story:
         head = (f"**The chain rule for {weight}** (the largest |∂E/∂w| into this layer; its value now is "
                 f"{number(rule.weight)}):")
         error = "(out − t)" if rule.is_output else f"Σₖ w({neuron}→k)·δₖ"
+        if rule.multiclass and rule.is_output:
+            return f"{head}\n\n{multiclass.output_chain(rule, weight, source, neuron)}"
         lead = f"∂E/∂{weight} = "
         values = f"{factor(rule.a_in)} × {factor(rule.slope)} × {factor(rule.error)} = {number(rule.gradient)}"
         product = _block([f"{lead}a({source}) × f′(z({neuron})) × {error}", " " * len(lead) + values])
         if rule.is_output:
             return f"{head}\n\n{product}"
-        return "\n\n".join([head, f"The sum, one row per neuron k of the layer above {neuron}:",
+        rows = ("one row per class k, whose output's blame is δₖ = pₖ − yₖ" if rule.feeds_classes
+                else f"one row per neuron k of the layer above {neuron}")
+        return "\n\n".join([head, f"The sum, {rows}:",
                             self._sum_table(rule), product])
 
     def _sum_table(self, rule: ChainRule) -> str:
@@ -426,6 +455,8 @@ class _Story:
     # -- fire again
     def fire_again(self) -> str:
         shot, step = self.shot, self.shot.step
+        if shot.multiclass:
+            return multiclass.fire_again(shot)
         before, after = float(shot.losses[0]), float(step.losses_after[0])
         out, t = float(step.outputs_after[0]), float(shot.labels[0])
         verdict = ("less error: the correction worked" if after < before else "no less error" if after == before
@@ -460,13 +491,3 @@ def _kink_note(names: list[str]) -> str:
     return (f"⚠ A kink of the activation (f′ jumps at z = 0) lies within h for {len(names)} parameter"
             f"{'s' if len(names) != 1 else ''} ({listed}): a hidden z changes sign between p − h and p + h, "
             "so there the difference quotient is not the slope and the check says nothing.")
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
-    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def _block(lines: Sequence[str]) -> str:
-    return "```text\n" + "\n".join(lines) + "\n```"

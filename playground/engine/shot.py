@@ -25,7 +25,7 @@ import numpy as np
 from playground.engine.backprop import backward
 from playground.engine.features import feature_matrix
 from playground.engine.history import HISTORY_COLUMNS
-from playground.engine.losses import example_losses
+from playground.engine.losses import example_losses, targets_of
 from playground.engine.network import Network
 from playground.engine.trainer import Trainer, config_targets, output_activation
 from playground.engine.trainer_state import TrainerState
@@ -96,6 +96,37 @@ class Shot:
     @property
     def n_layers(self) -> int:
         return len(self.weights)
+
+    @property
+    def problem(self) -> str:
+        """The config's problem: classification, regression or multiclass."""
+        return self.step.state_after.config.problem
+
+    @property
+    def multiclass(self) -> bool:
+        """K softmax outputs under cross-entropy: ``outputs`` is (m, K) and δ at the output p − y."""
+        return self.problem == "multiclass"
+
+    @property
+    def classes(self) -> np.ndarray:
+        """(m,) int: each sample's class index (multiclass only; the label as a whole number)."""
+        return self.labels.astype(np.int64)
+
+    @property
+    def targets(self) -> np.ndarray:
+        """(m, n_outputs) what the output is compared with: the label t, or the one-hot row y."""
+        return targets_of(self.labels, self.problem, self.layer_sizes[-1])
+
+    def label_output(self, sample: int) -> float:
+        """The output the loss reads for one sample: out, or p of the label's class (multiclass)."""
+        if self.multiclass:
+            return float(self.outputs[sample, self.classes[sample]])
+        return float(self.outputs[sample])
+
+    def label_output_after(self, sample: int) -> float:
+        """``label_output`` through the corrected network (fire again)."""
+        after = self.step.outputs_after
+        return float(after[sample, self.classes[sample]] if self.multiclass else after[sample])
 
     def sample_weight_gradient(self, layer: int, sample: int) -> np.ndarray:
         """∂E_s/∂W[l] of one sample: outer(a[l]_s, delta[l]_s), (n_in, n_out). Made on demand: all
