@@ -1,6 +1,8 @@
 """The decision-boundary heatmap: the output neuron over the input plane, with the data on top.
 
-A MapImage (a plain pixmap item, coloured once per new map) draws the map, NaN grey.
+A MapImage (a plain pixmap item, coloured once per new map) draws the map, NaN grey. For a
+multiclass network it shows the K softmax maps at once: the winning class's colour, paler where
+the network is less sure (class_maps.py); the points are filled with their class's colour.
 Training points have a white outline, test points (on request) a dark one. Hovering a point
 emits ``sample_hovered(x, y, label)`` so other views can trace that sample.
 """
@@ -15,12 +17,17 @@ from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QResizeEvent, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy, QWidget
 
-from playground.ui.colors import MAP_DISCRETE_LUT, MAP_LUT, NAN_COLOR, VALUE_LUT, lut_index
+from playground.ui.class_maps import MAP_CLASS_RAMPS
+from playground.ui.colors import CLASS_COLORS, MAP_DISCRETE_LUT, MAP_LUT, NAN_COLOR, VALUE_LUT, lut_index
 from playground.ui.map_image import MapImage
 from playground.worker.snapshot import Snapshot
 
 # One wording of the scale for every place that explains it (this tooltip, the colour bar's).
 OUTPUT_COLOURS = "The network's output over the input plane: orange = −1, light grey = 0, blue = +1; dark grey = NaN."
+CLASS_OUTPUT_COLOURS = (
+    "Each place of the input plane takes the colour of the class the network finds most likely there,"
+    " paler where it is less sure (white: every class equally likely); dark grey = NaN."
+)
 DEFAULT_EXTENT = 6.0
 HOVER_RADIUS_PX = 8.0  # a point this close to the mouse counts as hovered
 POINT_SIZE = 7.0  # px
@@ -33,14 +40,18 @@ GHOST_COLOR = QColor(30, 30, 30, 200)  # the corrected network's decision bounda
 MARGIN_TOP, AXIS_LEFT = 8, 26  # px
 
 
-def point_brushes(labels: np.ndarray) -> list[QBrush]:
-    """One fill per point: its label on the value scale (±1 for classes, a value for regression)."""
+def point_brushes(labels: np.ndarray, multiclass: bool = False) -> list[QBrush]:
+    """One fill per point: its label on the value scale (±1 for classes, a value for regression),
+    or for multiclass its class's colour (CLASS_COLORS[label]; a label of no class grey)."""
     cache: dict[int, QBrush] = {}
     brushes = []
     for label in labels.tolist():
-        index = lut_index(label) if np.isfinite(label) else -1
+        if multiclass:
+            index = int(label) if np.isfinite(label) and label == int(label) and 0 <= label < len(CLASS_COLORS) else -1
+        else:
+            index = lut_index(label) if np.isfinite(label) else -1
         if index not in cache:
-            rgb = NAN_COLOR if index < 0 else VALUE_LUT[index]
+            rgb = NAN_COLOR if index < 0 else CLASS_COLORS[index] if multiclass else VALUE_LUT[index]
             cache[index] = QBrush(QColor(*(int(c) for c in rgb)))
         brushes.append(cache[index])
     return brushes
@@ -67,7 +78,8 @@ class BoundaryPlot(QWidget):
         self._extent = DEFAULT_EXTENT
         self._discretize = False
         self._show_test = False
-        self._output_map: np.ndarray | None = None  # (res, res) float32 of the last snapshot
+        self._output_map: np.ndarray | None = None  # (res, res) float32 of the last snapshot; multiclass (K, res, res)
+        self._multiclass = False
         self._node_map_shown = False
         self._data_version: int | None = None
         self._train = np.empty((0, 3))  # (n_train, 3) x, y, label
@@ -81,10 +93,7 @@ class BoundaryPlot(QWidget):
     def _build(self) -> None:
         self.plot_widget = pg.PlotWidget(background="w")
         self.plot_widget.setObjectName("boundary_plot_view")
-        self.plot_widget.setToolTip(
-            f"{OUTPUT_COLOURS}\n"
-            "Points are the data; hover one to trace it through the network."
-        )
+        self._set_tooltip(OUTPUT_COLOURS)
         # Smooth scaling of the 100 × 100 image, as the playground's scaled canvas.
         self.plot_widget.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         self.plot_widget.setParent(self)  # placed by resizeEvent: the largest centred square
@@ -121,6 +130,9 @@ class BoundaryPlot(QWidget):
         self.caption = self._build_caption()
         self.plot_widget.viewport().setMouseTracking(True)
         self.plot_widget.viewport().installEventFilter(self)
+
+    def _set_tooltip(self, colours: str) -> None:
+        self.plot_widget.setToolTip(f"{colours}\nPoints are the data; hover one to trace it through the network.")
 
     def _lay_out_axes(self) -> None:
         # Equal overhead across and down (4 + 26 + 10 = 8 + 24 + 8) keeps the view square in a
@@ -179,9 +191,14 @@ class BoundaryPlot(QWidget):
     def show_snapshot(self, snapshot: Snapshot) -> None:
         if snapshot.grid_extent != self._extent:
             self._set_extent(snapshot.grid_extent)
-        self._output_map = snapshot.node_maps[-1]
+        multiclass = snapshot.multiclass
+        if multiclass != self._multiclass:
+            self._multiclass = multiclass
+            self._set_tooltip(CLASS_OUTPUT_COLOURS if multiclass else OUTPUT_COLOURS)
+            self._data_version = None  # the points' fills change with the problem
+        self._output_map = snapshot.class_maps if multiclass else snapshot.node_maps[-1]
         if not self._node_map_shown:
-            self._show_map(self._output_map, 1.0, self._output_lut())
+            self._show_output()
         if snapshot.data_version != self._data_version:
             self._set_points(snapshot.train_points, snapshot.test_points)
             self._data_version = snapshot.data_version
@@ -189,8 +206,8 @@ class BoundaryPlot(QWidget):
     def set_discretize(self, on: bool) -> None:
         """Threshold the output at 0 (two colours) instead of the continuous scale."""
         self._discretize = bool(on)
-        if not self._node_map_shown:
-            self.image_item.set_lut(self._output_lut())
+        if not self._node_map_shown and self._output_map is not None:
+            self._show_output()
 
     def set_show_test(self, on: bool) -> None:
         self._show_test = bool(on)
@@ -205,7 +222,7 @@ class BoundaryPlot(QWidget):
             self._node_map_shown = False
             self.caption.hide()
             if self._output_map is not None:
-                self._show_map(self._output_map, 1.0, self._output_lut())
+                self._show_output()
             return
         self._node_map_shown = True
         self.caption.setText(name)
@@ -214,15 +231,34 @@ class BoundaryPlot(QWidget):
         scale = display_scale(scale)
         self._show_map(np.asarray(node_map, dtype=np.float32), scale, MAP_LUT)
 
+    def show_class_map(self, k: int | None) -> None:
+        """Show multiclass class ``k``'s map p_k (white 0 … its colour 1) instead of the
+        boundary; None (or no such class) restores the boundary."""
+        maps = self._output_map
+        if k is None or not self._multiclass or maps is None or not 0 <= k < len(maps):
+            self.show_node_map(None)
+            return
+        self._node_map_shown = True
+        self.caption.setText(f"p(class {k})")
+        self.caption.adjustSize()
+        self.caption.show()
+        self.image_item.set_image(maps[k], 1.0, MAP_CLASS_RAMPS[k], low=0.0)
+
     def _output_lut(self) -> np.ndarray:
         return MAP_DISCRETE_LUT if self._discretize else MAP_LUT
+
+    def _show_output(self) -> None:
+        if self._multiclass:
+            self.image_item.set_class_maps(self._output_map, self._discretize)
+        else:
+            self._show_map(self._output_map, 1.0, self._output_lut())
 
     def _show_map(self, image: np.ndarray, scale: float, lut: np.ndarray) -> None:
         self.image_item.set_image(image, scale, lut)
 
     def _set_points(self, train: np.ndarray, test: np.ndarray) -> None:
         self._train, self._test = train, test
-        self.train_scatter.setData(x=train[:, 0], y=train[:, 1], brush=point_brushes(train[:, 2]))
+        self.train_scatter.setData(x=train[:, 0], y=train[:, 1], brush=point_brushes(train[:, 2], self._multiclass))
         self._refresh_test_points()
         if self._hovered is not None:
             self._set_hovered(None)
@@ -230,7 +266,7 @@ class BoundaryPlot(QWidget):
     def _refresh_test_points(self) -> None:
         test = self._test
         if self._show_test and len(test):
-            self.test_scatter.setData(x=test[:, 0], y=test[:, 1], brush=point_brushes(test[:, 2]))
+            self.test_scatter.setData(x=test[:, 0], y=test[:, 1], brush=point_brushes(test[:, 2], self._multiclass))
         else:
             self.test_scatter.clear()
 

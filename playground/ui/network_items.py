@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen, QPixmap
+from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import (
     QGraphicsPathItem,
     QGraphicsPixmapItem,
@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
-from playground.ui.colors import NAN_COLOR, VALUE_LUT, colour_pixels, packed_lut, pixmap
+from playground.ui.class_maps import class_pixels
+from playground.ui.colors import NAN_COLOR, VALUE_LUT, class_color, colour_pixels, packed_lut, pixmap
 
 RING_IDLE = QColor("#dde2e8")  # the frame of a square when no sample is traced
 RING_WIDTH = 4.0
@@ -65,6 +66,11 @@ class Thumbnailer:
                 small = small / scales[:, None, None]
         return [pixmap(image, self.ratio) for image in colour_pixels(small, self.packed)]
 
+    def class_pixmaps(self, probabilities: np.ndarray) -> list[QPixmap]:
+        """(K, res, res) p_k → K pixmaps, map k from white (0) to class k's colour (1)."""
+        small = probabilities[:, self.rows, self.columns]  # (K, pixels, pixels)
+        return [pixmap(class_pixels(image, k), self.ratio) for k, image in enumerate(small)]
+
 
 # ----------------------------------------------------------------------------- layout
 
@@ -92,15 +98,16 @@ class Layout:
         return self.xs[1] - self.xs[0] if len(self.xs) > 1 else self.width
 
 
-def compute_layout(column_sizes: list[int], width: float, height: float) -> Layout:
+def compute_layout(column_sizes: list[int], width: float, height: float, right: float = 0.0) -> Layout:
     """Spread the columns over ``width`` × ``height``; grow beyond it only when it is too small.
+    ``right``: room kept right of the last column (the class names of a multiclass output).
 
     A square is at most 0.42 of a column's spacing wide, so edges always have room between columns.
     """
     tallest = max(column_sizes)
     pitch = min(max((height - HEADER - MARGIN) / tallest, MIN_THUMB + 8.0), MAX_THUMB + 26.0)
     left = MARGIN + LABEL_WIDTH
-    usable = width - MARGIN - 6.0 - left
+    usable = width - MARGIN - 6.0 - right - left
     n_gaps = max(len(column_sizes) - 1, 1)
     thumb = float(int(min(max(pitch - 16.0, MIN_THUMB), MAX_THUMB, max(0.42 * usable / (n_gaps + 0.42), MIN_THUMB))))
     spacing = max((usable - thumb) / n_gaps, thumb + MIN_GAP)
@@ -109,7 +116,7 @@ def compute_layout(column_sizes: list[int], width: float, height: float) -> Layo
     for size in column_sizes:
         top = HEADER + (tallest - size) * pitch / 2 + (pitch - thumb) / 2
         ys.append([float(round(top + k * pitch)) for k in range(size)])
-    return Layout(thumb, xs, ys, xs[-1] + thumb + MARGIN + 6.0, HEADER + tallest * pitch + MARGIN)
+    return Layout(thumb, xs, ys, xs[-1] + thumb + MARGIN + 6.0 + right, HEADER + tallest * pitch + MARGIN)
 
 
 # ----------------------------------------------------------------------------- items
@@ -158,6 +165,26 @@ class NodeItem(QGraphicsRectItem):
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         event.accept()
         self.hooks.clicked(self.target, event.scenePos())
+
+
+CLASS_NAME_WIDTH, CLASS_SWATCH = 56.0, 8.0  # px right of a multiclass output square: ■ class k
+
+
+def name_classes(outputs: list[NodeItem], font: QFont, color: QColor) -> None:
+    """A swatch of its class's colour and "class k" right of each multiclass output square."""
+    for k, item in enumerate(outputs):
+        item.label = QGraphicsSimpleTextItem(f"class {k}", item)
+        item.label.setFont(font)
+        item.label.setBrush(color)
+        item.swatch = QGraphicsRectItem(0, 0, CLASS_SWATCH, CLASS_SWATCH, item)
+        item.swatch.setBrush(class_color(k))
+        item.swatch.setPen(QPen(Qt.PenStyle.NoPen))
+
+
+def place_class_names(outputs: list[NodeItem], thumb: float, ring: float) -> None:
+    for item in outputs:
+        item.swatch.setPos(thumb + ring + 4, (thumb - CLASS_SWATCH) / 2)
+        item.label.setPos(thumb + ring + 6 + CLASS_SWATCH, (thumb - item.label.boundingRect().height()) / 2)
 
 
 class LabelItem(QGraphicsSimpleTextItem):

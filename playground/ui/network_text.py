@@ -17,6 +17,8 @@ def node_name(snap: Snapshot, layer: int, neuron: int) -> str:
     if layer == 0:
         return FEATURE_LABELS[snap.config.features[neuron]]
     if layer == len(snap.layer_sizes) - 1:
+        if snap.multiclass:
+            return f"the output of class {neuron}"  # classes count from 0, as their labels
         return "the output" if snap.layer_sizes[-1] == 1 else f"output {neuron + 1}"
     return f"neuron {neuron + 1} of hidden layer {layer}"
 
@@ -50,6 +52,8 @@ def bias_tooltip(snap: Snapshot, layer: int, j: int) -> str:
 
 
 def node_tooltip(snap: Snapshot, layer: int, j: int) -> str:
+    if snap.multiclass and layer == len(snap.layer_sizes) - 1:
+        return class_tooltip(snap, j)
     name = node_name(snap, layer, j)
     lines = [name[0].upper() + name[1:], f"bias b = {float(snap.biases[layer - 1][j]):.4f}"]
     trace = snap.trace
@@ -60,6 +64,21 @@ def node_tooltip(snap: Snapshot, layer: int, j: int) -> str:
             f"z = {float(trace.z[layer - 1][j]):.4f}, a = {float(trace.a[layer][j]):.4f}, "
             f"dE/dz = {float(trace.dz[layer - 1][j]):.4g}"
         )
+    return "\n".join(lines)
+
+
+def class_tooltip(snap: Snapshot, k: int) -> str:
+    """A multiclass output neuron: p = softmax of the K outputs' z, and dE/dz = p − [label = k]."""
+    lines = [
+        f"Class {k}: p = the network's probability of class {k} (softmax over the {snap.n_outputs} outputs)",
+        f"bias b = {float(snap.biases[-1][k]):.4f}",
+    ]
+    trace = snap.trace
+    if trace is not None:
+        x, y = trace.point
+        p, z, dz = float(trace.a[-1][k]), float(trace.z[-1][k]), float(trace.dz[-1][k])
+        lines.append(f"Sample ({x:.2f}, {y:.2f}), label {trace.label:g}:")
+        lines.append(f"class {k}: p = {p:.2f}   (z = {z:.4f}, dE/dz = p − {int(trace.label == k)} = {dz:.4g})")
     return "\n".join(lines)
 
 

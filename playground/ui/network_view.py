@@ -4,6 +4,7 @@ Edges are as wide as |weight| and coloured by dE/dw on a scale that follows the 
 the weight itself, the playground's view); a traced sample colours every square's ring by its
 activation. Items are built once per network shape and only restyled per snapshot. The view
 never changes the network itself: it emits what the learner asked for and waits for a snapshot.
+A multiclass network's K outputs show p_k from white to their class's colour, named "class k".
 """
 
 from __future__ import annotations
@@ -26,9 +27,11 @@ from PySide6.QtWidgets import (
 from playground.engine.features import FEATURE_LABELS, FEATURE_NAMES
 from playground.engine.grid import GridEvaluator
 from playground.ui import network_text
+from playground.ui.class_maps import class_value_color
 from playground.ui.colors import GRADIENT_LUT, VALUE_LUT, value_color
 from playground.ui.gradient_scale import GRADIENT_FLOOR, GradientScale, significant
 from playground.ui.network_items import (
+    CLASS_NAME_WIDTH,
     BiasItem,
     EdgeSet,
     LabelItem,
@@ -38,6 +41,8 @@ from playground.ui.network_items import (
     Target,
     Thumbnailer,
     compute_layout,
+    name_classes,
+    place_class_names,
 )
 from playground.ui.network_widgets import (
     EdgeLegend,
@@ -66,7 +71,8 @@ class NetworkView(QWidget):
     layer_removed = Signal()
     neuron_added = Signal(int)  # hidden layer index
     neuron_removed = Signal(int)
-    node_hovered = Signal(int)  # row of Snapshot.node_maps, or -1 when the mouse leaves
+    node_hovered = Signal(int)  # row of Snapshot.node_maps, or -1 when the mouse leaves (or: see class_hovered)
+    class_hovered = Signal(int)  # multiclass output neuron k under the mouse (node_hovered says -1), -1 on leaving
     weight_edited = Signal(int, int, int, float)  # weight layer, input i, neuron j, value
     bias_edited = Signal(int, int, float)  # weight layer, neuron j, value
     target_inspected = Signal(object)  # a clicked Target while the inspector is open
@@ -80,6 +86,7 @@ class NetworkView(QWidget):
         self._rings_idle = False  # every ring shows the idle colour (no traced sample)
         self._gradient_scale = GradientScale()
         self._hovered_node = False  # a neuron is under the pointer (its map is shown large)
+        self._hovered_class = -1  # the multiclass output neuron under the pointer
         self._feature_cache: tuple[tuple[int, float], np.ndarray, np.ndarray] | None = None
         self._features: dict[str, NodeItem] = {}
         self._neurons: list[list[NodeItem]] = []  # [node layer − 1][neuron]
@@ -145,7 +152,7 @@ class NetworkView(QWidget):
         if snapshot.history_reset:
             self._gradient_scale.restart()  # reset, rebuild or load
         self.snapshot = snapshot
-        structure = (tuple(snapshot.layer_sizes), tuple(snapshot.config.features))
+        structure = (tuple(snapshot.layer_sizes), tuple(snapshot.config.features), snapshot.multiclass)
         if structure != self._structure:
             self._rebuild(snapshot, structure)
             self._rings_idle = False  # new items: colour them once
@@ -246,8 +253,21 @@ class NetworkView(QWidget):
     # ------------------------------------------------------------------ hooks from the scene
     def hovered(self, target: Target, inside: bool) -> None:
         index = self._node_index(target) if inside else None
+        k = self._output_class(target) if inside else -1
+        if k >= 0:
+            index = None  # shown by class_hovered: a class's map has its own colours
         self._hovered_node = index is not None
         self.node_hovered.emit(-1 if index is None else index)
+        if k != self._hovered_class:
+            self._hovered_class = k
+            self.class_hovered.emit(k)
+
+    def _output_class(self, target: Target) -> int:
+        """k for multiclass output neuron k, else −1."""
+        snap = self.snapshot
+        if snap is None or not snap.multiclass or target[0] != "node" or target[1] != len(snap.layer_sizes) - 1:
+            return -1
+        return int(target[2])
 
     def clicked(self, target: Target, scene_pos: QPointF) -> None:
         if self.snapshot is None:
@@ -265,6 +285,9 @@ class NetworkView(QWidget):
         if self._hovered_node:  # its square is about to go: it will send no hover-leave
             self._hovered_node = False
             self.node_hovered.emit(-1)
+        if self._hovered_class >= 0:
+            self._hovered_class = -1
+            self.class_hovered.emit(-1)
         self._editor.cancel()
         self._scene.forget_edges()
         self._scene.clear()
@@ -287,10 +310,12 @@ class NetworkView(QWidget):
         self._biases = [[BiasItem(("bias", l, j), self) for j in range(n)] for l, n in enumerate(sizes[1:])]
         for item in [*sum(self._neurons, []), *sum(self._biases, [])]:
             self._scene.addItem(item)
+        if snap.multiclass:
+            name_classes(self._neurons[-1], _font(8.5), LABEL_COLOR)
         self._edges = EdgeSet(self._scene, list(zip(sizes[:-1], sizes[1:])))
         self._scene.edges = self._edges
         self._titles = []
-        for text, note in (("Features", "click to toggle"), ("Output", "")):
+        for text, note in (("Features", "click to toggle"), ("Output", "softmax" if snap.multiclass else "")):
             title, subtitle = self._scene.addSimpleText(text, _font(9, bold=True)), self._scene.addSimpleText(note, _font(8))
             title.setBrush(LABEL_COLOR)
             subtitle.setBrush(TITLE_COLOR)
@@ -321,10 +346,10 @@ class NetworkView(QWidget):
     def _relayout(self) -> None:
         if self._structure is None:
             return
-        sizes, enabled = self._structure
+        sizes, enabled, multiclass = self._structure
         viewport = self._canvas.viewport().size()
         width, height = float(viewport.width()), float(viewport.height())
-        lay = compute_layout([len(FEATURE_NAMES), *sizes[1:]], width, height)
+        lay = compute_layout([len(FEATURE_NAMES), *sizes[1:]], width, height, CLASS_NAME_WIDTH if multiclass else 0.0)
         t = lay.thumb
         for k, name in enumerate(FEATURE_NAMES):
             item = self._features[name]
@@ -335,6 +360,8 @@ class NetworkView(QWidget):
             for j, item in enumerate(column):
                 item.place(lay.xs[l], lay.ys[l][j], t, lay.ring)
                 self._biases[l - 1][j].place(lay.xs[l], lay.ys[l][j], t, lay.ring)
+        if multiclass:
+            place_class_names(self._neurons[-1], t, lay.ring)
         sources = [(lay.xs[0], lay.ys[0][FEATURE_NAMES.index(name)]) for name in enabled]
         ends = []
         for l in range(len(sizes) - 1):
@@ -389,7 +416,11 @@ class NetworkView(QWidget):
         return self._feature_cache[1], self._feature_cache[2]
 
     def _draw_thumbnails(self, snap: Snapshot) -> None:
-        images = self._thumbnailer.pixmaps(snap.node_maps[snap.layer_sizes[0] :])
+        if snap.multiclass:  # hidden neurons on the value scale, the K outputs p_k in class colours
+            hidden = snap.node_maps[snap.layer_sizes[0] : snap.n_nodes - snap.n_outputs]
+            images = self._thumbnailer.pixmaps(hidden) + self._thumbnailer.class_pixmaps(snap.class_maps)
+        else:
+            images = self._thumbnailer.pixmaps(snap.node_maps[snap.layer_sizes[0] :])
         for item, image in zip(chain.from_iterable(self._neurons), images):
             item.thumb.setPixmap(image)
 
@@ -440,9 +471,12 @@ class NetworkView(QWidget):
             on = trace is not None and name in enabled
             value = float(trace.inputs[enabled.index(name)]) / float(scales[k]) if on else 0.0
             self._features[name].set_ring(value_color(value) if on else None)
+        classes = snap.multiclass
         for l, column in enumerate(self._neurons, start=1):
+            as_class = classes and l == len(self._neurons)  # a multiclass output: p on its class's ramp
             for j, item in enumerate(column):
-                item.set_ring(None if trace is None else value_color(float(trace.a[l][j])))
+                a = None if trace is None else float(trace.a[l][j])
+                item.set_ring(None if a is None else class_value_color(j, a) if as_class else value_color(a))
 
     def _colour_toggled(self, by_weight: bool) -> None:
         self.colour_mode = WEIGHT if by_weight else GRADIENT

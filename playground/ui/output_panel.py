@@ -1,20 +1,24 @@
 """The output column: loss numbers (and RMSE and R² for a regression), the loss chart (or, on
-its other tabs, the gradient size per layer and the confusion matrices), the decision boundary
-and its legend."""
+its other tabs, the gradient size per layer and the confusion matrices), the decision boundary,
+for a multiclass network a thumbnail of each class's probability, and the legend.
+
+An empty set (the plane was cleared, or every point drawn went to the other set) has a NaN loss
+by design: it reads "no points", never "NaN"."""
 
 from __future__ import annotations
 
 import math
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QTabBar, QVBoxLayout, QWidget
 
 from playground.engine.metrics import r_squared, rmse
-from playground.ui.boundary_plot import OUTPUT_COLOURS, BoundaryPlot, display_scale
-from playground.ui.colors import NAN_COLOR, VALUE_LUT
-from playground.ui.confusion_matrix_view import ConfusionMatrixView
+from playground.ui.boundary_plot import BoundaryPlot, display_scale
+from playground.ui.class_thumbnails import ClassThumbnails
+from playground.ui.color_bar import ColorBar
+from playground.ui.confusion_matrix_view import ConfusionMatrixView, class_styles
 from playground.ui.gradient_norms_plot import GradientNormsPlot
 from playground.ui.loss_plot import LossPlot
 from playground.worker.snapshot import Snapshot
@@ -35,66 +39,54 @@ def format_number(value: float, digits: int = 3) -> str:
     return f"{value:.{digits}f}" if math.isfinite(value) else "NaN" if math.isnan(value) else f"{value}"
 
 
+NO_POINTS = "no points"  # what an empty set's loss, accuracy or RMSE reads
+LOSS_TIPS = {
+    "multiclass": "Cross-entropy: the mean of −ln p(label) over the {} points.",
+    "classification": "Mean ½(output − label)² over the {} points.",
+    "regression": "Mean ½(output − label)² over the {} points.",
+}
+ACCURACY_TIPS = {
+    "multiclass": "Share of points whose predicted class (the output with the largest p) matches the label.",
+    "classification": "Share of points whose predicted class (the sign of the output) matches the label.",
+}
+
+
 def format_percent(value: float) -> str:
     value = float(value)
     return f"{100 * value:.1f} %" if math.isfinite(value) else "–"
 
 
+def loss_text(name: str, loss: float, n_points: int) -> str:
+    """'Test loss 0.123', or 'Test loss: no points' for an empty set (whose loss is NaN)."""
+    return f"{name}: {NO_POINTS}" if n_points == 0 else f"{name} {format_number(loss)}"
+
+
+def accuracy_text(snapshot: Snapshot) -> str:
+    train, test = (
+        NO_POINTS if not len(points) else format_percent(value)
+        for points, value in ((snapshot.train_points, snapshot.train_accuracy), (snapshot.test_points, snapshot.test_accuracy))
+    )
+    return f"Accuracy: train {train} · test {test}"
+
+
 def regression_metrics_text(snapshot: Snapshot) -> str:
-    """'RMSE train … · test …   R² train … · test …' of the snapshot's outputs."""
+    """'RMSE train … · test …   R² train … · test …' of a regression's outputs ((n,) each)."""
     figures = {
-        name: (rmse(outputs, points[:, 2]), r_squared(outputs, points[:, 2]))
+        name: (rmse(outputs, points[:, 2]), r_squared(outputs, points[:, 2]), len(points))
         for name, outputs, points in (
             ("train", snapshot.train_outputs, snapshot.train_points),
             ("test", snapshot.test_outputs, snapshot.test_points),
         )
     }
 
-    def text(value: float) -> str:
-        return "–" if math.isnan(value) else format_number(value)
+    def text(value: float, n: int) -> str:
+        return NO_POINTS if not n else "–" if math.isnan(value) else format_number(value)
 
-    (train_rmse, train_r2), (test_rmse, test_r2) = figures["train"], figures["test"]
-    return f"RMSE: train {text(train_rmse)} · test {text(test_rmse)}    R²: train {text(train_r2)} · test {text(test_r2)}"
-
-
-class ColorBar(QWidget):
-    """The value scale as a strip, labelled −s … 0 … s, with a grey NaN swatch."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("color_bar")
-        self.setToolTip(f"{OUTPUT_COLOURS} The points: their labels on the same scale.")
-        self.setFixedHeight(30)
-        self._scale = 1.0
-        lut = np.ascontiguousarray(np.concatenate([VALUE_LUT, np.full((256, 1), 255, np.uint8)], axis=1))  # (256, 4)
-        rgba = np.ascontiguousarray(lut[None, :, [2, 1, 0, 3]])  # (1, 256, 4) BGRA = Format_ARGB32 on little-endian
-        self._strip = QImage(rgba.data, 256, 1, 256 * 4, QImage.Format.Format_ARGB32).copy()
-
-    def set_scale(self, scale: float) -> None:
-        self._scale = float(scale)
-        self.update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
-        painter = QPainter(self)
-        font = QFont(self.font())
-        font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
-        painter.setFont(font)
-        nan_width = 46
-        bar = QRectF(6, 2, self.width() - 12 - nan_width, 10)
-        painter.drawImage(bar, self._strip)
-        painter.setPen(QColor(120, 120, 120))
-        painter.drawRect(bar)
-        s = self._scale
-        texts = (f"{-s:g}", "0", f"{s:g}")
-        aligns = (Qt.AlignmentFlag.AlignLeft, Qt.AlignmentFlag.AlignHCenter, Qt.AlignmentFlag.AlignRight)
-        painter.setPen(QColor(60, 60, 60))
-        for text, align in zip(texts, aligns):
-            below = QRectF(bar.left(), bar.bottom() + 1, bar.width(), 16)
-            painter.drawText(below, int(align | Qt.AlignmentFlag.AlignTop), text)
-        swatch = QRectF(bar.right() + 10, bar.top(), 10, 10)
-        painter.fillRect(swatch, QColor(*NAN_COLOR))
-        painter.drawText(QRectF(swatch.right() + 4, swatch.top() - 3, 40, 16), int(Qt.AlignmentFlag.AlignLeft), "NaN")
-        painter.end()
+    (train_rmse, train_r2, n_train), (test_rmse, test_r2, n_test) = figures["train"], figures["test"]
+    return (
+        f"RMSE: train {text(train_rmse, n_train)} · test {text(test_rmse, n_test)}    "
+        f"R²: train {text(train_r2, n_train)} · test {text(test_r2, n_test)}"
+    )
 
 
 class OutputPanel(QWidget):
@@ -110,7 +102,11 @@ class OutputPanel(QWidget):
         self.gradient_norms_plot = GradientNormsPlot()
         self.confusion_view = ConfusionMatrixView()
         self.boundary_plot = BoundaryPlot()
+        self.class_thumbnails = ClassThumbnails()
+        self.class_thumbnails.hide()  # multiclass only
         self.color_bar = ColorBar()
+        self._problem = ""  # of the last snapshot: the tooltips follow it
+        self._class_maps: np.ndarray | None = None  # (K, res, res) of the last multiclass snapshot
         self._build_numbers()
         self._build_checkboxes()
         self._build_layout()
@@ -121,14 +117,13 @@ class OutputPanel(QWidget):
         self.discretize_checkbox.toggled.connect(self.boundary_plot.set_discretize)
         self.chart_tabs.currentChanged.connect(self._show_chart)
         self.confusion_view.cell_hovered.connect(self.boundary_plot.highlight_points)
+        self.class_thumbnails.class_hovered.connect(self._class_hovered)
 
     def _build_numbers(self) -> None:
-        loss_tip = "Mean ½(output − label)² over the {} points."
+        loss_tip = LOSS_TIPS["classification"]
         self.test_loss_label = self._label("test_loss_label", loss_tip.format("test"), 13, bold=True)
         self.train_loss_label = self._label("train_loss_label", loss_tip.format("training"), 10)
-        self.accuracy_label = self._label(
-            "accuracy_label", "Share of points whose predicted class (the sign of the output) matches the label.", 10
-        )
+        self.accuracy_label = self._label("accuracy_label", ACCURACY_TIPS["classification"], 10)
         self.regression_metrics_label = self._label(
             "regression_metrics_label",
             "RMSE: the typical miss, √(mean (output − label)²), in the labels' units.\n"
@@ -190,6 +185,7 @@ class OutputPanel(QWidget):
         layout.addWidget(self.charts)
         self.boundary_plot.setMinimumSize(240, 240)
         layout.addWidget(self.boundary_plot, stretch=1)
+        layout.addWidget(self.class_thumbnails)
         boxes = QHBoxLayout()
         boxes.addWidget(self.show_test_checkbox)
         boxes.addWidget(self.discretize_checkbox)
@@ -236,29 +232,61 @@ class OutputPanel(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         # The heatmap is square: never taller than wide; spare height goes below the legend.
-        margins = self.layout().contentsMargins()
+        margins = self.layout().contentsMargins()  # (the class thumbnails' row has a fixed height)
         self.boundary_plot.setMaximumHeight(max(240, self.width() - margins.left() - margins.right()))
         super().resizeEvent(event)
 
     # ----- updates --------------------------------------------------------------------
     def show_snapshot(self, snapshot: Snapshot) -> None:
-        self.test_loss_label.setText(f"Test loss {format_number(snapshot.test_loss)}")
-        self.train_loss_label.setText(f"Training loss {format_number(snapshot.train_loss)}")
-        classification = snapshot.config.problem == "classification"
-        self.accuracy_label.setVisible(bool(classification))
-        if classification:
-            train, test = format_percent(snapshot.train_accuracy), format_percent(snapshot.test_accuracy)
-            self.accuracy_label.setText(f"Accuracy: train {train} · test {test}")
-        self.regression_metrics_label.setVisible(not classification)
-        if not classification:
+        problem = snapshot.config.problem
+        if problem != self._problem:
+            self._set_problem(problem)
+        self.test_loss_label.setText(loss_text("Test loss", snapshot.test_loss, len(snapshot.test_points)))
+        self.train_loss_label.setText(loss_text("Training loss", snapshot.train_loss, len(snapshot.train_points)))
+        if problem == "regression":
             self.regression_metrics_label.setText(regression_metrics_text(snapshot))
-        self.chart_tabs.setTabVisible(CONFUSION_TAB, bool(classification))  # (hiding the current tab shows another)
+        else:
+            self.accuracy_label.setText(accuracy_text(snapshot))
+        # (hiding the current tab shows another)
+        self.chart_tabs.setTabVisible(CONFUSION_TAB, class_styles(snapshot) is not None)
         self.confusion_view.show_snapshot(snapshot)
         self.loss_plot.show_snapshot(snapshot)
         self.gradient_norms_plot.show_snapshot(snapshot)
         self.boundary_plot.show_snapshot(snapshot)
+        self._class_maps = snapshot.class_maps if snapshot.multiclass else None
+        if self._class_maps is not None:
+            self.class_thumbnails.show_maps(self._class_maps)
+            self.color_bar.set_classes(len(self._class_maps))
+            if self.class_thumbnails.hovered >= 0:  # keep the hovered class's large map live
+                self.boundary_plot.show_class_map(self.class_thumbnails.hovered)
+
+    def _set_problem(self, problem: str) -> None:
+        """Which numbers show, what they say they are, and the multiclass pictures."""
+        self._problem = problem
+        self.test_loss_label.setToolTip(LOSS_TIPS[problem].format("test"))
+        self.train_loss_label.setToolTip(LOSS_TIPS[problem].format("training"))
+        self.accuracy_label.setVisible(problem != "regression")
+        self.accuracy_label.setToolTip(ACCURACY_TIPS.get(problem, ""))
+        self.regression_metrics_label.setVisible(problem == "regression")
+        self.class_thumbnails.setVisible(problem == "multiclass")
+        self.discretize_checkbox.setToolTip(
+            "Colour only the class the network predicts, not how sure it is." if problem == "multiclass"
+            else "Colour only the sign of the output: the predicted class."
+        )
+        if problem != "multiclass":
+            self.color_bar.set_classes(0)
+
+    def _class_hovered(self, k: int) -> None:
+        self.boundary_plot.show_class_map(k if k >= 0 else None)
 
     def show_node_map(self, node_map: np.ndarray | None, scale: float = 1.0, name: str = "hovered neuron") -> None:
         """Show a neuron's map in the heatmap (coloured over [−scale, scale]); None: the output."""
         self.boundary_plot.show_node_map(node_map, scale, name)
         self.color_bar.set_scale(1.0 if node_map is None else display_scale(scale))
+        # a neuron's map is on the value scale; the boundary of a multiclass network is in classes
+        self.color_bar.set_classes(len(self._class_maps) if node_map is None and self._class_maps is not None else 0)
+
+    def show_class_map(self, k: int | None) -> None:
+        """Show multiclass class ``k``'s probability map large (None: the boundary again).
+        For the run view: hovering output neuron k of a multiclass network."""
+        self.boundary_plot.show_class_map(k)

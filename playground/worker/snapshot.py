@@ -33,10 +33,10 @@ class Snapshot:
     data_version: int  # changes whenever train/test points change
     train_points: np.ndarray  # (n_train, 3) x, y, label
     test_points: np.ndarray  # (n_test, 3)
-    train_outputs: np.ndarray  # (n_train,) float64: the network's output at each training point
-    test_outputs: np.ndarray  # (n_test,) float64: the same for the test points
-    train_loss: float
-    test_loss: float
+    train_outputs: np.ndarray  # (n_train,) float64 output at each training point; multiclass: (n_train, K) p
+    test_outputs: np.ndarray  # (n_test,) float64 (multiclass: (n_test, K)): the same for the test points
+    train_loss: float  # NaN when the training set is empty ("no points") or the run diverged
+    test_loss: float  # NaN when the test set is empty or the run diverged
     train_accuracy: float  # nan for regression
     test_accuracy: float
     history_reset: bool  # the loss curve must be cleared before appending new_history
@@ -59,4 +59,17 @@ class Snapshot:
 
     @property
     def output_map(self) -> np.ndarray:
-        return self.node_maps[-1]  # (res, res)
+        return self.node_maps[-1]  # (res, res); for multiclass the last class's p, see class_maps
+
+    @property
+    def multiclass(self) -> bool:
+        return self.config.problem == "multiclass"
+
+    @property
+    def n_outputs(self) -> int:
+        return self.layer_sizes[-1]
+
+    @property
+    def class_maps(self) -> np.ndarray:
+        """(K, res, res) float32 p_k over the plane (multiclass; they sum to 1 per pixel)."""
+        return self.node_maps[-self.n_outputs :]

@@ -1,0 +1,94 @@
+"""The legend under the decision boundary: the value scale (−s … 0 … s and a NaN swatch), or for
+a multiclass network one swatch per class ("0", "1", …)."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent
+from PySide6.QtWidgets import QWidget
+
+from playground.ui.boundary_plot import CLASS_OUTPUT_COLOURS, OUTPUT_COLOURS
+from playground.ui.colors import NAN_COLOR, VALUE_LUT, class_color
+
+VALUE_TIP = f"{OUTPUT_COLOURS} The points: their labels on the same scale."
+CLASS_TIP = f"{CLASS_OUTPUT_COLOURS} The points: filled with their class's colour."
+SWATCH = 10  # px
+
+
+class ColorBar(QWidget):
+    """The value scale as a strip, labelled −s … 0 … s, with a grey NaN swatch; or K class swatches."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("color_bar")
+        self.setToolTip(VALUE_TIP)
+        self.setFixedHeight(30)
+        self._scale = 1.0
+        self.classes = 0  # K swatches instead of the scale when > 0
+        lut = np.ascontiguousarray(np.concatenate([VALUE_LUT, np.full((256, 1), 255, np.uint8)], axis=1))  # (256, 4)
+        rgba = np.ascontiguousarray(lut[None, :, [2, 1, 0, 3]])  # (1, 256, 4) BGRA = Format_ARGB32 on little-endian
+        self._strip = QImage(rgba.data, 256, 1, 256 * 4, QImage.Format.Format_ARGB32).copy()
+
+    def set_scale(self, scale: float) -> None:
+        self._scale = float(scale)
+        self.update()
+
+    def set_classes(self, k: int) -> None:
+        """Show K class swatches (0: the value scale)."""
+        if k != self.classes:
+            self.classes = int(k)
+            self.setToolTip(CLASS_TIP if k else VALUE_TIP)
+            self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        painter = QPainter(self)
+        font = QFont(self.font())
+        font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
+        painter.setFont(font)
+        if self.classes:
+            self._paint_classes(painter)
+        else:
+            self._paint_scale(painter)
+        painter.end()
+
+    def _paint_scale(self, painter: QPainter) -> None:
+        nan_width = 46
+        bar = QRectF(6, 2, self.width() - 12 - nan_width, 10)
+        painter.drawImage(bar, self._strip)
+        painter.setPen(QColor(120, 120, 120))
+        painter.drawRect(bar)
+        s = self._scale
+        texts = (f"{-s:g}", "0", f"{s:g}")
+        aligns = (Qt.AlignmentFlag.AlignLeft, Qt.AlignmentFlag.AlignHCenter, Qt.AlignmentFlag.AlignRight)
+        painter.setPen(QColor(60, 60, 60))
+        for text, align in zip(texts, aligns):
+            below = QRectF(bar.left(), bar.bottom() + 1, bar.width(), 16)
+            painter.drawText(below, int(align | Qt.AlignmentFlag.AlignTop), text)
+        self._paint_nan(painter, bar.right() + 10, bar.top())
+
+    def _paint_classes(self, painter: QPainter) -> None:
+        """"class" then a swatch and the index of each class, then the NaN swatch."""
+        painter.setPen(QColor(60, 60, 60))
+        metrics = painter.fontMetrics()
+        x, top = 6.0, 2.0
+        word = "classes"
+        painter.drawText(QRectF(x, top - 3, 60, 16), int(Qt.AlignmentFlag.AlignLeft), word)
+        x += metrics.horizontalAdvance(word) + 8
+        for k in range(self.classes):
+            painter.fillRect(QRectF(x, top, SWATCH, SWATCH), class_color(k))
+            painter.setPen(QColor(60, 60, 60))
+            painter.drawText(QRectF(x + SWATCH + 3, top - 3, 16, 16), int(Qt.AlignmentFlag.AlignLeft), str(k))
+            x += SWATCH + 3 + metrics.horizontalAdvance(str(k)) + 10
+        painter.drawText(
+            QRectF(6, top + SWATCH + 1, self.width() - 12, 16),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
+            "paler = less sure; white = all classes equally likely",
+        )
+        self._paint_nan(painter, max(x + 6, self.width() - 52.0), top)
+
+    def _paint_nan(self, painter: QPainter, x: float, top: float) -> None:
+        swatch = QRectF(x, top, SWATCH, SWATCH)
+        painter.fillRect(swatch, QColor(*NAN_COLOR))
+        painter.setPen(QColor(60, 60, 60))
+        painter.drawText(QRectF(swatch.right() + 4, swatch.top() - 3, 40, 16), int(Qt.AlignmentFlag.AlignLeft), "NaN")
