@@ -42,9 +42,25 @@ def softmax_terms(z: Sequence[float], k: int) -> str:
     return f"e^{factor(float(z[k]))} / ({' + '.join(terms)})"
 
 
+def before_after(before: float, after: float) -> str:
+    """"0.9953 → 0.9961": enough significant digits (4 to 8) that a change shows, as a fitted
+    sample's p moves in its fifth digit."""
+    for digits in range(4, 9):
+        if number(before, digits) != number(after, digits):
+            break
+    return f"{number(before, digits)} → {number(after, digits)}"
+
+
 def predicted(probabilities: np.ndarray) -> int:
     """The class the network answers: argmax p (the first of equals, as accuracy counts it)."""
     return int(np.argmax(probabilities))
+
+
+def class_margin(probabilities: np.ndarray, c: int) -> np.ndarray:
+    """p_c − max_{k≠c} p_k over the grid, from (K, res, res) probabilities: > 0 exactly where the
+    argmax is class c, so its 0-line is the border of class c's region (ties count as the border)."""
+    others = np.delete(probabilities, c, axis=0)
+    return probabilities[c] - others.max(axis=0)
 
 
 # ----- JSON ----------------------------------------------------------------------------------------
@@ -131,7 +147,7 @@ def fire_again(shot: Shot) -> str:
         "## Fire again: the same sample, corrected",
         (f"Through the corrected network p = {vector(p)} → {vector(p_after)}; it answers class {predicted(p)} → "
          f"{predicted(p_after)} (label: class {c})."),
-        block([f"p_{c} {number(p[c])} → {number(p_after[c])}",
+        block([f"p_{c} {before_after(p[c], p_after[c])}",
                f"E = −ln p_{c} = −ln {number(p_after[c])} = {number(after)}",
                f"E {number(before)} → {number(after)}: {verdict}"]),
     ])

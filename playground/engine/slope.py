@@ -1,9 +1,9 @@
 """The loss along one parameter: the curve whose slope backprop computes, for the slope view.
 
 For a shot (one sample or its mini-batch) and a parameter p (a flat index into Network.params),
-everything else frozen, E(p) is the mean over the shot's samples of ½(out − t)², and the training
-set's E(p) the same mean over every training row (the loss chart's "train" number). Both come
-from ``ShotLoss`` (gradient_check.py), i.e. from ``Network.forward`` itself:
+everything else frozen, E(p) is the mean over the shot's samples of ½(out − t)² (multiclass:
+−ln p_label under softmax), and the training set's E(p) the same mean over every training row
+(the loss chart's "train" number). Both come from ``ShotLoss`` (gradient_check.py), i.e. from ``Network.forward`` itself:
 
     tangent     E(p) + slope · (v − p)            slope = backprop's ∂E/∂p for the shot
     the step    p → new_value                     the optimizer's own step (ShotStep.params_after)
@@ -39,7 +39,7 @@ class SlopeData:
     index: int  # flat parameter index
     value: float  # the parameter now
     values: np.ndarray  # (n,) the range of values plotted, around `value` (values[n // 2] == value)
-    sample_loss: np.ndarray  # (n,) E of the shot's samples (mean ½(out − t)²) at each value, all else frozen
+    sample_loss: np.ndarray  # (n,) E of the shot's samples (mean ½(out − t)² or −ln p_label) at each value, all else frozen
     train_loss: np.ndarray  # (n,) mean E over the whole training set at each value
     loss_now: float  # E(value) for the shot's samples
     slope: float  # the analytic ∂E/∂p of the shot (backprop's number, shot.flat_gradient()[index])

@@ -14,6 +14,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from playground.engine.chain_rule import chain_rule
+from playground.engine.explain_multiclass import class_margin
 from playground.engine.features import feature_matrix
 from playground.engine.grid import GridEvaluator
 from playground.engine.losses import example_losses
@@ -61,7 +62,7 @@ class Inspector(QObject):
         self.selected: Target | None = None
         self._pending_pick: str | None = None  # a pick asked for before the state arrived
         self._rng = np.random.default_rng()
-        self._ghost_key: int | None = None  # id of the shot whose corrected boundary is drawn
+        self._ghost_key: tuple | None = None  # (id of the shot, focus) whose corrected boundary is drawn
         self._asked = False  # a take_state is on its way
         self._stale = False  # a change arrived while it was: the state it brings is old
         self._aimed_at: tuple | None = None  # what the last state showed (see _fingerprint)
@@ -312,16 +313,22 @@ class Inspector(QObject):
         html = stage_html(shot, stage, self.state.config, self.focus)
         self.panel.show_stage(self.stage_index, self.stage_count(), stage.name, stage.title(shot.n_layers), html)
         self.network_view.set_stage_view(stage_view(shot, stage, self.focus))
-        if stage.name == "fire_again" and self.state.config.problem == "classification":
+        if stage.name == "fire_again" and self.state.config.problem != "regression":
             self._show_ghost()  # a regression has no decision boundary
         else:
             self.boundary_plot.show_ghost(None)
 
     def _show_ghost(self) -> None:
-        key = id(self.shot)
+        """The corrected network's decision boundary, dashed: where its output crosses 0, or for K
+        classes the border of the region where it answers the focus sample's class."""
+        key = (id(self.shot), self.focus)
         if self._ghost_key != key:
             after = network_of(self.shot.step.state_after)
-            self._ghost_map = GridEvaluator(self.state.config.features).evaluate(after)[-1]
+            maps = GridEvaluator(self.state.config.features).evaluate(after)  # (n_nodes, res, res)
+            if self.shot.multiclass:
+                self._ghost_map = class_margin(maps[-self.shot.layer_sizes[-1]:], int(self.shot.classes[self.focus]))
+            else:
+                self._ghost_map = maps[-1]
             self._ghost_key = key
         self.boundary_plot.show_ghost(self._ghost_map)
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QEnterEvent, QGuiApplication
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from playground.engine.chain_rule import ChainRule, chain_rule_markdown
+from playground.engine.chain_rule import ChainRule, chain_rule_markdown, term_name
 from playground.engine.number_text import factor as par
 from playground.engine.number_text import number as fmt
 from playground.engine.shot import Shot, parameter_index
@@ -95,14 +95,18 @@ class ChainRuleCard(QFrame):
         w = "b" if rule.is_bias else "w"
         sample = f"sample #{int(shot.indices[rule.sample])}" if shot.indices[rule.sample] >= 0 else "the point"
         self.title.setText(f"<b>Chain rule</b> · ∂E/∂{w} for {escape(weight_name)} ({sample})")
+        source: Target | None = None
+        if not rule.is_bias:
+            source = ("feature", features[rule.row]) if rule.layer == 0 else ("node", rule.layer, rule.row)
+        self.markdown = chain_rule_markdown(rule, weight_name, name_of(rule.layer + 1, rule.neuron))
+        if rule.multiclass and rule.is_output:
+            self._show_class_rule(rule, shot, node, source, w)
+            return
         upstream = "(out − t)" if rule.is_output else "Σ<sub>k</sub> w<sub>jk</sub>δ<sub>k</sub>"
         self.equation.setText(
             f"∂E/∂{w} = a<sub>i</sub> × f′(z<sub>j</sub>) × {upstream} = "
             f"{par(rule.a_in)} × {par(rule.slope)} × {par(rule.error)} = <b>{fmt(rule.gradient)}</b>"
         )
-        source: Target | None = None
-        if not rule.is_bias:
-            source = ("feature", features[rule.row]) if rule.layer == 0 else ("node", rule.layer, rule.row)
         self._set_factors([
             (f"a<sub>i</sub> = {fmt(rule.a_in)}", source,
              "the value the weight carries in: a bias carries 1" if rule.is_bias else "the input's value for this sample"),
@@ -113,7 +117,29 @@ class ChainRuleCard(QFrame):
         ])
         self._set_terms(rule, name_of)
         self.note.setText(self._note(rule, shot))
-        self.markdown = chain_rule_markdown(rule, weight_name, name_of(rule.layer + 1, rule.neuron))
+
+    def _show_class_rule(self, rule: ChainRule, shot: Shot, node: Target, source: Target | None, w: str) -> None:
+        """An output weight of K classes: softmax and cross-entropy leave δ_k = p_k − y_k, so
+        ∂E/∂w = a_i × (p_k − y_k), two factors and no f′."""
+        k = rule.neuron
+        self.equation.setText(
+            f"∂E/∂{w} = a<sub>i</sub> × (p<sub>{k}</sub> − y<sub>{k}</sub>) = "
+            f"{par(rule.a_in)} × ({fmt(rule.p)} − {fmt(rule.y)}) = <b>{fmt(rule.gradient)}</b>"
+        )
+        self._set_factors([
+            (f"a<sub>i</sub> = {fmt(rule.a_in)}", source,
+             "the value the weight carries in: a bias carries 1" if rule.is_bias else "the input's value for this sample"),
+            (f"p<sub>{k}</sub> − y<sub>{k}</sub> = {fmt(rule.error)}", node,
+             f"δ of class {k}: its probability minus its one-hot target (softmax and cross-entropy together)"),
+        ])
+        _clear(self.terms)
+        y = "1: the label's class" if rule.y else f"0: the label is class {int(rule.label)}"
+        label = FactorLabel(f"p<sub>{k}</sub> = {fmt(rule.p)}, y<sub>{k}</sub> = {y}; E = −ln p<sub>{int(rule.label)}</sub>"
+                            f" = {fmt(rule.loss)}", node, "the miss at this class's output")
+        label.hovered.connect(self.factor_hovered)
+        self.terms.addWidget(label, 0, 0)
+        self.factor_labels.append(label)
+        self.note.setText(self._note(rule, shot))
 
     def _set_factors(self, factors: list[tuple[str, Target | None, str]]) -> None:
         _clear(self.factors)
@@ -138,7 +164,7 @@ class ChainRuleCard(QFrame):
             return
         for row, term in enumerate(rule.terms):
             name = escape(name_of(rule.layer + 2, term.neuron))
-            text = (f"k = {term.neuron + 1}: w<sub>jk</sub>·δ<sub>k</sub> = {par(term.weight)} × {par(term.delta)}"
+            text = (f"k = {term_name(rule, term.neuron)}: w<sub>jk</sub>·δ<sub>k</sub> = {par(term.weight)} × {par(term.delta)}"
                     f" = {fmt(term.product)}")
             label = FactorLabel(text, ("edge", rule.layer + 1, rule.neuron, term.neuron), f"through the edge to {name}")
             label.hovered.connect(self.factor_hovered)
@@ -150,8 +176,11 @@ class ChainRuleCard(QFrame):
     def _note(self, rule: ChainRule, shot: Shot) -> str:
         index = parameter_index(shot.layer_sizes, rule.layer, rule.row, rule.neuron)
         step = shot.step
-        text = (f"δ<sub>j</sub> = f′(z<sub>j</sub>) × {par(rule.error)} = {fmt(rule.delta)}. "
-                f"Correct: {fmt(step.params_before[index])} → {fmt(step.params_after[index])}.")
+        if rule.multiclass and rule.is_output:  # no f′: softmax and cross-entropy give p − y at once
+            delta = f"δ<sub>{rule.neuron}</sub> = p<sub>{rule.neuron}</sub> − y<sub>{rule.neuron}</sub> = {fmt(rule.delta)}. "
+        else:
+            delta = f"δ<sub>j</sub> = f′(z<sub>j</sub>) × {par(rule.error)} = {fmt(rule.delta)}. "
+        text = delta + f"Correct: {fmt(step.params_before[index])} → {fmt(step.params_after[index])}."
         if shot.dead[index]:
             text += " This weight is dead: L1 killed it, so the optimizer gives it no step."
         if shot.m > 1:
@@ -192,10 +221,18 @@ def neuron_html(shot: Shot, layer: int, j: int, sample: int, name_of: NameOf) ->
     l = layer - 1  # its weight layer
     index = parameter_index(shot.layer_sizes, l, shot.weights[l].shape[0], j)
     step = shot.step
+    if shot.multiclass and l == shot.n_layers - 1:  # softmax + cross-entropy: p and y, no f′
+        y = 1 if j == int(shot.classes[sample]) else 0
+        fired = (f"z = {fmt(shot.z[l][sample, j])}, p = softmax(z)<sub>{j}</sub> = {fmt(shot.a[layer][sample, j])}, "
+                 f"y = {y} (one-hot target)")
+        delta = f"δ = ∂E/∂z = p − y = {fmt(shot.delta[l][sample, j])}"
+    else:
+        fired = (f"z = {fmt(shot.z[l][sample, j])}, a = f(z) = {fmt(shot.a[layer][sample, j])}, "
+                 f"f′(z) = {fmt(shot.slopes[l][sample, j])}")
+        delta = f"δ = ∂E/∂z = {fmt(shot.delta[l][sample, j])}"
     rows = [
-        f"z = {fmt(shot.z[l][sample, j])}, a = f(z) = {fmt(shot.a[layer][sample, j])}, "
-        f"f′(z) = {fmt(shot.slopes[l][sample, j])}",
-        f"δ = ∂E/∂z = {fmt(shot.delta[l][sample, j])}"
+        fired,
+        delta
         + (f" (mean over the mini-batch: {fmt(shot.bias_gradients[l][j])})" if shot.m > 1 else ""),
         f"∂E/∂b = {fmt(shot.bias_gradients[l][j])}; b: {fmt(step.params_before[index])} → "
         f"{fmt(step.params_after[index])}{optimizer_memory(step, index)}",

@@ -54,13 +54,19 @@ class StageOverlay:
         self._remove_labels()
         for layer, column in enumerate(columns):
             lit = layer in view.lit
+            # The output column sits at the scene's right edge: one output's numbers go below it,
+            # several outputs' (K classes) to the left of each, clear of its bias and its neighbours.
+            side = "right" if layer < len(columns) - 1 else "below" if len(column) == 1 else "left"
             for j, item in enumerate(column):
                 item.setOpacity(1.0 if lit else FADED)
                 mark = view.nodes.get((layer, j))
                 item.set_ring(mark.ring if mark else None, mark.ring_width if mark else None)
                 self._touched.append(item)
                 if mark and mark.text:
-                    self._label(item, mark.text, below=layer == len(columns) - 1)
+                    beside = item.sceneBoundingRect()
+                    if side == "left" and layer:
+                        beside = beside.united(biases[layer - 1][j].sceneBoundingRect())
+                    self._label(beside, mark.text, side)
                 if layer:
                     bias = biases[layer - 1][j]
                     bias.setOpacity(1.0 if lit else FADED)
@@ -110,7 +116,8 @@ class StageOverlay:
             self._node_highlight.show()
 
     # ----- labels ------------------------------------------------------------------------
-    def _label(self, item: NodeItem, text: str, below: bool) -> None:
+    def _label(self, frame: QRectF, text: str, side: str) -> None:
+        """A number box beside ``frame`` (scene coordinates): to its right, below it or to its left."""
         box = QGraphicsRectItem()
         box.setBrush(QBrush(LABEL_BACKGROUND))
         box.setPen(QPen(LABEL_BORDER, 0.8))
@@ -124,9 +131,10 @@ class StageOverlay:
         size = words.boundingRect()
         box.setRect(QRectF(0, 0, size.width() + 6, size.height() + 2))
         words.setPos(3, 1)
-        frame = item.sceneBoundingRect()
-        if below:
+        if side == "below":
             x, y = frame.left(), frame.bottom() + 3  # from the square's left edge: clear of its bias
+        elif side == "left":
+            x, y = frame.left() - 3 - box.rect().width(), frame.center().y() - box.rect().height() / 2
         else:
             x, y = frame.right() + 3, frame.top() + 1
         right = self.scene.sceneRect().right() - 2  # never cut off at the scene's right edge

@@ -14,6 +14,7 @@ from playground.engine.activations import Activation, get_activation
 from playground.engine.chain_rule import chain_rule
 from playground.engine.config import Config
 from playground.engine.explain import optimizer_rule
+from playground.engine.explain_multiclass import before_after, predicted, softmax_terms, vector
 from playground.engine.features import FEATURE_LABELS
 from playground.engine.number_text import factor as par
 from playground.engine.number_text import number as fmt
@@ -43,7 +44,8 @@ def shot_name(shot: Shot, sample: int = 0) -> str:
     x, y, label = shot.points[sample]
     index = int(shot.indices[sample])
     who = f"sample #{index}" if index >= 0 else "the point"
-    one = f"{who} at ({fmt(x)}, {fmt(y)}), label {fmt(label)}"
+    label_text = f"class {int(label)}" if shot.multiclass else f"label {fmt(label)}"
+    one = f"{who} at ({fmt(x)}, {fmt(y)}), {label_text}"
     if shot.m == 1:
         return one
     first, last = int(shot.indices[0]), int(shot.indices[-1])
@@ -70,10 +72,13 @@ def _fire(shot: Shot, stage: Stage, config: Config, sample: int, n: int) -> str:
             f"{par(inputs[i])}·{par(shot.weights[layer][i, j])}" for i in range(min(len(inputs), 3))
         )
         more = " + …" if len(inputs) > 3 else ""
+        if shot.multiclass and layer == n - 1:  # softmax: p_k needs every z of the layer
+            fired = f"p = {escape(softmax_terms(shot.z[layer][sample], j))}"
+        else:
+            fired = f"a = {escape(f.formula_at(float(shot.z[layer][sample, j])))}"
         rows.append(
-            f"{_neuron(layer, j, n)}: z = {terms}{more} + {par(shot.biases[layer][j])} = "
-            f"<b>{fmt(shot.z[layer][sample, j])}</b>, a = {escape(f.formula_at(float(shot.z[layer][sample, j])))}"
-            f" = <b>{fmt(shot.a[layer + 1][sample, j])}</b>"
+            f"{_neuron(layer, j, n, shot)}: z = {terms}{more} + {par(shot.biases[layer][j])} = "
+            f"<b>{fmt(shot.z[layer][sample, j])}</b>, {fired} = <b>{fmt(shot.a[layer + 1][sample, j])}</b>"
         )
     head = (
         f"<b>Fire</b> · {layer_name(layer, n)}: each neuron sums its inputs ({escape(names)}) times "
@@ -84,6 +89,8 @@ def _fire(shot: Shot, stage: Stage, config: Config, sample: int, n: int) -> str:
 
 
 def _miss(shot: Shot, stage: Stage, config: Config, sample: int, n: int) -> str:
+    if shot.multiclass:
+        return _miss_classes(shot, sample) + _batch_loss(shot)
     out, label = float(shot.outputs[sample]), float(shot.labels[sample])
     error = out - label
     text = (
@@ -91,13 +98,31 @@ def _miss(shot: Shot, stage: Stage, config: Config, sample: int, n: int) -> str:
         f"the shot missed by out − t = {fmt(error)}.<br>"
         f"E = ½(out − t)² = ½({fmt(out)} − {fmt(label)})² = ½·({fmt(error)})² = <b>{fmt(float(shot.losses[sample]))}</b>"
     )
-    if shot.m > 1:
-        listed = ", ".join(fmt(float(e)) for e in shot.losses[:MAX_ROWS])
-        text += (
-            f"<br>The mini-batch's loss is the mean over its {shot.m} samples: "
-            f"E = ({listed}{', …' if shot.m > MAX_ROWS else ''}) / {shot.m} = <b>{fmt(shot.loss)}</b>"
-        )
-    return text
+    return text + _batch_loss(shot)
+
+
+def _batch_loss(shot: Shot) -> str:
+    if shot.m == 1:
+        return ""
+    listed = ", ".join(fmt(float(e)) for e in shot.losses[:MAX_ROWS])
+    return (
+        f"<br>The mini-batch's loss is the mean over its {shot.m} samples: "
+        f"E = ({listed}{', …' if shot.m > MAX_ROWS else ''}) / {shot.m} = <b>{fmt(shot.loss)}</b>"
+    )
+
+
+def _miss_classes(shot: Shot, sample: int) -> str:
+    """Miss, K classes: the probabilities, the one-hot target, E = −ln p_label and p − y."""
+    p, y, c = shot.outputs[sample], shot.targets[sample], int(shot.classes[sample])
+    guess = predicted(p)
+    return (
+        f"<b>Miss.</b> Softmax turned the outputs into probabilities p = <b>{vector(p)}</b> for classes "
+        f"0 … {len(p) - 1}; the network answers class {guess} ({'right' if guess == c else 'wrong'}). "
+        f"The label is class {c}: the target is the one-hot y = {vector(y)}.<br>"
+        f"E = −ln p<sub>{c}</sub> = −ln {fmt(p[c])} = <b>{fmt(float(shot.losses[sample]))}</b> "
+        f"(0 only when p<sub>{c}</sub> = 1). The error each output neuron sends back: "
+        f"p − y = <b>{vector(shot.delta[-1][sample])}</b>."
+    )
 
 
 def _blame(shot: Shot, stage: Stage, config: Config, sample: int, n: int) -> str:
@@ -108,11 +133,20 @@ def _blame(shot: Shot, stage: Stage, config: Config, sample: int, n: int) -> str
     for j in range(min(shot.z[layer].shape[1], MAX_ROWS)):
         delta = float(shot.bias_gradients[layer][j])
         if shot.m > 1:
-            rows.append(f"{_neuron(layer, j, n)}: δ = <b>{fmt(delta)}</b>")
+            rows.append(f"{_neuron(layer, j, n, shot)}: δ = <b>{fmt(delta)}</b>")
             continue
         rule = chain_rule(shot, layer, 0, j)  # its f′(z) and ∂E/∂a, as the chain-rule card shows them
-        rows.append(f"{_neuron(layer, j, n)}: δ = {par(rule.slope)} × {par(rule.error)} = <b>{fmt(delta)}</b>")
-    if layer == n - 1:
+        if rule.multiclass and rule.is_output:
+            rows.append(f"{_neuron(layer, j, n, shot)}: δ = p − y = {fmt(rule.p)} − {fmt(rule.y)} = <b>{fmt(delta)}</b>")
+        else:
+            rows.append(f"{_neuron(layer, j, n, shot)}: δ = {par(rule.slope)} × {par(rule.error)} = <b>{fmt(delta)}</b>")
+    if layer == n - 1 and shot.multiclass:
+        head = (
+            "<b>Blame</b> · output layer, first: the error leaves the output. Softmax and cross-entropy "
+            "together give each class its own δ<sub>k</sub> = ∂E/∂z<sub>k</sub> = p<sub>k</sub> − y<sub>k</sub>: "
+            f"negative for the label's class (raise its z), positive for the others (lower theirs){mean}."
+        )
+    elif layer == n - 1:
         head = (
             f"<b>Blame</b> · output layer, first: the error leaves the output. "
             f"δ = ∂E/∂z = (out − t)·f′(z), with f′ the slope of {escape(f.formula)} at z{mean}."
@@ -123,6 +157,8 @@ def _blame(shot: Shot, stage: Stage, config: Config, sample: int, n: int) -> str
             f"weighted by the edge it reached it through: δ<sub>j</sub> = f′(z<sub>j</sub>)·Σ<sub>k</sub> "
             f"w<sub>jk</sub>δ<sub>k</sub>{mean}."
         )
+        if shot.multiclass and layer == n - 2:
+            head += " Here k runs over the classes: every class's p − y reaches every neuron."
     tail = (
         "<br>Every weight into these neurons gets ∂E/∂w<sub>ij</sub> = a<sub>i</sub>·δ<sub>j</sub> "
         "(edge colour; green +, magenta −) and every bias ∂E/∂b<sub>j</sub> = δ<sub>j</sub> (ring). "
@@ -145,6 +181,8 @@ def _correct(shot: Shot, stage: Stage, config: Config, sample: int, n: int) -> s
 
 
 def _fire_again(shot: Shot, stage: Stage, config: Config, sample: int, n: int) -> str:
+    if shot.multiclass:
+        return _fire_again_classes(shot, sample)
     step = shot.step
     before, after = float(shot.losses[sample]), float(step.losses_after[sample])
     verdict = "closer" if after < before else "no closer" if after == before else "further away: the step overshot"
@@ -158,6 +196,22 @@ def _fire_again(shot: Shot, stage: Stage, config: Config, sample: int, n: int) -
     if config.problem == "classification":
         text += "<br>The dashed line on the plot is the new decision boundary."
     return text
+
+
+def _fire_again_classes(shot: Shot, sample: int) -> str:
+    """Fire again, K classes: p_label and E before → after, the answer before → after, the ghost."""
+    step, c = shot.step, int(shot.classes[sample])
+    before, after = float(shot.losses[sample]), float(step.losses_after[sample])
+    verdict = "closer" if after < before else "no closer" if after == before else "further away: the step overshot"
+    p, p_after = shot.outputs[sample], step.outputs_after[sample]
+    text = (
+        f"<b>Fire again.</b> The same sample through the corrected network: p<sub>{c}</sub> (its label's class) "
+        f"<b>{before_after(p[c], p_after[c])}</b>, <b>E {before_after(before, after)}</b>: {verdict}.<br>"
+        f"p = {vector(p)} → {vector(p_after)}; it answers class {predicted(p)} → {predicted(p_after)}."
+    )
+    if shot.m > 1:
+        text += f"<br>Mini-batch: E {fmt(shot.loss)} → {fmt(step.loss_after)}."
+    return text + f"<br>The dashed line on the plot is the corrected network's border of class {c}: inside it, it answers {c}."
 
 
 # ----- helpers ---------------------------------------------------------------------------------
@@ -175,8 +229,10 @@ def _layer_activation(config: Config, layer: int, n: int) -> Activation:
     return get_activation(output_activation(config.problem) if layer == n - 1 else config.activation)
 
 
-def _neuron(layer: int, j: int, n: int) -> str:
-    return "output" if layer == n - 1 else f"neuron {j + 1}"
+def _neuron(layer: int, j: int, n: int, shot: Shot) -> str:
+    if layer < n - 1:
+        return f"neuron {j + 1}"
+    return f"class {j}" if shot.multiclass else "output"  # K outputs: one per class, counted from 0
 
 
 def _input_names(features: Sequence[str], layer: int, shot: Shot) -> str:

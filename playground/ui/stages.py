@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PySide6.QtGui import QColor
 
+from playground.engine.explain_multiclass import before_after
 from playground.engine.network import Network
 from playground.engine.number_text import number as fmt
 from playground.engine.shot import Shot
@@ -107,13 +108,16 @@ def stage_view(shot: Shot, stage: Stage, sample: int = 0) -> StageView:
         view.lit = set(range(reached + 2))
         _mark_inputs(view, shot, sample)
         for layer in range(reached + 1):
+            a_name = "p" if shot.multiclass and layer == n - 1 else "a"  # softmax outputs are probabilities
             for j in range(shot.z[layer].shape[1]):
                 a = float(shot.a[layer + 1][sample, j])
                 view.nodes[(layer + 1, j)] = NodeMark(
-                    f"z {fmt(shot.z[layer][sample, j])}\na {fmt(a)}", value_color(a), None
+                    f"z {fmt(shot.z[layer][sample, j])}\n{a_name} {fmt(a)}", value_color(a), None
                 )
         _weights_on_edges(view, shot.weights, layer_of_edge, set(range(reached + 1)))
-        if stage.name == "miss":
+        if stage.name == "miss" and shot.multiclass:
+            _mark_probabilities(view, shot, sample)
+        elif stage.name == "miss":
             out, label = float(shot.outputs[sample]), float(shot.labels[sample])
             view.nodes[(n, 0)] = NodeMark(
                 f"out {fmt(out)}\nt {fmt(label)}\nE {fmt(float(shot.losses[sample]))}", value_color(out), None
@@ -130,6 +134,9 @@ def stage_view(shot: Shot, stage: Stage, sample: int = 0) -> StageView:
         view.lit = set(range(n + 1))
         after = _weights_after(shot)
         _weights_on_edges(view, after, layer_of_edge, set(range(n)))
+        if shot.multiclass:
+            _mark_probabilities_after(view, shot, sample)
+            return view
         out, label = float(shot.outputs[sample]), float(shot.labels[sample])
         new_out = float(shot.step.outputs_after[sample])
         view.nodes[(n, 0)] = NodeMark(
@@ -139,6 +146,28 @@ def stage_view(shot: Shot, stage: Stage, sample: int = 0) -> StageView:
             None,
         )
     return view
+
+
+def _mark_probabilities(view: StageView, shot: Shot, sample: int) -> None:
+    """Miss, K classes: every output neuron k shows p_k and its one-hot target y_k; the label's
+    class also E = −ln p_label (the only p the loss reads)."""
+    n, label = shot.n_layers, int(shot.classes[sample])
+    for k, p in enumerate(shot.outputs[sample]):
+        text = f"p {fmt(float(p))}  y {1 if k == label else 0}"
+        if k == label:
+            text += f"\nE = −ln p = {fmt(float(shot.losses[sample]))}"
+        view.nodes[(n, k)] = NodeMark(text, value_color(float(p)), None)
+
+
+def _mark_probabilities_after(view: StageView, shot: Shot, sample: int) -> None:
+    """Fire again, K classes: p_k before → after on every output neuron, E on the label's."""
+    n, label = shot.n_layers, int(shot.classes[sample])
+    before, after = shot.outputs[sample], shot.step.outputs_after[sample]
+    for k in range(len(before)):
+        text = f"p {before_after(float(before[k]), float(after[k]))}"
+        if k == label:
+            text += f"\nE {before_after(float(shot.losses[sample]), float(shot.step.losses_after[sample]))}"
+        view.nodes[(n, k)] = NodeMark(text, value_color(float(after[k])), None)
 
 
 def _mark_inputs(view: StageView, shot: Shot, sample: int) -> None:
