@@ -3,7 +3,8 @@
 For a shot (one sample or its mini-batch) and a parameter p (a flat index into Network.params),
 everything else frozen, E(p) is the mean over the shot's samples of ½(out − t)² (multiclass:
 −ln p_label under softmax), and the training set's E(p) the same mean over every training row
-(the loss chart's "train" number). Both come from ``ShotLoss`` (gradient_check.py), i.e. from ``Network.forward`` itself:
+(the loss chart's "train" number). Both come from ``ShotLoss`` (gradient_check.py), i.e. from
+``Network.forward`` itself:
 
     tangent     E(p) + slope · (v − p)            slope = backprop's ∂E/∂p for the shot
     the step    p → new_value                     the optimizer's own step (ShotStep.params_after)
