@@ -4,7 +4,8 @@ Snapshots carry only the rows since the last one (``new_history``); they are app
 preallocated float64 buffers that double when full, and the curves are given views of the
 filled part. Clipping to the view and peak downsampling keep drawing cheap; the finite check
 is skipped while every value is finite (and positive, in log mode). Hovering shows a vertical
-line and "epoch E · train … · test …".
+line and "epoch E · train … · test …". An empty set's loss is NaN by design: its curve has a gap,
+the key and the readout say "no points".
 """
 
 from __future__ import annotations
@@ -54,8 +55,22 @@ def nice_ceiling(value: float) -> float:
     return float(10.0 * power)
 
 
-def format_loss(value: float) -> str:
+NO_POINTS = "no points"
+
+
+def format_loss(value: float, no_points: bool = False) -> str:
+    """A loss for the readout; NaN reads "no points" when ``no_points`` (an empty set's NaN)."""
+    if math.isnan(value) and no_points:
+        return NO_POINTS
     return f"{value:.4f}" if math.isfinite(value) else "NaN" if math.isnan(value) else str(value)
+
+
+def legend_html(train_empty: bool = False, test_empty: bool = False) -> str:
+    """The chart's key: train grey, test black, each "(no points)" while its set is empty."""
+    def key(color: QColor, name: str, empty: bool) -> str:
+        return f'<span style="color:{color.name()}">━━</span> {name}{f" ({NO_POINTS})" if empty else ""}'
+
+    return f"{key(TRAIN_COLOR, 'train', train_empty)}&nbsp;&nbsp;{key(TEST_COLOR, 'test', test_empty)}"
 
 
 class LossAxis(pg.AxisItem):
@@ -91,6 +106,7 @@ class LossPlot(QWidget):
         self._redraw_timer = QTimer(self)  # a deferred redraw of a long history
         self._redraw_timer.setSingleShot(True)
         self._redraw_timer.timeout.connect(self._redraw)
+        self._empty = (False, False)  # the (train, test) set has no points now
         self._build()
 
     def _build(self) -> None:
@@ -110,10 +126,7 @@ class LossPlot(QWidget):
         plot.disableAutoRange()
         # The key sits outside the plot (the output panel puts it in the chart's header), so
         # no curve ever runs through it.
-        self.legend = QLabel(
-            f'<span style="color:{TRAIN_COLOR.name()}">━━</span> train&nbsp;&nbsp;'
-            f'<span style="color:{TEST_COLOR.name()}">━━</span> test'
-        )
+        self.legend = QLabel(legend_html())
         self.legend.setObjectName("loss_legend")
         self.legend.setToolTip("The loss over the training points (grey) and over the test points (black).")
         # Peak downsampling at one bin per pixel keeps every spike; 1 px pens draw fastest.
@@ -137,6 +150,10 @@ class LossPlot(QWidget):
     def show_snapshot(self, snapshot: Snapshot) -> None:
         if snapshot.history_reset:
             self.clear()
+        empty = (not len(snapshot.train_points), not len(snapshot.test_points))
+        if empty != self._empty:
+            self._empty = empty
+            self.legend.setText(legend_html(*empty))
         rows, epochs = snapshot.new_history, snapshot.history_epochs
         if not snapshot.history_reset and self._count and len(rows) and epochs[0] <= self._epochs[self._count - 1]:
             # Rows already drawn come again, re-evaluated (a weight was edited, new points were
@@ -279,7 +296,10 @@ class LossPlot(QWidget):
         train, test = (float(v) for v in self._losses[:, row])
         self.hover_line.setPos(epoch)
         self.hover_line.setVisible(True)
-        self.readout.setText(f"epoch {epoch} · train {format_loss(train)} · test {format_loss(test)}")
+        # A NaN beside a finite loss is an empty set's, not a divergence (which spoils both).
+        train_text = format_loss(train, self._empty[0] or math.isfinite(test))
+        test_text = format_loss(test, self._empty[1] or math.isfinite(train))
+        self.readout.setText(f"epoch {epoch} · train {train_text} · test {test_text}")
         self.readout.adjustSize()
         left = int(self.plot_item.getViewBox().sceneBoundingRect().left()) + 4
         self.readout.move(left, 4)
