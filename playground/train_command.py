@@ -22,12 +22,14 @@ from playground.engine.config_edits import DATA, LIVE_KEYS, NETWORK, effect, wit
 from playground.engine.data import make_data
 from playground.engine.datasets import DataError
 from playground.engine.experiment import DIVERGED_NOT_SAVED, ExperimentError, save_experiment
-from playground.engine.metrics import BINARY_CLASSES, confusion_matrix, r_squared, rmse
+from playground.engine.metrics import class_labels, confusion_matrix, r_squared, rmse
 from playground.engine.trainer import EpochResult, Trainer
 
 DEFAULT_EPOCHS = 1000
 PROGRESS_INTERVAL_S = 0.1  # how often the progress line is redrawn
 EXIT_DIVERGED = 1
+SETS = ("train", "test")
+NO_POINTS = "no points"  # what an empty set's figures read (the window's word too)
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -85,6 +87,7 @@ class TrainingRun:
     seconds: float
     interrupted: bool  # stopped early by Ctrl-C
     what_is_wrong: str = ""  # the confusion matrices or RMSE and R² at the end (what_is_wrong)
+    figures: str = ""  # the last epoch's losses (and accuracies), as figures_text writes them
 
     @property
     def speed(self) -> float:
@@ -133,47 +136,62 @@ def train_with_progress(trainer: Trainer, epochs: int, quiet: bool, stop: StopRe
                 if stop.requested:
                     break
             bar.update(trainer.epoch - done_before)
-            bar.set_postfix_str(_figures(result), refresh=False)
+            bar.set_postfix_str(figures_text(result, trainer), refresh=False)
     seconds = time.perf_counter() - start
     interrupted = stop.requested and trainer.epoch < target and not result.diverged
     wrong = "" if result.diverged else what_is_wrong(trainer)
-    return TrainingRun(result, epochs, trainer.epoch - first, seconds, interrupted, wrong)
+    return TrainingRun(result, epochs, trainer.epoch - first, seconds, interrupted, wrong, figures_text(result, trainer))
 
 
 def what_is_wrong(trainer: Trainer) -> str:
-    """Classification: 'confusion (rows true -1, +1; columns predicted -1, +1): train [[a b] [c d]],
-    test [[…]]'; regression: 'train RMSE …, test RMSE …, train R² …, test R² …'."""
-    train, test = trainer.outputs()
-    labels = trainer.data.train[:, 2], trainer.data.test[:, 2]
-    if trainer.config.problem == "classification":
-        names = ", ".join(f"{c:+g}" for c in BINARY_CLASSES)
-        matrices = [confusion_matrix(out, label, BINARY_CLASSES) for out, label in zip((train, test), labels)]
-        text = ", ".join(f"{name} {_matrix_text(m)}" for name, m in zip(("train", "test"), matrices))
+    """Classes (2 or K): 'confusion (rows true -1, +1; columns predicted -1, +1): train [[a b] [c d]],
+    test [[…]]' (multiclass: 'rows true 0…K−1; columns predicted 0…K−1', a K × K matrix each); regression: 'train RMSE …,
+    test RMSE …, train R² …, test R² …'. An empty set reads 'no points'."""
+    train, test = trainer.outputs()  # (n,) each, or (n, K) probabilities for multiclass
+    sets = (("train", train, trainer.data.train[:, 2]), ("test", test, trainer.data.test[:, 2]))
+    problem = trainer.config.problem
+    classes = class_labels(problem, trainer.config.classes)
+    if classes is not None:
+        names = ", ".join(f"{c:+g}" for c in classes) if problem == "classification" else f"0…{len(classes) - 1}"
+        text = ", ".join(
+            f"{name} {_matrix_text(confusion_matrix(out, labels, classes)) if len(labels) else NO_POINTS}"
+            for name, out, labels in sets
+        )
         return f"confusion (rows true {names}; columns predicted {names}): {text}"
-    figures = [
-        ("train RMSE", rmse(train, labels[0])),
-        ("test RMSE", rmse(test, labels[1])),
-        ("train R²", r_squared(train, labels[0])),
-        ("test R²", r_squared(test, labels[1])),
-    ]
-    return ", ".join(f"{name} {value:.4f}" if math.isfinite(value) else f"{name} undefined" for name, value in figures)
+    figures = [(f"{name} RMSE", rmse(out, labels), len(labels)) for name, out, labels in sets]
+    figures += [(f"{name} R²", r_squared(out, labels), len(labels)) for name, out, labels in sets]
+    return ", ".join(f"{name} {_regression_figure(value, n)}" for name, value, n in figures)
+
+
+def _regression_figure(value: float, n_points: int) -> str:
+    if not n_points:
+        return NO_POINTS
+    return f"{value:.4f}" if math.isfinite(value) else "undefined"
 
 
 def _matrix_text(matrix: np.ndarray) -> str:
     return "[" + " ".join("[" + " ".join(str(int(v)) for v in row) + "]" for row in matrix) + "]"
 
 
-def _figures(result: EpochResult) -> str:
-    text = f"train loss {result.train_loss:.4f}, test loss {result.test_loss:.4f}"
-    if result.train_accuracy == result.train_accuracy:  # not NaN: classification
-        text += f", train accuracy {100 * result.train_accuracy:.1f}%, test accuracy {100 * result.test_accuracy:.1f}%"
+def figures_text(result: EpochResult, trainer: Trainer) -> str:
+    """'train loss …, test loss …' and, for classes, ', train accuracy …%, test accuracy …%';
+    an empty set (its loss NaN by design) reads 'no points' instead of 'nan'."""
+    sizes = (len(trainer.data.train), len(trainer.data.test))
+    losses = (result.train_loss, result.test_loss)
+    text = ", ".join(f"{name} loss {f'{loss:.4f}' if n else NO_POINTS}" for name, loss, n in zip(SETS, losses, sizes))
+    if trainer.config.problem != "regression":
+        accuracies = (result.train_accuracy, result.test_accuracy)
+        text += "".join(
+            f", {name} accuracy {f'{100 * value:.1f}%' if n else NO_POINTS}"
+            for name, value, n in zip(SETS, accuracies, sizes)
+        )
     return text
 
 
 def summary_line(run: TrainingRun) -> str:
     """'epoch 50: train loss …, test loss …, train accuracy …, test accuracy …; confusion …; 2,345 epochs/s'
     (one line: RMSE and R² instead of accuracy and confusion for a regression)."""
-    text = f"epoch {run.result.epoch}: {_figures(run.result)}"
+    text = f"epoch {run.result.epoch}: {run.figures}"
     if run.what_is_wrong:
         text += f"; {run.what_is_wrong}"
     if run.trained == 0:
@@ -190,6 +208,7 @@ def main(argv: Sequence[str]) -> int:
         if args.out:
             check_output_path(args.out, "experiment")
         trainer = build_trainer(args)
+        _check_trainable(trainer, args)
     except (UsageError, ConfigError, DataError, ExperimentError) as exc:
         fail(str(exc))
     with interrupts_deferred() as stop:
@@ -197,6 +216,15 @@ def main(argv: Sequence[str]) -> int:
         print(summary_line(run), flush=True)
         status = _finish(trainer, run, args.out)
         return EXIT_INTERRUPTED if stop.requested and status == 0 else status
+
+
+def _check_trainable(trainer: Trainer, args: argparse.Namespace) -> None:
+    """An experiment saved from an emptied plane has no training points: only --epochs 0 runs."""
+    if args.epochs and not len(trainer.data.train):
+        raise UsageError(
+            f"experiment '{args.source}' has no training points to train on; "
+            "allowed: --epochs 0 (the summary only), or draw or load points in the window and save again"
+        )
 
 
 def _finish(trainer: Trainer, run: TrainingRun, out: str | None) -> int:

@@ -14,7 +14,7 @@ import pytest
 from playground import train_command
 from playground.cli import main
 from playground.engine.config import Config
-from playground.engine.data import make_data
+from playground.engine.data import SplitData, make_data
 from playground.engine.experiment import load_experiment, save_experiment
 from playground.engine.history import HISTORY_COLUMNS
 from playground.engine.metrics import BINARY_CLASSES, confusion_matrix, r_squared, rmse
@@ -94,6 +94,70 @@ def test_summary_shows_the_confusion_matrices(in_tmp: Path, capsys: pytest.Captu
         f"; confusion (rows true -1, +1; columns predicted -1, +1): train {text(train)}, test {text(test)}; " in out
     )
     assert train.sum() == len(trainer.data.train) and test.sum() == len(trainer.data.test)
+
+
+def test_multiclass_summary_shows_accuracy_and_the_k_by_k_matrices(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ("--problem", "multiclass", "--classes", "4", "--dataset", "blobs", "--epochs", "30")
+    assert run_cli(*args, "--quiet", "--out", "exp.json") == 0
+    out, _ = capsys.readouterr()
+    trainer = straight_trainer(30, problem="multiclass", classes=4, dataset="blobs")
+    assert load_experiment(in_tmp / "exp.json").config == trainer.config
+    train_out, test_out = trainer.outputs()
+    assert train_out.shape == (len(trainer.data.train), 4)
+    classes = (0.0, 1.0, 2.0, 3.0)
+    train = confusion_matrix(train_out, trainer.data.train[:, 2], classes)
+    test = confusion_matrix(test_out, trainer.data.test[:, 2], classes)
+
+    def text(m: np.ndarray) -> str:
+        return "[" + " ".join("[" + " ".join(str(v) for v in row) + "]" for row in m) + "]"
+
+    result = trainer.last_result()
+    assert out.count("\n") == 2 and out.endswith("\nsaved exp.json\n")  # the summary is still one line
+    assert out.startswith(
+        f"epoch 30: train loss {result.train_loss:.4f}, test loss {result.test_loss:.4f}, "
+        f"train accuracy {100 * result.train_accuracy:.1f}%, test accuracy {100 * result.test_accuracy:.1f}%; "
+    )
+    assert f"; confusion (rows true 0…3; columns predicted 0…3): train {text(train)}, test {text(test)}; " in out
+    assert train.sum() == len(trainer.data.train) and test.sum() == len(trainer.data.test)
+    assert np.trace(train) / train.sum() == pytest.approx(result.train_accuracy)
+
+
+EMPTY_SETS = {"no test points": (True, False), "no points at all": (False, False)}
+
+
+@pytest.mark.parametrize("problem", ["classification", "multiclass", "regression"])
+@pytest.mark.parametrize(("keep_train", "keep_test"), EMPTY_SETS.values(), ids=EMPTY_SETS.keys())
+def test_an_empty_set_reads_no_points(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str], problem: str, keep_train: bool, keep_test: bool
+) -> None:
+    config = Config(problem=problem, dataset={"classification": "xor", "multiclass": "blobs"}.get(problem, "plane"))
+    data = make_data(config)
+    none = np.empty((0, 3))
+    save_experiment(Trainer(config, SplitData(data.train if keep_train else none, data.test if keep_test else none)),
+                    in_tmp / "exp.json")
+    assert run_cli("--from", "exp.json", "--epochs", "2" if keep_train else "0", "--quiet") == 0
+    out, _ = capsys.readouterr()
+    assert "nan" not in out.lower() and out.count("\n") == 1
+    assert "test loss no points" in out
+    if problem == "regression":
+        assert "test RMSE no points" in out and "test R² no points" in out
+    else:
+        assert "test accuracy no points" in out and "test no points" in out
+    assert ("train loss no points" in out) == (not keep_train)
+
+
+def test_an_experiment_without_training_points_cannot_train(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = make_data(Config())
+    save_experiment(Trainer(Config(), SplitData(np.empty((0, 3)), data.test)), in_tmp / "exp.json")
+    with pytest.raises(SystemExit) as exit_info:
+        run_cli("--from", "exp.json", "--epochs", "5")
+    assert exit_info.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert_one_error_line(err)
+    assert "no training points" in err and "--epochs 0" in err
 
 
 def test_regression_summary_shows_rmse_and_r_squared(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -341,8 +405,9 @@ def test_speed_counts_the_epochs_trained_not_the_epochs_requested() -> None:
     run = train_command.train_with_progress(trainer, 200, quiet=True)
     assert run.result.diverged
     assert run.trained == run.result.epoch < 200
-    made_up = train_command.TrainingRun(run.result, requested=200, trained=8, seconds=2.0, interrupted=False)
-    assert "; 4 epochs/s" in train_command.summary_line(made_up)
+    made_up = train_command.TrainingRun(run.result, requested=200, trained=8, seconds=2.0, interrupted=False,
+                                        figures="train loss 1.0000")
+    assert train_command.summary_line(made_up) == f"epoch {run.result.epoch}: train loss 1.0000; 4 epochs/s"
 
 
 def test_divergence_exits_1_with_a_warning_about_the_learning_rate(

@@ -20,6 +20,16 @@ import numpy as np
 BINARY_CLASSES = (-1.0, 1.0)  # the labels of the playground's classification problem, in matrix order
 
 
+def class_labels(problem: str, classes: int) -> tuple[float, ...] | None:
+    """The labels of ``problem``'s classes in matrix order: −1, +1 for classification, the class
+    indices 0 … ``classes``−1 for multiclass; None for a regression, which has no classes."""
+    if problem == "classification":
+        return BINARY_CLASSES
+    if problem == "multiclass":
+        return tuple(float(k) for k in range(classes))
+    return None
+
+
 def predicted_classes(outputs: np.ndarray, classes: Sequence[float]) -> np.ndarray:
     """(n,) the class label each point's output predicts (rule in the module docstring)."""
     outputs = np.asarray(outputs, dtype=np.float64)

@@ -11,6 +11,7 @@ import pytest
 from playground.engine.losses import accuracy
 from playground.engine.metrics import (
     BINARY_CLASSES,
+    class_labels,
     confusion_matrix,
     predicted_classes,
     r_squared,
@@ -57,6 +58,22 @@ def test_empty_set_and_bad_labels() -> None:
         confusion_matrix(np.array([1.0]), np.array([0.5]), BINARY_CLASSES)
     with pytest.raises(ValueError, match="2 classes, not 3"):
         confusion_matrix(np.array([1.0]), np.array([1.0]), [0, 1, 2])
+
+
+def test_class_labels_of_each_problem() -> None:
+    assert class_labels("classification", 5) == BINARY_CLASSES  # the class count is multiclass's only
+    assert class_labels("multiclass", 4) == (0.0, 1.0, 2.0, 3.0)
+    assert class_labels("regression", 3) is None
+
+
+def test_class_indices_as_labels_empty_sets_and_a_class_never_predicted() -> None:
+    classes = class_labels("multiclass", 4)
+    assert confusion_matrix(np.empty((0, 4)), np.empty(0), classes).tolist() == [[0] * 4] * 4
+    probabilities = np.array([[0.7, 0.1, 0.1, 0.1], [0.1, 0.2, 0.6, 0.1], [0.25, 0.25, 0.25, 0.25]])
+    # predicted 0, 2 and (a tie: the first largest) 0; true 0, 1, 3
+    matrix = confusion_matrix(probabilities, np.array([0.0, 1.0, 3.0]), classes)
+    assert matrix.tolist() == [[1, 0, 0, 0], [0, 0, 1, 0], [0, 0, 0, 0], [1, 0, 0, 0]]
+    assert np.isnan(row_fractions(matrix)[2]).all()  # class 2 has no points: its row reads "–"
 
 
 def test_rmse_by_hand() -> None:
