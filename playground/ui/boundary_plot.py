@@ -244,6 +244,11 @@ class BoundaryPlot(QWidget):
         self.caption.show()
         self.image_item.set_image(maps[k], 1.0, MAP_CLASS_RAMPS[k], low=0.0)
 
+    @property
+    def node_map_shown(self) -> bool:
+        """A neuron's or a class's map replaces the output."""
+        return self._node_map_shown
+
     def _output_lut(self) -> np.ndarray:
         return MAP_DISCRETE_LUT if self._discretize else MAP_LUT
 

@@ -26,6 +26,9 @@ class ColorBar(QWidget):
         self.setFixedHeight(30)
         self._scale = 1.0
         self.classes = 0  # K swatches instead of the scale when > 0
+        # Classes: the NaN swatch only while the map has NaN, or class 7's grey-looking black
+        # (lightened under the points) would be read as NaN.
+        self.class_nan = False
         lut = np.ascontiguousarray(np.concatenate([VALUE_LUT, np.full((256, 1), 255, np.uint8)], axis=1))  # (256, 4)
         rgba = np.ascontiguousarray(lut[None, :, [2, 1, 0, 3]])  # (1, 256, 4) BGRA = Format_ARGB32 on little-endian
         self._strip = QImage(rgba.data, 256, 1, 256 * 4, QImage.Format.Format_ARGB32).copy()
@@ -34,10 +37,10 @@ class ColorBar(QWidget):
         self._scale = float(scale)
         self.update()
 
-    def set_classes(self, k: int) -> None:
-        """Show K class swatches (0: the value scale)."""
-        if k != self.classes:
-            self.classes = int(k)
+    def set_classes(self, k: int, nan: bool = False) -> None:
+        """Show K class swatches (0: the value scale), and the NaN swatch if ``nan``."""
+        if k != self.classes or nan != self.class_nan:
+            self.classes, self.class_nan = int(k), bool(nan)
             self.setToolTip(CLASS_TIP if k else VALUE_TIP)
             self.update()
 
@@ -85,7 +88,8 @@ class ColorBar(QWidget):
             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
             "paler = less sure; white = all classes equally likely",
         )
-        self._paint_nan(painter, max(x + 6, self.width() - 52.0), top)
+        if self.class_nan:
+            self._paint_nan(painter, max(x + 6, self.width() - 52.0), top)
 
     def _paint_nan(self, painter: QPainter, x: float, top: float) -> None:
         swatch = QRectF(x, top, SWATCH, SWATCH)

@@ -256,7 +256,8 @@ class OutputPanel(QWidget):
         self._class_maps = snapshot.class_maps if snapshot.multiclass else None
         if self._class_maps is not None:
             self.class_thumbnails.show_maps(self._class_maps)
-            self.color_bar.set_classes(len(self._class_maps))
+            if not self.boundary_plot.node_map_shown:  # (a hidden neuron's map has the value scale)
+                self.color_bar.set_classes(len(self._class_maps), self.boundary_plot.image_item.has_nan)
             if self.class_thumbnails.hovered >= 0:  # keep the hovered class's large map live
                 self.boundary_plot.show_class_map(self.class_thumbnails.hovered)
 
@@ -284,7 +285,8 @@ class OutputPanel(QWidget):
         self.boundary_plot.show_node_map(node_map, scale, name)
         self.color_bar.set_scale(1.0 if node_map is None else display_scale(scale))
         # a neuron's map is on the value scale; the boundary of a multiclass network is in classes
-        self.color_bar.set_classes(len(self._class_maps) if node_map is None and self._class_maps is not None else 0)
+        classes = node_map is None and self._class_maps is not None
+        self.color_bar.set_classes(len(self._class_maps) if classes else 0, classes and self.boundary_plot.image_item.has_nan)
 
     def show_class_map(self, k: int | None) -> None:
         """Show multiclass class ``k``'s probability map large (None: the boundary again).

@@ -3,6 +3,7 @@ of empty sets ("no points"), fed snapshots built by production code."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import numpy as np
@@ -281,3 +282,15 @@ def test_binary_output_neuron_is_unchanged(view: NetworkView):
     view.class_hovered.connect(classes.append)
     view.hovered(("node", len(snapshot.layer_sizes) - 1, 0), True)
     assert classes == []
+
+
+def test_a_diverged_multiclass_map_is_grey_and_only_then_has_a_nan_swatch(panel: OutputPanel, trained):
+    snapshot = make_snapshot(trained)
+    panel.show_snapshot(snapshot)
+    assert panel.color_bar.classes == 3 and not panel.color_bar.class_nan  # class 7's dark grey is no NaN
+    broken = dataclasses.replace(snapshot, node_maps=np.full_like(snapshot.node_maps, np.nan), train_loss=np.nan)
+    panel.show_snapshot(broken)
+    assert panel.color_bar.class_nan
+    image = panel.boundary_plot.image_item.item.pixmap().toImage()
+    assert pixel_rgb(image, 3, 7) == NAN_COLOR
+    assert panel.train_loss_label.text() == "Training loss NaN"  # a divergence, not an empty set
