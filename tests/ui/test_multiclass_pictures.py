@@ -28,6 +28,7 @@ from playground.ui.colors import CLASS_COLORS, NAN_COLOR, PLAYGROUND_HEATMAP_WHI
 from playground.ui.loss_plot import LossPlot
 from playground.ui.network_view import NetworkView
 from playground.ui.output_panel import OutputPanel
+from tests.ui.conftest import WAIT_MS
 from tests.ui.snapshot_factory import make_snapshot, make_trace, make_trainer
 
 MULTICLASS = dict(problem="multiclass", dataset="blobs", hidden=(8,), learning_rate=0.03)
@@ -294,3 +295,45 @@ def test_a_diverged_multiclass_map_is_grey_and_only_then_has_a_nan_swatch(panel:
     image = panel.boundary_plot.image_item.item.pixmap().toImage()
     assert pixel_rgb(image, 3, 7) == NAN_COLOR
     assert panel.train_loss_label.text() == "Training loss NaN"  # a divergence, not an empty set
+
+
+# ----- the whole window -----------------------------------------------------------------------------
+def test_a_multiclass_window_trains_and_traces_live(open_window, qtbot):
+    window = open_window(Config(classes=5, **MULTICLASS))
+    panel, view = window.run_view.output_panel, window.run_view.network_view
+    assert panel.class_thumbnails.isVisible()
+    assert [t.isVisible() for t in panel.class_thumbnails.thumbnails] == [True] * 5 + [False] * 3
+    window.controller.toggle_running()
+    qtbot.waitUntil(lambda: window.controller.snapshot.epoch >= 30, timeout=WAIT_MS)
+    window.controller.toggle_running()
+    qtbot.waitUntil(lambda: not window.controller.snapshot.running, timeout=WAIT_MS)
+    x, y, label = (float(v) for v in window.controller.snapshot.train_points[0])
+    panel.sample_hovered.emit(x, y, label)
+    qtbot.waitUntil(lambda: window.controller.snapshot.trace is not None, timeout=WAIT_MS)
+    snapshot = window.controller.snapshot
+    last = len(snapshot.layer_sizes) - 1
+    k = int(label)
+    assert view.neuron_item(last, k).pen().color() == class_value_color(k, float(snapshot.trace.a[-1][k]))
+    assert f"class {k}: p = " in view.tooltip(("node", last, k))
+    np.testing.assert_array_equal(panel.boundary_plot.image_item.class_maps, snapshot.class_maps)
+    assert "nan" not in panel.test_loss_label.text().lower()
+
+
+def test_switching_the_problem_switches_the_pictures(open_window, qtbot):
+    window = open_window()
+    panel, view, plot = window.run_view.output_panel, window.run_view.network_view, window.run_view.output_panel.boundary_plot
+    assert not panel.class_thumbnails.isVisible() and plot.image_item.class_maps is None
+    window.run_view.set_value("problem", "multiclass")
+    qtbot.waitUntil(lambda: window.controller.snapshot.config.problem == "multiclass", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: plot.image_item.class_maps is not None, timeout=WAIT_MS)
+    snapshot = window.controller.snapshot
+    k = snapshot.config.classes
+    assert panel.class_thumbnails.isVisible() and panel.color_bar.classes == k
+    assert view.neuron_item(len(snapshot.layer_sizes) - 1, k - 1).label.text() == f"class {k - 1}"
+    brushes = plot.train_scatter.data["brush"]
+    assert {b.color().name() for b in brushes} == {class_color(c).name() for c in range(k)}
+    window.run_view.set_value("problem", "classification")
+    qtbot.waitUntil(lambda: window.controller.snapshot.config.problem == "classification", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: plot.image_item.class_maps is None, timeout=WAIT_MS)
+    assert not panel.class_thumbnails.isVisible() and panel.color_bar.classes == 0
+    assert {b.color().name() for b in plot.train_scatter.data["brush"]} == {"#f59322", "#0877bd"}
