@@ -107,6 +107,7 @@ class OutputPanel(QWidget):
         self.color_bar = ColorBar()
         self._problem = ""  # of the last snapshot: the tooltips follow it
         self._class_maps: np.ndarray | None = None  # (K, res, res) of the last multiclass snapshot
+        self._shown_class = -1  # the class whose p map replaces the boundary (−1: none)
         self._build_numbers()
         self._build_checkboxes()
         self._build_layout()
@@ -258,8 +259,10 @@ class OutputPanel(QWidget):
             self.class_thumbnails.show_maps(self._class_maps)
             if not self.boundary_plot.node_map_shown:  # (a hidden neuron's map has the value scale)
                 self.color_bar.set_classes(len(self._class_maps), self.boundary_plot.image_item.has_nan)
-            if self.class_thumbnails.hovered >= 0:  # keep the hovered class's large map live
-                self.boundary_plot.show_class_map(self.class_thumbnails.hovered)
+            if self._shown_class >= 0:  # keep the hovered class's large map live
+                self.boundary_plot.show_class_map(self._shown_class)
+        elif self._shown_class >= 0:  # no classes now: the boundary again
+            self.show_class_map(None)
 
     def _set_problem(self, problem: str) -> None:
         """Which numbers show, what they say they are, and the multiclass pictures."""
@@ -278,10 +281,11 @@ class OutputPanel(QWidget):
             self.color_bar.set_classes(0)
 
     def _class_hovered(self, k: int) -> None:
-        self.boundary_plot.show_class_map(k if k >= 0 else None)
+        self.show_class_map(k)
 
     def show_node_map(self, node_map: np.ndarray | None, scale: float = 1.0, name: str = "hovered neuron") -> None:
         """Show a neuron's map in the heatmap (coloured over [−scale, scale]); None: the output."""
+        self._shown_class = -1
         self.boundary_plot.show_node_map(node_map, scale, name)
         self.color_bar.set_scale(1.0 if node_map is None else display_scale(scale))
         # a neuron's map is on the value scale; the boundary of a multiclass network is in classes
@@ -289,6 +293,8 @@ class OutputPanel(QWidget):
         self.color_bar.set_classes(len(self._class_maps) if classes else 0, classes and self.boundary_plot.image_item.has_nan)
 
     def show_class_map(self, k: int | None) -> None:
-        """Show multiclass class ``k``'s probability map large (None: the boundary again).
-        For the run view: hovering output neuron k of a multiclass network."""
-        self.boundary_plot.show_class_map(k)
+        """Show multiclass class ``k``'s probability map large, kept live with the snapshots
+        (None or −1: the boundary again). Hovering a class thumbnail calls it, and so may
+        hovering output neuron k of the network (NetworkView.class_hovered)."""
+        self._shown_class = -1 if k is None or k < 0 else int(k)
+        self.boundary_plot.show_class_map(None if self._shown_class < 0 else self._shown_class)

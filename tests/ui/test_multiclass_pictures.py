@@ -337,3 +337,20 @@ def test_switching_the_problem_switches_the_pictures(open_window, qtbot):
     qtbot.waitUntil(lambda: plot.image_item.class_maps is None, timeout=WAIT_MS)
     assert not panel.class_thumbnails.isVisible() and panel.color_bar.classes == 0
     assert {b.color().name() for b in plot.train_scatter.data["brush"]} == {"#f59322", "#0877bd"}
+
+
+def test_a_shown_class_map_follows_the_snapshots_and_gives_way(panel: OutputPanel, view: NetworkView):
+    run = make_trainer(classes=3, **MULTICLASS)
+    view.show_snapshot(make_snapshot(run))
+    view.class_hovered.connect(panel.show_class_map)  # as the run view may wire it
+    panel.show_snapshot(make_snapshot(run))
+    view.hovered(("node", 2, 1), True)
+    plot = panel.boundary_plot
+    run.train(5)
+    later = make_snapshot(run)
+    panel.show_snapshot(later)
+    np.testing.assert_array_equal(plot.image_item.image, later.class_maps[1])  # live, not the first frame's
+    panel.show_snapshot(make_snapshot(make_trainer()))  # a binary problem: the boundary comes back
+    assert not plot.node_map_shown and plot.image_item.class_maps is None
+    view.hovered(("node", 2, 1), False)
+    assert not plot.node_map_shown
