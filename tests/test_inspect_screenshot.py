@@ -20,6 +20,16 @@ def test_a_stage_of_the_inspector_renders_to_a_png(tmp_path: Path):
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_a_multiclass_stage_renders_with_an_output_weight_selected(tmp_path: Path):
+    config = tmp_path / "three.json"
+    config.write_text('{"problem": "multiclass", "classes": 3, "dataset": "blobs", "hidden": [4]}', encoding="utf-8")
+    out = tmp_path / "miss.png"
+    result = run("--screenshot", str(out), "--config", str(config), "--epochs", "3", "--inspect", "train:3",
+                 "--stage", "miss", "--select", "edge:1,0,2")
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 @pytest.mark.parametrize(
     ("args", "words"),
     [

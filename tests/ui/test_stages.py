@@ -7,6 +7,7 @@ import pytest
 
 from playground.engine.config import Config
 from playground.engine.data import make_data
+from playground.engine.explain_multiclass import softmax_terms
 from playground.engine.number_text import number as fmt
 from playground.engine.shot import explain_samples
 from playground.engine.trainer import Trainer
@@ -121,3 +122,60 @@ def test_fire_fills_every_z_of_the_formula(name, expected):
     state, shot = shot_of(activation=name)
     z = float(shot.z[0][0, 0])
     assert get_activation(name).formula_at(z) in stage_html(shot, Stage("fire", 0), state.config).replace("&gt;", ">")
+
+
+# ---------------------------------------------------------------- K classes
+
+def multiclass_shot(rows=(5,)):
+    config = Config(problem="multiclass", classes=3, dataset="blobs", hidden=(4,), batch_size=4, noise=30, seed=2)
+    trainer = Trainer(config, make_data(config))
+    trainer.train(1)
+    state = trainer.bare_state()
+    return state, explain_samples(state, list(rows))
+
+
+def test_multiclass_stage_texts_hold_the_real_probabilities():
+    state, shot = multiclass_shot()
+    p, c = shot.outputs[0], int(shot.labels[0])
+    fire = stage_html(shot, Stage("fire", 1), state.config)
+    for k in range(3):  # softmax with its numbers: p_k = e^(z_k) / Σ_j e^(z_j)
+        assert f"class {k}: z = " in fire
+        assert f"p = {softmax_terms(shot.z[1][0], k)} = <b>{fmt(p[k])}</b>" in fire
+    miss = stage_html(shot, Stage("miss"), state.config)
+    assert "(" + ", ".join(fmt(v) for v in p) + ")" in miss
+    assert f"E = −ln p<sub>{c}</sub> = −ln {fmt(p[c])}" in miss and fmt(shot.losses[0]) in miss
+    blame = stage_html(shot, Stage("blame", 1), state.config)
+    assert "p<sub>k</sub> − y<sub>k</sub>" in blame and "f′" not in blame.split("<br>")[1]
+    hidden = stage_html(shot, Stage("blame", 0), state.config)
+    assert "k runs over the classes" in hidden
+    again = stage_html(shot, Stage("fire_again", None), state.config)
+    assert f"E {fmt(shot.loss)} → {fmt(shot.step.loss_after)}" in again
+    assert f"border of class {c}" in again
+    assert shot_name(shot).endswith(f", class {c}")
+
+
+def test_multiclass_stage_views_mark_p_y_delta_and_p_after_on_every_class():
+    state, shot = multiclass_shot()
+    p, c = shot.outputs[0], int(shot.labels[0])
+    fire = stage_view(shot, Stage("fire", 1))
+    assert fire.nodes[(2, 1)].text == f"z {fmt(shot.z[1][0, 1])}\np {fmt(p[1])}"
+    miss = stage_view(shot, Stage("miss"))
+    assert [miss.nodes[(2, k)].text.split("\n")[0] for k in range(3)] == [
+        f"p {fmt(p[k])}  y {1 if k == c else 0}" for k in range(3)]
+    blame = stage_view(shot, Stage("blame", 1))
+    assert [blame.nodes[(2, k)].text for k in range(3)] == [f"δ {fmt(shot.delta[1][0, k])}" for k in range(3)]
+    assert blame.lit == {1, 2}  # the output layer and the neurons feeding it
+    again = stage_view(shot, Stage("fire_again"))
+    after = shot.step.outputs_after[0]
+    assert again.nodes[(2, c)].text.startswith(f"p {fmt(p[c])} → {fmt(after[c])}")
+    assert "\nE " in again.nodes[(2, c)].text and "\nE " not in again.nodes[(2, (c + 1) % 3)].text
+
+
+def test_a_multiclass_mini_batch_shows_the_mean_loss_and_mean_deltas():
+    state, shot = multiclass_shot(rows=(4, 5, 6, 7))
+    miss = stage_html(shot, Stage("miss"), state.config, sample=1)
+    assert "mean over its 4 samples" in miss and fmt(shot.loss) in miss
+    np.testing.assert_allclose(shot.bias_gradients[1], (shot.outputs - shot.targets).mean(axis=0), rtol=0, atol=1e-15)
+    blame = stage_html(shot, Stage("blame", 1), state.config, sample=1)
+    for k in range(3):
+        assert f"class {k}: δ = <b>{fmt(shot.bias_gradients[1][k])}</b>" in blame
