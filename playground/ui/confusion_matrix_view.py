@@ -1,11 +1,13 @@
 """The confusion matrices of the training and the test points, side by side.
 
-Rows are the true class, columns the class the network predicts (the sign of its output for
-the two classes ±1, exactly as the accuracy counts). Each cell shows its count and its share of
-the row; the share shades the cell in the predicted class's colour, so a pale off-diagonal is
-what a good network shows. Hovering a cell emits ``cell_hovered`` with the (x, y) rows of its
-points (None when the mouse leaves), which the output panel rings on the boundary plot.
-Written for K classes; the playground's classification problem is the binary one.
+Rows are the true class, columns the class the network predicts: the sign of its output for the
+two classes ±1, the class of the largest probability for multi-class (exactly as the accuracy
+counts). Each cell shows its count and its share of the row (only the count where K classes
+leave a cell too small, and nothing where even that does not fit; the cell's tooltip has both);
+the share shades the cell in the predicted class's colour, so a pale off-diagonal is what a good
+network shows. Hovering a cell emits ``cell_hovered`` with the (x, y) rows of its points (None
+when the mouse leaves), which the output panel rings on the boundary plot. An empty set (a
+cleared plane, or every drawn point in the other set) shows its title as "no points".
 """
 
 from __future__ import annotations
@@ -15,11 +17,18 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedLayout, QWidget
 
-from playground.engine.metrics import BINARY_CLASSES, class_indices, confusion_matrix, predicted_classes, row_fractions
-from playground.ui.colors import NEGATIVE, POSITIVE
+from playground.engine.metrics import (
+    BINARY_CLASSES,
+    class_indices,
+    class_labels,
+    confusion_matrix,
+    predicted_classes,
+    row_fractions,
+)
+from playground.ui.colors import CLASS_COLORS, NEGATIVE, POSITIVE
 from playground.worker.snapshot import Snapshot
 
 MATRICES = ("train", "test")
@@ -40,7 +49,13 @@ BINARY_STYLES = (ClassStyle(BINARY_CLASSES[0], "−1", NEGATIVE), ClassStyle(BIN
 
 def class_styles(snapshot: Snapshot) -> tuple[ClassStyle, ...] | None:
     """The classes of the snapshot's problem in matrix order; None for regression."""
-    return BINARY_STYLES if snapshot.config.problem == "classification" else None
+    config = snapshot.config
+    if config.problem == "classification":
+        return BINARY_STYLES
+    labels = class_labels(config.problem, config.classes)
+    if labels is None:
+        return None
+    return tuple(ClassStyle(label, f"{label:g}", CLASS_COLORS[int(label)]) for label in labels)
 
 
 class MatrixGrid(QWidget):
@@ -54,11 +69,17 @@ class MatrixGrid(QWidget):
         self.setMouseTracking(True)
         self.setMinimumSize(110, 90)
 
+    @property
+    def header_height(self) -> float:
+        """Two classes name their columns 'predicted −1'; K classes say 'predicted' on a line above."""
+        return HEADER_H if len(self._view.styles) <= 2 else 2 * HEADER_H - 3
+
     def cell_rect(self, true_index: int, predicted_index: int) -> QRectF:
         k = max(1, len(self._view.styles))
+        top = TITLE_H + self.header_height
         width = (self.width() - HEADER_W - 2) / k
-        height = (self.height() - TITLE_H - HEADER_H - 2) / k
-        return QRectF(HEADER_W + predicted_index * width, TITLE_H + HEADER_H + true_index * height, width, height)
+        height = (self.height() - top - 2) / k
+        return QRectF(HEADER_W + predicted_index * width, top + true_index * height, width, height)
 
     def cell_at(self, pos: QPointF) -> tuple[int, int] | None:
         k = len(self._view.styles)
@@ -71,6 +92,7 @@ class MatrixGrid(QWidget):
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt's name)
         cell = self.cell_at(event.position())
         self._view.hover_cell(None if cell is None else (self.matrix, *cell))
+        self.setToolTip("" if cell is None else self._view.cell_tip(self.matrix, *cell))  # "": the view's own
         super().mouseMoveEvent(event)
 
     def leaveEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
@@ -78,34 +100,52 @@ class MatrixGrid(QWidget):
         super().leaveEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
-        view, styles = self._view, self._view.styles
-        counts = view.matrices.get(self.matrix)
-        if counts is None or not styles:
+        counts = self._view.matrices.get(self.matrix)
+        if counts is None or not self._view.styles:
             return
-        fractions = row_fractions(counts)
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        base = QFont(self.font())
-        small = QFont(base)
-        small.setPointSizeF(max(7.0, base.pointSizeF() - 1.5))
-        bold = QFont(base)
+        bold = QFont(self.font())
         bold.setBold(True)
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.0, small.pointSizeF() - 1.5))
+        self._paint_headers(painter, int(counts.sum()), bold, small)
+        self._paint_cells(painter, counts, bold, small)
+        painter.end()
+
+    def _paint_headers(self, painter: QPainter, total: int, bold: QFont, small: QFont) -> None:
+        """The title, 'true' in the corner, the predicted classes across and the true ones down."""
+        styles = self._view.styles
         painter.setFont(bold)
         painter.setPen(QColor(40, 40, 40))
-        title = f"{TITLES[self.matrix]} ({int(counts.sum())} points)"
+        title = f"{TITLES[self.matrix]} ({total} points)" if total else f"{TITLES[self.matrix]}: no points"
         painter.drawText(QRectF(0, 0, self.width(), TITLE_H), int(Qt.AlignmentFlag.AlignCenter), title)
         painter.setFont(small)
         painter.setPen(QColor(110, 110, 110))
-        painter.drawText(QRectF(0, TITLE_H, HEADER_W, HEADER_H), int(Qt.AlignmentFlag.AlignCenter), "true")
+        names_top = TITLE_H + self.header_height - HEADER_H  # the row of column names
+        painter.drawText(QRectF(0, names_top, HEADER_W, HEADER_H), int(Qt.AlignmentFlag.AlignCenter), "true")
+        if len(styles) > 2:
+            across = QRectF(HEADER_W, TITLE_H, self.width() - HEADER_W, HEADER_H - 3)
+            painter.drawText(across, int(Qt.AlignmentFlag.AlignCenter), "predicted")
         for k, style in enumerate(styles):
             column, row = self.cell_rect(0, k), self.cell_rect(k, 0)
-            painter.setFont(small)
-            painter.setPen(QColor(*style.color))
-            header = QRectF(column.left(), TITLE_H, column.width(), HEADER_H)
-            painter.drawText(header, int(Qt.AlignmentFlag.AlignCenter), f"predicted {style.name}")
-            painter.setFont(bold)
-            painter.drawText(QRectF(0, row.top(), HEADER_W - 4, row.height()), int(Qt.AlignmentFlag.AlignCenter), style.name)
-        hovered = view.hovered_cell
+            header = QRectF(column.left(), names_top, column.width(), HEADER_H)
+            if len(styles) == 2:  # the two classes' names in their colours, as the legend writes them
+                painter.setFont(small)
+                painter.setPen(QColor(*style.color))
+                painter.drawText(header, int(Qt.AlignmentFlag.AlignCenter), f"predicted {style.name}")
+                painter.setFont(bold)
+                painter.drawText(QRectF(0, row.top(), HEADER_W - 4, row.height()), int(Qt.AlignmentFlag.AlignCenter),
+                                 style.name)
+            else:  # a chip of the class colour (pale ones such as yellow are unreadable as text)
+                painter.setFont(small)
+                _paint_chip(painter, header, style)
+                _paint_chip(painter, QRectF(0, row.top(), HEADER_W - 4, row.height()), style)
+
+    def _paint_cells(self, painter: QPainter, counts: np.ndarray, bold: QFont, small: QFont) -> None:
+        """Each cell shaded by its row share in the predicted class's colour, with its figures."""
+        styles, fractions, hovered = self._view.styles, row_fractions(counts), self._view.hovered_cell
+        line, small_metrics = QFontMetricsF(bold).height(), QFontMetricsF(small)
         for i in range(len(styles)):
             for j, style in enumerate(styles):
                 rect = self.cell_rect(i, j).adjusted(1, 1, -1, -1)
@@ -119,15 +159,37 @@ class MatrixGrid(QWidget):
                 if hovered == (self.matrix, i, j):
                     painter.setPen(QPen(HOVER_OUTLINE, 2))
                     painter.drawRect(rect.adjusted(1, 1, -1, -1))
-                ink = QColor(255, 255, 255) if shade > 0.55 else QColor(30, 30, 30)
-                painter.setPen(ink)
-                painter.setFont(bold)
-                upper = QRectF(rect.left(), rect.top(), rect.width(), rect.height() * 0.55)
-                lower = QRectF(rect.left(), rect.top() + rect.height() * 0.5, rect.width(), rect.height() * 0.5)
-                painter.drawText(upper, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom), str(counts[i, j]))
-                painter.setFont(small)
-                painter.drawText(lower, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop), share_text(share))
-        painter.end()
+                painter.setPen(ink_on(fill))
+                count = str(counts[i, j])
+                if rect.height() >= 1.9 * line:  # room for the count over its share
+                    painter.setFont(bold)
+                    upper = QRectF(rect.left(), rect.top(), rect.width(), rect.height() * 0.55)
+                    lower = QRectF(rect.left(), rect.top() + rect.height() * 0.5, rect.width(), rect.height() * 0.5)
+                    painter.drawText(upper, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom), count)
+                    painter.setFont(small)
+                    painter.drawText(lower, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop), share_text(share))
+                elif rect.height() >= small_metrics.ascent() and small_metrics.horizontalAdvance(count) <= rect.width():
+                    painter.setFont(small)
+                    painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), count)
+
+
+def ink_on(fill: QColor) -> QColor:
+    """White on a dark fill, near-black on a light one (orange and yellow are light)."""
+    luma = (0.299 * fill.red() + 0.587 * fill.green() + 0.114 * fill.blue()) / 255
+    return QColor(255, 255, 255) if luma < 0.55 else QColor(30, 30, 30)
+
+
+def _paint_chip(painter: QPainter, space: QRectF, style: ClassStyle) -> None:
+    """The class's name on a rounded square of its colour, centred in ``space``."""
+    side = max(6.0, min(16.0, space.height() - 2, space.width() - 2))
+    chip = QRectF(0, 0, side, side)
+    chip.moveCenter(space.center())
+    color = QColor(*style.color)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(color)
+    painter.drawRoundedRect(chip, 2, 2)
+    painter.setPen(ink_on(color))
+    painter.drawText(chip, int(Qt.AlignmentFlag.AlignCenter), style.name)
 
 
 def share_text(share: float) -> str:
@@ -144,7 +206,7 @@ class ConfusionMatrixView(QWidget):
         self.setObjectName("confusion_matrix_view")
         self.setToolTip(
             "Confusion matrices: each row is a true class, each column the class the network predicts "
-            "(the sign of its output). The diagonal is right, the rest are mistakes; each cell shows "
+            "(the sign of its output; for multi-class the class of the largest probability). The diagonal is right, the rest are mistakes; each cell shows "
             "its count and its share of the row. Hover a cell to ring its points on the plane "
             "(tick Show test data to see the test points inside the rings)."
         )
@@ -204,13 +266,25 @@ class ConfusionMatrixView(QWidget):
 
     def cell_points(self, matrix: str, true_class: float, predicted_class: float) -> np.ndarray:
         """(m, 2) x, y of the ``matrix`` ("train" or "test") points whose label is ``true_class``
-        and whose predicted class is ``predicted_class`` (class labels, e.g. −1 and +1)."""
+        and whose predicted class is ``predicted_class`` (class labels: −1 and +1, or the class
+        indices 0 … K−1 of multi-class)."""
         if matrix not in self._points:
             return np.empty((0, 2))
         classes = [style.label for style in self.styles]
         i, j = class_indices(np.array([true_class, predicted_class]), classes)
         chosen = (self._truth[matrix] == i) & (self._guess[matrix] == j)
         return np.array(self._points[matrix][chosen, :2], dtype=np.float64)
+
+    def cell_tip(self, matrix: str, true_index: int, predicted_index: int) -> str:
+        """What the cell counts, in words: 'Test: 12 points of class 2 predicted 0 (24 % of class 2)'."""
+        counts = self.matrices.get(matrix)
+        if counts is None or max(true_index, predicted_index) >= len(self.styles):
+            return ""
+        true_name, predicted_name = self.styles[true_index].name, self.styles[predicted_index].name
+        count = int(counts[true_index, predicted_index])
+        share = share_text(float(row_fractions(counts)[true_index, predicted_index]))
+        return (f"{TITLES[matrix]}: {count} point{'s' if count != 1 else ''} of class {true_name} "
+                f"predicted {predicted_name} ({share} of class {true_name})")
 
     def hover_cell(self, cell: tuple[str, int, int] | None) -> None:
         """The mouse is over cell (matrix, true index, predicted index), or over none: emits

@@ -10,8 +10,9 @@ import pytest
 from PySide6.QtCore import QPoint
 
 from playground.engine.features import feature_matrix
-from playground.engine.metrics import BINARY_CLASSES, confusion_matrix, r_squared, rmse, row_fractions
+from playground.engine.metrics import BINARY_CLASSES, class_labels, confusion_matrix, r_squared, rmse, row_fractions
 from playground.engine.trainer import measure
+from playground.ui.colors import CLASS_COLORS
 from playground.ui.confusion_matrix_view import ConfusionMatrixView
 from playground.ui.output_panel import CONFUSION_TAB, LOSS_TAB, OutputPanel, format_number
 from tests.ui.snapshot_factory import make_snapshot, make_trainer
@@ -149,3 +150,72 @@ def test_a_label_of_no_class_is_left_out_not_an_error(qtbot) -> None:
     odd[0, 2] = 0.5
     view.show_snapshot(dataclasses.replace(snapshot, train_points=odd))
     assert view.matrices["train"].sum() == len(odd) - 1
+
+
+def multiclass_snapshot(classes: int = 4):
+    # A few epochs of a K-arm spiral: many mistakes, in many cells.
+    return make_snapshot(make_trainer(20, problem="multiclass", classes=classes, dataset="spiral", hidden=(4,)))
+
+
+def test_multiclass_cells_are_k_by_k_with_the_class_indices_in_their_colours(qtbot) -> None:
+    view = ConfusionMatrixView()
+    qtbot.addWidget(view)
+    snapshot = multiclass_snapshot()
+    view.show_snapshot(snapshot)
+    assert [(s.label, s.name, s.color) for s in view.styles] == [(float(k), str(k), CLASS_COLORS[k]) for k in range(4)]
+    classes = class_labels("multiclass", 4)
+    for name, points, outputs in (
+        ("train", snapshot.train_points, snapshot.train_outputs),
+        ("test", snapshot.test_points, snapshot.test_outputs),
+    ):
+        assert outputs.shape == (len(points), 4)
+        expected = confusion_matrix(outputs, points[:, 2], classes)
+        assert view.matrices[name].shape == (4, 4) and np.array_equal(view.matrices[name], expected)
+        assert np.trace(expected) / len(points) == pytest.approx(getattr(snapshot, f"{name}_accuracy"))
+        predicted = np.argmax(outputs, axis=1)
+        for i in range(4):
+            for j in range(4):
+                chosen = (points[:, 2] == i) & (predicted == j)
+                assert np.array_equal(view.cell_points(name, float(i), float(j)), points[chosen, :2])
+    off_diagonal = view.matrices["train"] - np.diag(np.diag(view.matrices["train"]))
+    assert (off_diagonal > 0).sum() >= 2  # mistakes in more than one cell
+
+
+def test_hovering_a_multiclass_cell_rings_its_points_and_tells_its_figures(panel: OutputPanel, qtbot) -> None:
+    snapshot = multiclass_snapshot()
+    panel.show_snapshot(snapshot)
+    assert panel.chart_tabs.isTabVisible(CONFUSION_TAB)
+    panel.chart_tabs.setCurrentIndex(CONFUSION_TAB)
+    view, plot = panel.confusion_view, panel.boundary_plot
+    qtbot.waitUntil(lambda: view.isVisible() and view.grids["train"].width() > 100)
+    counts = view.matrices["train"]
+    i, j = max(((i, j) for i in range(4) for j in range(4) if i != j), key=lambda cell: counts[cell])  # a mistake
+    grid = view.grids["train"]
+    centre = grid.cell_rect(i, j).center()
+    qtbot.mouseMove(grid, QPoint(round(centre.x()), round(centre.y())))
+    qtbot.waitUntil(lambda: view.hovered_cell == ("train", i, j))
+    expected = view.cell_points("train", float(i), float(j))
+    assert len(expected) == counts[i, j] > 0
+    assert np.array_equal(plot.highlighted_points, expected)
+    share = 100 * counts[i, j] / counts[i].sum()
+    assert grid.toolTip() == (f"Training: {counts[i, j]} point{'s' if counts[i, j] != 1 else ''} of class {i} "
+                              f"predicted {j} ({share:.0f} % of class {i})")
+
+
+@pytest.mark.parametrize("problem", ["classification", "multiclass"])
+def test_an_empty_set_has_an_empty_matrix_and_rings_nothing(qtbot, problem: str) -> None:
+    view = ConfusionMatrixView()
+    qtbot.addWidget(view)
+    view.resize(440, 140)
+    view.show()
+    snapshot = classification_snapshot() if problem == "classification" else multiclass_snapshot(3)
+    k = 2 if problem == "classification" else 3
+    empty = dataclasses.replace(snapshot, test_points=np.empty((0, 3)), test_outputs=snapshot.test_outputs[:0])
+    view.show_snapshot(empty)
+    assert view.matrices["test"].tolist() == [[0] * k] * k
+    assert view.matrices["train"].sum() == len(snapshot.train_points)
+    with qtbot.waitSignal(view.cell_hovered) as hovered:
+        view.hover_cell(("test", 0, k - 1))
+    assert hovered.args[0].shape == (0, 2)
+    assert view.cell_tip("test", 0, 0).startswith("Test: 0 points of class") and view.cell_tip("test", 0, 0).endswith("(– of class " + view.styles[0].name + ")")
+    assert not view.grids["test"].grab().isNull()  # paints ("Test: no points") without an error
