@@ -1,15 +1,12 @@
-"""The data panel: which points to learn, how many train, how noisy, the batch size."""
+"""The data panel: which points to learn (the dataset picker, or your CSV file), how many train,
+how noisy, the batch size, the seed, and the tools for drawing points by hand."""
 
 from __future__ import annotations
 
 import os
 
-import numpy as np
-from PySide6.QtCore import QPointF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
-    QGridLayout,
     QLabel,
     QPushButton,
     QSlider,
@@ -19,31 +16,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.engine.config import CLASSIFICATION_DATASETS, MAX_SEED, REGRESSION_DATASETS, Config
-from playground.engine.data import data_rng, is_builtin_dataset
-from playground.engine.datasets import DATASET_LABELS, generate
-from playground.ui.colors import value_color
+from playground.engine.config import MAX_SEED, Config
+from playground.engine.data import is_builtin_dataset
+from playground.ui.dataset_picker import DatasetPicker
 from playground.ui.draw_tools import DrawTools
 from playground.worker.snapshot import Snapshot
 
-PREVIEW_PIXELS = 64
-PREVIEW_NOISE = 0
-
-
-def dataset_preview(name: str, pixels: int = PREVIEW_PIXELS) -> QPixmap:
-    """A small picture of a built-in dataset: its points coloured by label."""
-    points = generate(name, PREVIEW_NOISE, data_rng(1))  # (n, 3)
-    pixmap = QPixmap(pixels, pixels)
-    pixmap.fill(QColor("#f7f7f7"))
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(Qt.PenStyle.NoPen)
-    scale = pixels / 12.0  # the plane is [−6, 6]²
-    for x, y, label in points[:: max(1, len(points) // 300)]:
-        painter.setBrush(value_color(float(np.clip(label, -1, 1))))
-        painter.drawEllipse(QPointF((x + 6) * scale, (6 - y) * scale), 1.6, 1.6)
-    painter.end()
-    return pixmap
+LOAD_CSV_TIP = (
+    "Use your own points: a CSV file with columns x, y, label (label −1 or +1 for classification, "
+    "the class index 0 … K−1 for multi-class, which sets the number of classes, any number for regression)"
+)
 
 
 class DataPanel(QWidget):
@@ -59,13 +41,9 @@ class DataPanel(QWidget):
         question = QLabel("Which dataset do you want to use?")
         question.setWordWrap(True)
         column.addWidget(question)
-        self._dataset_buttons: dict[str, QToolButton] = {}
-        self._dataset_group = QButtonGroup(self)
-        grid = QGridLayout()
-        for names in (CLASSIFICATION_DATASETS, REGRESSION_DATASETS):  # one problem's shown at a time
-            for index, name in enumerate(names):  # two a row, each problem's from the top
-                grid.addWidget(self._dataset_button(name), index // 2, index % 2)
-        column.addLayout(grid)
+        self.dataset_picker = DatasetPicker()
+        self.dataset_picker.dataset_chosen.connect(lambda name: self.setting_changed.emit("dataset", name))
+        column.addWidget(self.dataset_picker)
         self.custom_data_label = QLabel("")
         self.custom_data_label.setObjectName("custom_data_label")
         self.custom_data_label.setWordWrap(True)
@@ -87,8 +65,7 @@ class DataPanel(QWidget):
         column.addWidget(self.seed_spin)
         self.regenerate_button = _push("Regenerate", "regenerate_button", "Draw new points with the same settings; keeps the network")
         self.regenerate_button.clicked.connect(self.regenerate_clicked)
-        self.load_csv_button = _push("Load points from CSV…", "load_csv_button",
-                                     "Use your own points: a CSV file with columns x, y, label")
+        self.load_csv_button = _push("Load points from CSV…", "load_csv_button", LOAD_CSV_TIP)
         self.load_csv_button.clicked.connect(self.load_csv_clicked)
         column.addWidget(self.regenerate_button)
         column.addWidget(self.load_csv_button)
@@ -97,21 +74,6 @@ class DataPanel(QWidget):
         self.draw_tools = DrawTools()
         column.addWidget(self.draw_tools)
         column.addStretch(1)
-
-    def _dataset_button(self, name: str) -> QToolButton:
-        button = QToolButton()
-        button.setObjectName(f"dataset_button_{name}")
-        button.setCheckable(True)
-        button.setIcon(QIcon(dataset_preview(name)))
-        button.setIconSize(QSize(PREVIEW_PIXELS, PREVIEW_PIXELS))
-        button.setText(DATASET_LABELS[name])
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
-        kind = "classification" if name in CLASSIFICATION_DATASETS else "regression"
-        button.setToolTip(f"{DATASET_LABELS[name]} ({kind})")
-        button.clicked.connect(lambda: self.setting_changed.emit("dataset", name))
-        self._dataset_group.addButton(button)
-        self._dataset_buttons[name] = button
-        return button
 
     def _slider(self, column: QVBoxLayout, name: str, key: str, low: int, high: int, step: int,
                 tooltip: str, caption: str) -> tuple[QSlider, QLabel]:
@@ -130,8 +92,9 @@ class DataPanel(QWidget):
         column.addWidget(slider)
         return slider, label
 
-    def dataset_button(self, name: str) -> QToolButton:
-        return self._dataset_buttons[name]
+    def dataset_button(self, name: str, problem: str | None = None) -> QToolButton:
+        """Dataset ``name``'s button (of ``problem``; by default the two-class or regression one)."""
+        return self.dataset_picker.button(name, problem)
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         self.draw_tools.show_snapshot(snapshot)
@@ -139,15 +102,10 @@ class DataPanel(QWidget):
         if config == self._shown_config:
             return  # nothing to change (most frames while training)
         self._shown_config = config
-        names = CLASSIFICATION_DATASETS if config.problem == "classification" else REGRESSION_DATASETS
-        for name, button in self._dataset_buttons.items():
-            button.setVisible(name in names)
+        self.dataset_picker.show_config(config)
         builtin = is_builtin_dataset(config.dataset)
-        self._dataset_group.setExclusive(builtin)
-        for name, button in self._dataset_buttons.items():
-            button.setChecked(name == config.dataset)
-        self._dataset_group.setExclusive(True)
-        self.custom_data_label.setText("" if builtin else f"Your points: {os.path.basename(config.dataset)}")
+        self.custom_data_label.setText("" if builtin else f"Your points: {os.path.basename(config.dataset)}"
+                                       + (f" ({config.classes} classes)" if config.problem == "multiclass" else ""))
         for slider, value in ((self.train_ratio_slider, config.train_ratio), (self.noise_slider, config.noise),
                               (self.batch_size_slider, min(config.batch_size, 30))):
             slider.blockSignals(True)

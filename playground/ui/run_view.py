@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLabel
 
 from playground.engine.config_edits import AddLayer, ChangeWidth, Edit, RemoveLayer, SetValue, ToggleFeature
 from playground.engine.features import FEATURE_LABELS
-from playground.engine.point_edits import AddPoints, ErasePoint, spray
+from playground.engine.point_edits import AddPoints, ClearPoints, ErasePoint, spray
 from playground.ui.data_panel import DataPanel
 from playground.ui.inspector import Inspector
 from playground.ui.inspector_panel import InspectorPanel
@@ -84,6 +84,7 @@ class RunView(QObject):
         tools.mode_toggled.connect(plot.set_draw_mode)
         tools.undo_clicked.connect(c.undo_points)
         tools.redo_clicked.connect(c.redo_points)
+        tools.clear_clicked.connect(self._clear_points)
         plot.draw_pressed.connect(self._draw)
         plot.draw_dragged.connect(self._spray)
         plot.erase_requested.connect(self._erase)
@@ -104,6 +105,10 @@ class RunView(QObject):
 
     def _erase(self, x: float, y: float, radius: float) -> None:
         self.controller.edit_points(ErasePoint(x, y, radius))
+
+    def _clear_points(self) -> None:
+        """Every point goes (one step of the history: Ctrl+Z brings them all back)."""
+        self.controller.edit_points(ClearPoints())
 
     def _add(self, xy: np.ndarray) -> None:
         tools = self.data_panel.draw_tools

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QPolygonF
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QStyle, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QStyle, QVBoxLayout, QWidget
 
 from playground.engine.activations import ACTIVATION_LABELS
 from playground.engine.config import (
@@ -16,11 +16,22 @@ from playground.engine.config import (
     Config,
     ConfigError,
 )
-from playground.engine.datasets import PROBLEM_LABELS
+from playground.engine.data import is_builtin_dataset
+from playground.engine.datasets import MAX_CLASSES, MIN_CLASSES, PROBLEM_LABELS
 from playground.engine.optimizers import OPTIMIZER_LABELS
 from playground.engine.regularization import REGULARIZATION_LABELS
 from playground.ui.value_combo import ValueCombo
 from playground.worker.snapshot import Snapshot
+
+PROBLEM_TIP = (
+    "Classification: two classes (−1, +1); Multi-class: 2 to 8 classes (a softmax output per class); "
+    "Regression: fit a real-valued surface. A new problem brings new points and a new network."
+)
+CLASSES_TIP = (
+    f"How many classes the multi-class points have ({MIN_CLASSES} to {MAX_CLASSES}); "
+    "a new count brings new points and a new network"
+)
+CLASSES_FROM_FILE_TIP = "Your CSV file's labels decide how many classes there are (load another file to change it)"
 
 
 def config_problem(key: str, value: object) -> str:
@@ -93,10 +104,19 @@ class TopBar(QWidget):
             "How gradients become weight changes: plain SGD (the playground's), momentum or Adam (live)",
         )
         row.addLayout(_titled("Optimizer", self.optimizer_combo))
-        self.problem_combo = self._choice(
-            "problem", PROBLEM_LABELS, "Classify points into two classes, or fit a real-valued surface (new data)"
-        )
+        self.problem_combo = self._choice("problem", PROBLEM_LABELS, PROBLEM_TIP)
         row.addLayout(_titled("Problem type", self.problem_combo))
+        self.classes_spinbox = QSpinBox()
+        self.classes_spinbox.setObjectName("classes_spinbox")
+        self.classes_spinbox.setRange(MIN_CLASSES, MAX_CLASSES)
+        self.classes_spinbox.setToolTip(CLASSES_TIP)
+        self.classes_spinbox.setKeyboardTracking(False)  # a typed count applies on Enter or leaving, arrows at once
+        self.classes_spinbox.valueChanged.connect(self._classes_entered)
+        self.classes_column = QWidget()  # shown for multiclass only
+        self.classes_column.setLayout(_titled("Classes", self.classes_spinbox))
+        self.classes_column.layout().setContentsMargins(0, 0, 0, 0)
+        self.classes_column.hide()
+        row.addWidget(self.classes_column)
         row.addStretch(1)
 
     def _number(self, key: str, tooltip: str) -> ValueCombo:
@@ -116,6 +136,10 @@ class TopBar(QWidget):
         combo.activated.connect(lambda _index: self.setting_changed.emit(key, combo.currentData()))
         return combo
 
+    def _classes_entered(self, count: int) -> None:
+        if self._shown_config is not None and count != self._shown_config.classes:
+            self.setting_changed.emit("classes", count)
+
     def show_snapshot(self, snapshot: Snapshot) -> None:
         self.epoch_label.setText(f"{snapshot.epoch:07,d}")
         self.speed_label.setText(f"{snapshot.epochs_per_second:,.0f} epochs/s" if snapshot.running else "paused")
@@ -134,6 +158,17 @@ class TopBar(QWidget):
             (self.problem_combo, config.problem),
         ):
             combo.setCurrentIndex(combo.findData(value))
+        self._show_classes(config)
+
+    def _show_classes(self, config: Config) -> None:
+        """The class count in force; only a multiclass problem has one, and a CSV file fixes it."""
+        self.classes_column.setVisible(config.problem == "multiclass")
+        builtin = is_builtin_dataset(config.dataset)
+        self.classes_spinbox.setEnabled(builtin)
+        self.classes_spinbox.setToolTip(CLASSES_TIP if builtin else CLASSES_FROM_FILE_TIP)
+        self.classes_spinbox.blockSignals(True)
+        self.classes_spinbox.setValue(config.classes)
+        self.classes_spinbox.blockSignals(False)
 
 
 def _glyph_icon(playing: bool, pixels: int = 56) -> QIcon:

@@ -135,3 +135,22 @@ def test_drawing_while_training_keeps_the_network(open_window, qtbot):
     window.controller.pause()
     qtbot.keyClick(window, Qt.Key.Key_D)
     assert not window.findChild(QPushButton, "draw_mode_button").isChecked()
+
+
+def test_clear_empties_the_plane_and_drawing_starts_again_from_nothing(open_window, qtbot):
+    window = open_window(CONFIG)
+    before_train, before_test = (window.controller.snapshot.train_points.copy(),
+                                 window.controller.snapshot.test_points.copy())
+    qtbot.mouseClick(window.findChild(QPushButton, "clear_points_button"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: count(window) == (0, 0), timeout=WAIT_MS)
+    start_drawing(window, qtbot)
+    qtbot.mouseClick(viewport(window), Qt.MouseButton.LeftButton, pos=pixel_of(window, 1.0, -1.0))
+    qtbot.waitUntil(lambda: count(window) == (1, 0), timeout=WAIT_MS)
+    x, y, label = window.controller.snapshot.train_points[0]
+    assert abs(x - 1.0) < plane_tolerance(window) and abs(y + 1.0) < plane_tolerance(window) and label == 1.0
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the drawn point goes
+    qtbot.waitUntil(lambda: count(window) == (0, 0), timeout=WAIT_MS)
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # and the clearing
+    qtbot.waitUntil(lambda: count(window) == (len(before_train), len(before_test)), timeout=WAIT_MS)
+    np.testing.assert_array_equal(window.controller.snapshot.train_points, before_train)
+    np.testing.assert_array_equal(window.controller.snapshot.test_points, before_test)
