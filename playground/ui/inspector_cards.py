@@ -38,6 +38,7 @@ class FactorLabel(QLabel):
         self.setToolTip(tip)
         self.setStyleSheet(FACTOR_STYLE)
         self.setTextFormat(Qt.TextFormat.RichText)
+        self.setWordWrap(True)  # a long factor wraps instead of widening the card past the panel
 
     def enterEvent(self, event: QEnterEvent) -> None:  # noqa: N802 (Qt's name)
         self.setStyleSheet(FACTOR_HOT)
