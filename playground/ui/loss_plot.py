@@ -5,7 +5,7 @@ preallocated float64 buffers that double when full, and the curves are given vie
 filled part. Clipping to the view and peak downsampling keep drawing cheap; the finite check
 is skipped while every value is finite (and positive, in log mode). Hovering shows a vertical
 line and "epoch E · train … · test …". An empty set's loss is NaN by design: its curve has a gap,
-the key and the readout say "no points".
+the readout (and the key's tooltip) say "no points".
 """
 
 from __future__ import annotations
@@ -65,12 +65,14 @@ def format_loss(value: float, no_points: bool = False) -> str:
     return f"{value:.4f}" if math.isfinite(value) else "NaN" if math.isnan(value) else str(value)
 
 
-def legend_html(train_empty: bool = False, test_empty: bool = False) -> str:
-    """The chart's key: train grey, test black, each "(no points)" while its set is empty."""
-    def key(color: QColor, name: str, empty: bool) -> str:
-        return f'<span style="color:{color.name()}">━━</span> {name}{f" ({NO_POINTS})" if empty else ""}'
+LEGEND_TIP = "The loss over the training points (grey) and over the test points (black)."
 
-    return f"{key(TRAIN_COLOR, 'train', train_empty)}&nbsp;&nbsp;{key(TEST_COLOR, 'test', test_empty)}"
+
+def legend_tip(train_empty: bool = False, test_empty: bool = False) -> str:
+    """The key's tooltip, saying which set has no points (its curve has none: the key stays
+    short, or it would crowd the chart tabs beside it)."""
+    empty = [name for name, is_empty in (("training", train_empty), ("test", test_empty)) if is_empty]
+    return LEGEND_TIP + (f" The {' and '.join(empty)} set has no points." if empty else "")
 
 
 class LossAxis(pg.AxisItem):
@@ -126,9 +128,12 @@ class LossPlot(QWidget):
         plot.disableAutoRange()
         # The key sits outside the plot (the output panel puts it in the chart's header), so
         # no curve ever runs through it.
-        self.legend = QLabel(legend_html())
+        self.legend = QLabel(
+            f'<span style="color:{TRAIN_COLOR.name()}">━━</span> train&nbsp;&nbsp;'
+            f'<span style="color:{TEST_COLOR.name()}">━━</span> test'
+        )
         self.legend.setObjectName("loss_legend")
-        self.legend.setToolTip("The loss over the training points (grey) and over the test points (black).")
+        self.legend.setToolTip(legend_tip())
         # Peak downsampling at one bin per pixel keeps every spike; 1 px pens draw fastest.
         self.train_curve = plot.plot(name="train", pen=pg.mkPen(TRAIN_COLOR, width=1), autoDownsampleFactor=1.0)
         self.test_curve = plot.plot(name="test", pen=pg.mkPen(TEST_COLOR, width=1), autoDownsampleFactor=1.0)
@@ -153,7 +158,7 @@ class LossPlot(QWidget):
         empty = (not len(snapshot.train_points), not len(snapshot.test_points))
         if empty != self._empty:
             self._empty = empty
-            self.legend.setText(legend_html(*empty))
+            self.legend.setToolTip(legend_tip(*empty))
         rows, epochs = snapshot.new_history, snapshot.history_epochs
         if not snapshot.history_reset and self._count and len(rows) and epochs[0] <= self._epochs[self._count - 1]:
             # Rows already drawn come again, re-evaluated (a weight was edited, new points were

@@ -189,7 +189,7 @@ def test_an_empty_test_set_reads_no_points(panel: OutputPanel):
     assert re.fullmatch(r"Training loss \d+\.\d{3}", panel.train_loss_label.text())
     assert panel.accuracy_label.text().endswith("test no points")
     assert "nan" not in panel.accuracy_label.text().lower()
-    assert "no points" in panel.loss_plot.legend.text()
+    assert "test set has no points" in panel.loss_plot.legend.toolTip() and "no points" not in panel.loss_plot.legend.text()
     _, train, test = panel.loss_plot.losses()
     assert len(test) == 4 and np.isnan(test).all() and np.isfinite(train).all()
 
