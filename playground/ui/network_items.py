@@ -66,6 +66,13 @@ class Thumbnailer:
                 small = small / scales[:, None, None]
         return [pixmap(image, self.ratio) for image in colour_pixels(small, self.packed)]
 
+    def neuron_pixmaps(self, maps: np.ndarray, classes: int = 0) -> list[QPixmap]:
+        """(n, res, res) neurons' maps on the value scale, except the last ``classes`` (a
+        multiclass output's p_k), each from white to its class's colour."""
+        if not classes:
+            return self.pixmaps(maps)
+        return self.pixmaps(maps[:-classes]) + self.class_pixmaps(maps[-classes:])
+
     def class_pixmaps(self, probabilities: np.ndarray) -> list[QPixmap]:
         """(K, res, res) p_k → K pixmaps, map k from white (0) to class k's colour (1)."""
         small = probabilities[:, self.rows, self.columns]  # (K, pixels, pixels)

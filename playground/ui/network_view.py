@@ -416,11 +416,8 @@ class NetworkView(QWidget):
         return self._feature_cache[1], self._feature_cache[2]
 
     def _draw_thumbnails(self, snap: Snapshot) -> None:
-        if snap.multiclass:  # hidden neurons on the value scale, the K outputs p_k in class colours
-            hidden = snap.node_maps[snap.layer_sizes[0] : snap.n_nodes - snap.n_outputs]
-            images = self._thumbnailer.pixmaps(hidden) + self._thumbnailer.class_pixmaps(snap.class_maps)
-        else:
-            images = self._thumbnailer.pixmaps(snap.node_maps[snap.layer_sizes[0] :])
+        classes = snap.n_outputs if snap.multiclass else 0
+        images = self._thumbnailer.neuron_pixmaps(snap.node_maps[snap.layer_sizes[0] :], classes)
         for item, image in zip(chain.from_iterable(self._neurons), images):
             item.thumb.setPixmap(image)
 
