@@ -34,6 +34,7 @@ class ClassThumbnail(QWidget):
         )
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self.image: QImage | None = None
+        self.hovered = False  # drawn with a thicker frame while its map is shown large
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
         return QSize(ROW_HEIGHT - CAPTION_HEIGHT, ROW_HEIGHT)
@@ -57,7 +58,7 @@ class ClassThumbnail(QWidget):
         rect = self.image_rect()
         if self.image is not None:
             painter.drawImage(rect, self.image)
-        painter.setPen(QPen(class_color(self.k), 2.0))
+        painter.setPen(QPen(class_color(self.k), 3.5 if self.hovered else 2.0))
         painter.drawRect(rect.adjusted(-0.5, -0.5, 0.5, 0.5))
         font = QFont(self.font())
         font.setPointSizeF(max(7.0, font.pointSizeF() - 1.5))
@@ -109,6 +110,10 @@ class ClassThumbnails(QWidget):
     def _hover(self, k: int) -> None:
         if k != self.hovered:
             self.hovered = k
+            for thumbnail in self.thumbnails:
+                if thumbnail.hovered != (thumbnail.k == k):
+                    thumbnail.hovered = thumbnail.k == k
+                    thumbnail.update()
             self.class_hovered.emit(k)
 
     def hideEvent(self, event) -> None:  # noqa: N802 (Qt's name)

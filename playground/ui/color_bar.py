@@ -1,5 +1,6 @@
 """The legend under the decision boundary: the value scale (−s … 0 … s and a NaN swatch), or for
-a multiclass network one swatch per class ("0", "1", …)."""
+a multiclass network one swatch per class ("0", "1", …), or while one class's map is shown large,
+its scale p = 0 (white) … 1 (the class's colour)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,19 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QWidget
 
 from playground.ui.boundary_plot import CLASS_OUTPUT_COLOURS, OUTPUT_COLOURS
+from playground.ui.class_maps import CLASS_RAMPS
 from playground.ui.colors import NAN_COLOR, VALUE_LUT, class_color
 
 VALUE_TIP = f"{OUTPUT_COLOURS} The points: their labels on the same scale."
 CLASS_TIP = f"{CLASS_OUTPUT_COLOURS} The points: filled with their class's colour."
 SWATCH = 10  # px
+
+
+def strip(lut: np.ndarray) -> QImage:
+    """A (256, 3) uint8 LUT as a 256 × 1 image."""
+    rgba = np.concatenate([lut, np.full((256, 1), 255, np.uint8)], axis=1)  # (256, 4)
+    bgra = np.ascontiguousarray(rgba[None, :, [2, 1, 0, 3]])  # (1, 256, 4) BGRA = Format_ARGB32 on little-endian
+    return QImage(bgra.data, 256, 1, 256 * 4, QImage.Format.Format_ARGB32).copy()
 
 
 class ColorBar(QWidget):
@@ -29,9 +38,9 @@ class ColorBar(QWidget):
         # Classes: the NaN swatch only while the map has NaN, or class 7's grey-looking black
         # (lightened under the points) would be read as NaN.
         self.class_nan = False
-        lut = np.ascontiguousarray(np.concatenate([VALUE_LUT, np.full((256, 1), 255, np.uint8)], axis=1))  # (256, 4)
-        rgba = np.ascontiguousarray(lut[None, :, [2, 1, 0, 3]])  # (1, 256, 4) BGRA = Format_ARGB32 on little-endian
-        self._strip = QImage(rgba.data, 256, 1, 256 * 4, QImage.Format.Format_ARGB32).copy()
+        self.shown_class = -1  # ≥ 0: the scale of that class's p map instead of the swatches
+        self._strip = strip(VALUE_LUT)
+        self._class_strips = [strip(ramp) for ramp in CLASS_RAMPS]
 
     def set_scale(self, scale: float) -> None:
         self._scale = float(scale)
@@ -44,25 +53,33 @@ class ColorBar(QWidget):
             self.setToolTip(CLASS_TIP if k else VALUE_TIP)
             self.update()
 
+    def set_shown_class(self, k: int) -> None:
+        """While class ``k``'s p map is shown large, its scale (−1: the class swatches)."""
+        if k != self.shown_class:
+            self.shown_class = int(k)
+            self.update()
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
         painter = QPainter(self)
         font = QFont(self.font())
         font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
         painter.setFont(font)
-        if self.classes:
+        if self.classes and 0 <= self.shown_class < len(self._class_strips):
+            k = self.shown_class
+            self._paint_scale(painter, self._class_strips[k], ("0", f"p(class {k})", "1"))
+        elif self.classes:
             self._paint_classes(painter)
         else:
-            self._paint_scale(painter)
+            s = self._scale
+            self._paint_scale(painter, self._strip, (f"{-s:g}", "0", f"{s:g}"))
         painter.end()
 
-    def _paint_scale(self, painter: QPainter) -> None:
+    def _paint_scale(self, painter: QPainter, image: QImage, texts: tuple[str, str, str]) -> None:
         nan_width = 46
         bar = QRectF(6, 2, self.width() - 12 - nan_width, 10)
-        painter.drawImage(bar, self._strip)
+        painter.drawImage(bar, image)
         painter.setPen(QColor(120, 120, 120))
         painter.drawRect(bar)
-        s = self._scale
-        texts = (f"{-s:g}", "0", f"{s:g}")
         aligns = (Qt.AlignmentFlag.AlignLeft, Qt.AlignmentFlag.AlignHCenter, Qt.AlignmentFlag.AlignRight)
         painter.setPen(QColor(60, 60, 60))
         for text, align in zip(texts, aligns):

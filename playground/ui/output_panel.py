@@ -286,6 +286,7 @@ class OutputPanel(QWidget):
     def show_node_map(self, node_map: np.ndarray | None, scale: float = 1.0, name: str = "hovered neuron") -> None:
         """Show a neuron's map in the heatmap (coloured over [−scale, scale]); None: the output."""
         self._shown_class = -1
+        self.color_bar.set_shown_class(-1)
         self.boundary_plot.show_node_map(node_map, scale, name)
         self.color_bar.set_scale(1.0 if node_map is None else display_scale(scale))
         # a neuron's map is on the value scale; the boundary of a multiclass network is in classes
@@ -298,3 +299,4 @@ class OutputPanel(QWidget):
         hovering output neuron k of the network (NetworkView.class_hovered)."""
         self._shown_class = -1 if k is None or k < 0 else int(k)
         self.boundary_plot.show_class_map(None if self._shown_class < 0 else self._shown_class)
+        self.color_bar.set_shown_class(self._shown_class if self.boundary_plot.node_map_shown else -1)

@@ -8,8 +8,9 @@ import re
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QObject
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QEvent, QObject, QPointF
+from PySide6.QtGui import QColor, QEnterEvent
+from PySide6.QtWidgets import QApplication
 
 from playground.engine.config import Config
 from playground.engine.data import SplitData, make_data
@@ -140,11 +141,13 @@ def test_a_class_map_hovered_shows_large_and_leaves(panel: OutputPanel, trained)
     panel.class_thumbnails.class_hovered.emit(1)
     np.testing.assert_array_equal(plot.image_item.image, snapshot.class_maps[1])
     assert plot.caption.isVisible() and "class 1" in plot.caption.text()
+    assert panel.color_bar.shown_class == 1  # the legend: p(class 1) from 0 (white) to 1
     image = plot.image_item.item.pixmap().toImage()
     row, column = np.unravel_index(np.argmax(snapshot.class_maps[1]), snapshot.class_maps[1].shape)
     np.testing.assert_allclose(pixel_rgb(image, column, row), MAP_CLASS_RAMPS[1][-1], atol=6)
     panel.class_thumbnails.class_hovered.emit(-1)
     assert plot.image_item.class_maps is not None and not plot.caption.isVisible()
+    assert panel.color_bar.shown_class == -1
 
 
 # ----- the output panel ---------------------------------------------------------------------------
@@ -354,3 +357,17 @@ def test_a_shown_class_map_follows_the_snapshots_and_gives_way(panel: OutputPane
     assert not plot.node_map_shown and plot.image_item.class_maps is None
     view.hovered(("node", 2, 1), False)
     assert not plot.node_map_shown
+
+
+def test_hovering_a_class_thumbnail_shows_its_map_and_frames_it(panel: OutputPanel, trained, qtbot):
+    snapshot = make_snapshot(trained)
+    panel.show_snapshot(snapshot)
+    thumbnail = panel.class_thumbnails.thumbnails[2]
+    QApplication.sendEvent(thumbnail, QEnterEvent(QPointF(5, 5), QPointF(5, 5), QPointF(5, 5)))
+    assert thumbnail.hovered and panel.boundary_plot.node_map_shown
+    np.testing.assert_array_equal(panel.boundary_plot.image_item.image, snapshot.class_maps[2])
+    QApplication.sendEvent(thumbnail, QEvent(QEvent.Type.Leave))
+    assert not thumbnail.hovered and not panel.boundary_plot.node_map_shown
+    panel.class_thumbnails.class_hovered.emit(0)  # hidden (a binary problem next): hovers nothing
+    panel.show_snapshot(make_snapshot(make_trainer()))
+    assert panel.class_thumbnails.hovered == -1 and not panel.boundary_plot.node_map_shown
