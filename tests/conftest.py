@@ -20,3 +20,12 @@ def settings_dir(tmp_path, monkeypatch):
     folder.mkdir()
     monkeypatch.setenv("PLAYGROUND_SETTINGS_DIR", str(folder))
     return folder
+
+
+@pytest.fixture
+def numpy_engine(monkeypatch):
+    """Train with the NumPy engine (the reference) even where the compiled kernel is built: for
+    white-box tests that watch the NumPy code's steps."""
+    from playground.engine import compiled
+
+    monkeypatch.setattr(compiled, "LIBRARY", None)

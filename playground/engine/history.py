@@ -48,6 +48,23 @@ class History:
         self._epochs[self._count] = epoch
         self._count += 1
 
+    def extend(self, rows: np.ndarray) -> None:
+        """The next epochs' rows, (n, 4) in HISTORY_COLUMNS order: as n appends, in bulk while
+        no thinning is due."""
+        n = len(rows)
+        if not self._count or self._count + n > self.max_rows:
+            for row in rows:
+                self.append(*row)
+            return
+        while self._count + n > len(self._rows):
+            grown = min(2 * len(self._rows), self.max_rows)
+            self._rows = np.concatenate([self._rows, np.empty((grown - len(self._rows), len(HISTORY_COLUMNS)))])
+            self._epochs = np.concatenate([self._epochs, np.empty(grown - len(self._epochs))])
+        first = self._epochs[self._count - 1] + 1
+        self._rows[self._count : self._count + n] = rows
+        self._epochs[self._count : self._count + n] = np.arange(first, first + n)
+        self._count += n
+
     def _thin(self) -> None:
         """Keep rows 0, 2, 4, ...: half the rows, row 0 (before training) among them."""
         kept = (self._count + 1) // 2

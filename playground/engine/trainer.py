@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from playground.engine import compiled
 from playground.engine.backprop import accumulate_gradient
 from playground.engine.config import Config
 from playground.engine.data import SplitData, init_rng
@@ -105,6 +106,7 @@ class Trainer:
         self._leftover_blocks = network.views(self._leftover_grad).blocks
         self.epoch = 0
         self.history = History()
+        self._compiled_run: compiled.CompiledRun | None = None  # built on demand, dropped on any change
         self.set_data(data)
 
     # ----- state ----------------------------------------------------------------------
@@ -116,6 +118,7 @@ class Trainer:
         trainer = cls.__new__(cls)
         trainer._build(config, state.data, network)
         trainer._optimizer.load_state(dict(state.optimizer))
+        trainer._compiled_run = None  # the optimizer's arrays were replaced
         trainer._alive[state.dead] = 0.0
         trainer._pending_grad[...] = state.pending_sum
         trainer._pending_count = state.pending_count
@@ -181,6 +184,7 @@ class Trainer:
         self._make_chunks()
 
     def _make_chunks(self) -> None:
+        self._compiled_run = None
         # A batch larger than the training set would never trigger an update; use one
         # update per epoch instead (the playground's UI never allows that case).
         n_train = len(self.data.train)
@@ -200,14 +204,57 @@ class Trainer:
             self._leftover_kernel = ChunkKernel(self.network, rest)
 
     # ----- training -------------------------------------------------------------------
-    def train_epoch(self) -> EpochResult:
-        # Overflow is how divergence starts; it is reported in the result, not warned about.
-        with np.errstate(all="ignore"):
-            return self._train_epoch()
+    @property
+    def engine(self) -> str:
+        """Which engine trains this network: compiled.COMPILED or compiled.NUMPY."""
+        usable = compiled.LIBRARY is not None and self.network.n_layers <= compiled.MAX_LAYERS
+        return compiled.COMPILED if usable else compiled.NUMPY
 
-    def _train_epoch(self) -> EpochResult:
+    def train_epoch(self) -> EpochResult:
+        return self.train(1)
+
+    def train(self, epochs: int, measure: bool = True) -> EpochResult:
+        """Up to ``epochs`` epochs; stops early at the first divergent one. The compiled kernel
+        runs them all in one call when it is there; otherwise the NumPy engine, epoch by epoch.
+
+        ``measure=False`` measures the losses after the last epoch only (the history's other new
+        rows are NaN, unknown, and divergence shows only then): raw speed for benchmarks and scripts.
+        """
         if not len(self.data.train):
             raise DataError("there are no training points to train on; allowed: at least 1 (draw or load some)")
+        if epochs <= 0:
+            return self.last_result()
+        if self.engine == compiled.COMPILED:
+            return self._train_compiled(epochs, measure)
+        # Overflow is how divergence starts; it is reported in the result, not warned about.
+        with np.errstate(all="ignore"):
+            for done in range(1, epochs + 1):
+                result = self._train_epoch(measure or done == epochs)
+                if result.diverged:
+                    break
+        return result
+
+    def _train_compiled(self, epochs: int, measure: bool) -> EpochResult:
+        if self._compiled_run is None:
+            optimizer = self._optimizer
+            arrays = {
+                "alive": self._alive, "pending": self._pending_grad, "grad_sum": self._grad_sum,
+                "velocity": getattr(optimizer, "velocity", getattr(optimizer, "m", None)),
+                "second_moment": getattr(optimizer, "v", None),
+                "features": self._all_features, "targets": self._all_targets,
+            }
+            self._compiled_run = compiled.CompiledRun(
+                self.network, self.config, self.batch_size, arrays, len(self.data.train))
+        counters = (self._pending_count, self._grad_count, getattr(self._optimizer, "t", 0))
+        rows, (self._pending_count, self._grad_count, steps) = self._compiled_run.train(epochs, counters, measure)
+        if hasattr(self._optimizer, "t"):
+            self._optimizer.t = steps
+        self.epoch += len(rows)
+        self.history.extend(rows)
+        return self._result(tuple(math.nan if math.isnan(v) else float(v) for v in rows[-1]))  # one NaN:
+        # results compare equal, as the NumPy engine's do
+
+    def _train_epoch(self, measure: bool = True) -> EpochResult:
         for inputs, targets in self._chunks:
             self._kernel.gradient_sum(inputs, targets, self._grad_blocks)
             count = self.batch_size
@@ -222,18 +269,9 @@ class Trainer:
             self._pending_grad += self._leftover_grad
             self._pending_count += self._leftover[0].shape[1]
         self.epoch += 1
-        row = self._evaluate()
+        row = self._evaluate() if measure else (math.nan,) * len(HISTORY_COLUMNS)
         self.history.append(*row)
-        return self._result(row)
-
-    def train(self, epochs: int) -> EpochResult:
-        """Up to ``epochs`` epochs; stops early at the first divergent one."""
-        result = self.last_result()
-        for _ in range(epochs):
-            result = self.train_epoch()
-            if result.diverged:
-                break
-        return result
+        return self._result(row) if measure else EpochResult(self.epoch, *row, diverged=False)
 
     def apply_examples(self, points: np.ndarray) -> None:
         """Exactly one update from these (m, 3) rows of x, y, label, with the optimizer and
@@ -328,6 +366,7 @@ class Trainer:
             raise ValueError(f"cannot change {sorted(unknown)} without a rebuild; live: {', '.join(HYPERPARAMETERS)}")
         old = self.config
         self.config = old.replace(**changes)
+        self._compiled_run = None  # it holds the old settings (and perhaps the old optimizer's arrays)
         if self.config.optimizer != old.optimizer:
             self._optimizer = make_optimizer(self.config.optimizer, self.network.size)
         if self.config.regularization != "l1":

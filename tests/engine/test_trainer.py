@@ -130,7 +130,7 @@ def test_last_gradient_is_zero_before_the_first_update() -> None:
 
 
 @pytest.mark.parametrize("batch_size", [10, 25, 1])
-def test_last_gradient_is_the_mean_gradient_of_the_last_update(batch_size) -> None:
+def test_last_gradient_is_the_mean_gradient_of_the_last_update(batch_size, numpy_engine) -> None:
     trainer = new_trainer(seed=5, batch_size=batch_size)
     n_train = len(trainer.data.train)
     assert n_train % batch_size == 0
