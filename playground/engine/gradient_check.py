@@ -10,6 +10,13 @@ computed by ``Network.forward``:
 
 A kink (ReLU's, leaky ReLU's at z = 0) between p − h and p + h breaks the difference quotient:
 it is reported when some hidden neuron's z changes sign between the two evaluations.
+
+Cross-entropy is evaluated from the output pre-activations z (K,), not from the probabilities:
+E = −ln p_c = (m − z_c) + ln(1 + Σ_{j≠k*} e^(z_j − m)), m = z_k* = max z (log1p). The same number
+to round-off, but accurate to a relative 1e-16 when a sample is fitted (p_c ≈ 1, E ≈ 1 − p_c):
+from p itself E would carry an absolute error of ~1e-16 whatever its size, which over 2h = 2e-5
+blurs gradients of ~1e-6 (common near a fitted sample) into false ✗ (measured: 16 of 675 checks
+of a trained three-class network).
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from playground.engine.features import feature_matrix
-from playground.engine.losses import example_losses, loss_problem, targets_of
+from playground.engine.losses import SMALLEST_PROBABILITY, example_losses, loss_problem, targets_of
 from playground.engine.network import Network
 
 DEFAULT_H = 1e-5
@@ -64,7 +71,10 @@ class ShotLoss:
         try:
             with np.errstate(all="ignore"):
                 forward = self.network.forward(self.inputs)
-                loss = float(np.mean(example_losses(forward.output, self.targets, self.problem)))
+                if self.problem == "multiclass":
+                    loss = float(np.mean(cross_entropy_of_logits(forward.z[-1], self.targets)))
+                else:
+                    loss = float(np.mean(example_losses(forward.output, self.targets, self.problem)))
         finally:
             params[index] = saved
         return loss, forward.z[:-1]
@@ -93,6 +103,18 @@ class ShotLoss:
             )
         checks = [self.check(i, float(analytic[i]), h) for i in range(self.network.size)]
         return sorted(checks, key=lambda c: -c.relative_error if np.isfinite(c.relative_error) else -np.inf)
+
+
+def cross_entropy_of_logits(z: np.ndarray, onehot: np.ndarray) -> np.ndarray:
+    """(m,) −ln softmax(z)_label from (m, K) output pre-activations and (m, K) one-hot targets,
+    accurate when p_label ≈ 1 (see the module's docstring); capped where losses.example_losses
+    floors p, so both give the same E."""
+    top = np.argmax(z, axis=1)  # (m,) k*
+    m = z[np.arange(len(z)), top]  # (m,) max z
+    others = np.exp(z - m[:, None])  # (m, K), 1 at k*
+    others[np.arange(len(z)), top] = 0.0
+    loss = (m - np.sum(z * onehot, axis=1)) + np.log1p(others.sum(axis=1))
+    return np.minimum(loss, -np.log(SMALLEST_PROBABILITY))
 
 
 RELATIVE_FLOOR = 1e-8  # below this size two gradients are compared absolutely
