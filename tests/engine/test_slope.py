@@ -121,3 +121,16 @@ def test_slope_data_carries_its_loss_function(state):
     bare = dataclasses.replace(data, shot_loss=None)
     with pytest.raises(ValueError, match="no loss function"):
         bare.secant(0.1)
+
+
+@pytest.mark.parametrize("index", [0, 14, 26])  # a first-layer weight, an output weight, an output bias
+def test_a_multiclass_curve_is_cross_entropy_with_backprops_slope(index):
+    state = trained_state(problem="multiclass", classes=3, dataset="blobs", hidden=(4,), noise=30)
+    shot = explain_samples(state, [3])
+    data = slope_data(state, shot, index)
+    assert data.loss_now == pytest.approx(-np.log(shot.outputs[0, int(shot.labels[0])]), abs=1e-14)
+    # The training-set curve at the current value is the loss chart's train cross-entropy now.
+    assert data.train_loss[100] == pytest.approx(state.history["train_loss"][-1], rel=1e-12)
+    _, _, secant_slope = data.secant(1e-5)
+    assert secant_slope == pytest.approx(data.slope, rel=1e-6, abs=1e-10)  # the tangent is the curve's
+    assert data.new_value == shot.step.params_after[index]
