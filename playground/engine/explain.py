@@ -1,8 +1,8 @@
 """One shot written out: the JSON of `playground explain` and the same as a worked example.
 
-``explain_document(shot)`` is the JSON the issue defines (sample, inputs, per-layer z, a, δ and
-gradients, output, loss, the central-difference check and the network after the step);
-``explain_markdown(shot)`` tells the same numbers as a worked example for a student, in the
+``explain_document(shot)`` (shot_document.py, re-exported here) is the JSON the issue defines
+(sample, inputs, per-layer z, a, δ and gradients, output, loss, the central-difference check and
+the network after the step); ``explain_markdown(shot)`` tells the same numbers as a worked example for a student, in the
 gunner's words: **aim** (the weights now), **fire** (the forward pass), **miss** (the error at
 the output), **blame** (δ = ∂E/∂z sent back, last layer first, and the chain rule of one weight
 per layer), **check** (the slope measured by central differences), **correct** (the optimizer's
@@ -16,128 +16,43 @@ Both take a single-sample shot (m == 1).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
 from playground.engine import explain_multiclass as multiclass
 from playground.engine.activations import Activation, get_activation
 from playground.engine.chain_rule import ChainRule, chain_rule
-from playground.engine.config import Config
 from playground.engine.features import FEATURE_LABELS
 from playground.engine.gradient_check import (
     DEFAULT_H,
-    MAX_CHECK_ALL,
     PASS_BELOW,
     ParameterCheck,
     ShotLoss,
-    central_differences,
-    relative_error,
 )
 from playground.engine.markdown_text import block as _block
 from playground.engine.markdown_text import table as _table
-from playground.engine.network import Network
 from playground.engine.number_text import factor, number
 from playground.engine.optimizers import ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, MOMENTUM
 from playground.engine.shot import Shot, ShotStep, parameter_index, parameter_labels
+from playground.engine.shot_document import (
+    check_size,
+    explain_document,
+    numeric_gradient,
+    require_one_sample,
+    shot_config,
+    shot_loss,
+    steepest_weight,
+)
 from playground.engine.trainer import output_activation
 
-__all__ = ["DEFAULT_H", "check_size", "explain_document", "explain_markdown", "number", "steepest_weight"]
+__all__ = ["DEFAULT_H", "check_size", "explain_document", "explain_markdown", "number", "numeric_gradient",
+           "steepest_weight"]
 
 MAX_TABLE_SIZE = 8  # rows (and columns) of a table before "…"
 MAX_SUM_TERMS = 4  # terms of z = Σ a·w + b written out before "…"
 MAX_STEP_ROWS = 30  # a step lists every changed parameter up to this many, else the largest
 LARGEST_STEPS = 12  # how many it lists then
 STATE_HEADERS = {"velocity": "velocity v after", "m": "m after", "v": "v after"}  # optimizer state
-
-
-# ----- the JSON document ----------------------------------------------------------------------
-def explain_document(shot: Shot, h: float = DEFAULT_H) -> dict[str, Any]:
-    """The `playground explain --format json` document of a single-sample shot."""
-    _require_one_sample(shot)
-    analytic, numeric = shot.flat_gradient(), numeric_gradient(shot, h)
-    x, y, label = (float(v) for v in shot.points[0])
-    # One output: "output" is a number. K classes: the label is the class index, "output" the K
-    # probabilities, then the one-hot "target" and the "predicted" class (explain_multiclass).
-    output = (multiclass.document_output(shot) if shot.multiclass
-              else {"output": float(shot.outputs[0]), "loss": float(shot.losses[0])})
-    return {
-        "sample": {"x": x, "y": y, "label": int(label) if shot.multiclass else label},
-        "inputs": shot.a[0][0].tolist(),
-        "layers": [_layer_document(shot, layer) for layer in range(shot.n_layers)],
-        **output,
-        "check": {
-            "h": float(h),
-            "max_relative_error": max((relative_error(float(a), float(n)) for a, n in zip(analytic, numeric)),
-                                      default=0.0),
-            **_per_layer(shot, numeric, "weight_gradients", "bias_gradients"),
-        },
-        "step": {
-            "optimizer": shot.step.optimizer,
-            "learning_rate": float(shot.step.learning_rate),
-            **_per_layer(shot, shot.step.params_after, "weights", "biases"),
-            "loss_after": float(shot.step.losses_after[0]),
-            **(multiclass.document_step_outputs(shot) if shot.multiclass else {}),
-        },
-    }
-
-
-def _layer_document(shot: Shot, layer: int) -> dict[str, Any]:
-    return {
-        "z": shot.z[layer][0].tolist(),
-        "a": shot.a[layer + 1][0].tolist(),
-        "delta": shot.delta[layer][0].tolist(),
-        "weight_gradients": shot.weight_gradients[layer].tolist(),
-        "bias_gradients": shot.bias_gradients[layer].tolist(),
-    }
-
-
-def _per_layer(shot: Shot, flat: np.ndarray, weights: str, biases: str) -> dict[str, list]:
-    """A flat vector laid out like Network.params as per-layer lists, as an experiment's network."""
-    views = Network(shot.layer_sizes, "linear", "linear").views(np.asarray(flat, dtype=np.float64))
-    return {weights: [w.tolist() for w in views.weights], biases: [b.tolist() for b in views.biases]}
-
-
-def _require_one_sample(shot: Shot) -> None:
-    if shot.m != 1:
-        raise ValueError(f"a worked example explains one sample; this shot has {shot.m} (allowed: 1)")
-
-
-# ----- what both need -------------------------------------------------------------------------
-def shot_config(shot: Shot) -> Config:
-    """The config the shot was fired under (the trainer's after the step: the same config)."""
-    return shot.step.state_after.config
-
-
-def shot_loss(shot: Shot) -> ShotLoss:
-    """E(params) of the shot's samples around the network it was fired with."""
-    config = shot_config(shot)
-    network = Network(shot.layer_sizes, config.activation, output_activation(config.problem),
-                      shot.step.params_before)
-    return ShotLoss(network, config.features, shot.points)
-
-
-def numeric_gradient(shot: Shot, h: float = DEFAULT_H) -> np.ndarray:
-    """(n_params,) central differences of every parameter; refuses networks too large to difference."""
-    loss = shot_loss(shot)
-    check_size(loss.network.size)
-    return central_differences(loss, h)
-
-
-def check_size(n_params: int) -> None:
-    """ValueError if a network of ``n_params`` parameters is too large to difference every one."""
-    if n_params > MAX_CHECK_ALL:
-        raise ValueError(
-            f"the gradient check differences every one of the network's {n_params:,} parameters; "
-            f"allowed: networks of up to {MAX_CHECK_ALL:,} parameters"
-        )
-
-
-def steepest_weight(shot: Shot, layer: int, sample: int = 0) -> tuple[int, int]:
-    """(row, neuron) of the weight in ``layer`` with the largest |∂E_s/∂w|: the one worth explaining."""
-    gradients = np.nan_to_num(np.abs(shot.sample_weight_gradient(layer, sample)), nan=0.0)
-    row, neuron = np.unravel_index(int(np.argmax(gradients)), gradients.shape)
-    return int(row), int(neuron)
 
 
 class Names:
@@ -201,7 +116,7 @@ def optimizer_rule(step: ShotStep) -> str:
 def explain_markdown(shot: Shot, h: float = DEFAULT_H, name: str | None = None) -> str:
     """The worked example of a single-sample shot; ``name`` says which sample (default: from the
     shot, "training sample 5" or "the point (x, y)")."""
-    _require_one_sample(shot)
+    require_one_sample(shot)
     story = _Story(shot, h, name)
     sections = [story.title(), story.aim(), story.fire(), story.miss(), story.blame(), story.check(),
                 story.correct(), story.fire_again()]
