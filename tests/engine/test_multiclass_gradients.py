@@ -22,6 +22,7 @@ import numpy as np
 import pytest
 
 from playground.engine.backprop import accumulate_gradient
+from playground.engine.chain_rule import chain_rule, chain_rule_markdown
 from playground.engine.config import Config
 from playground.engine.data import make_data
 from playground.engine.kernel import ChunkKernel, augmented_inputs
@@ -176,6 +177,27 @@ def test_the_shot_shows_the_hand_numbers() -> None:
     close(shot.step.change, -LR * flat(hand))  # the one-sample step: −η·∂E/∂p
     batch = explain_samples(state, [0, 1, 2])
     close(batch.flat_gradient(), mean_hand_gradient())
+
+
+def test_the_chain_rule_of_an_output_weight_is_a_times_p_minus_y_and_a_hidden_one_sums_the_classes() -> None:
+    shot = explain_samples(hand_trainer().state(), [0])
+    hand = by_hand(*ROWS[0][:2], 2)
+    for k in range(3):
+        rule = chain_rule(shot, layer=1, row=1, neuron=k)  # w(h2 → class k)
+        assert (rule.is_output, rule.multiclass, rule.terms) == (True, True, ())
+        assert rule.y == (1.0 if k == 2 else 0.0) and rule.p == pytest.approx(hand["p"][k], abs=EXACT)
+        assert rule.error == pytest.approx(hand["p"][k] - rule.y, abs=EXACT)  # p_k − y_k, no f′
+        assert rule.gradient == pytest.approx(hand["h"][1] * hand["delta_o"][k], abs=EXACT)
+        assert rule.output == pytest.approx(hand["p"][2], abs=EXACT) and rule.loss == pytest.approx(hand["E"])
+    markdown = chain_rule_markdown(chain_rule(shot, 1, 1, 0), "w(h1.2→class 0)", "class 0")
+    assert "a_i × (p_j − y_j)" in markdown and "f′(z_j)" not in markdown
+    hidden = chain_rule(shot, layer=0, row=0, neuron=1)  # w(x1 → h2): Σ over the three classes
+    assert hidden.feeds_classes and len(hidden.terms) == 3
+    for term in hidden.terms:
+        assert term.product == pytest.approx(W1[1][term.neuron] * hand["delta_o"][term.neuron], abs=EXACT)
+    assert hidden.error == pytest.approx(sum(W1[1][k] * hand["delta_o"][k] for k in range(3)), abs=EXACT)
+    assert hidden.gradient == pytest.approx(ROWS[0][0] * hand["delta_h"][1], abs=EXACT)
+    assert "k = class 2" in chain_rule_markdown(hidden, "w(X₁→h1.2)", "h1.2")
 
 
 @pytest.mark.parametrize("engine", ["default", "numpy"])
