@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from playground import __version__
 from playground.cli_errors import OneLineParser, UsageError, fail
 from playground.cli_files import check_output_path, check_start_options, load_config_option, load_experiment_option
+from playground.engine.compiled import engine_description
 from playground.engine.config import Config, ConfigError
 from playground.engine.data import make_data
 from playground.engine.datasets import DataError
@@ -32,7 +33,8 @@ def make_parser() -> argparse.ArgumentParser:
         description="Backprop Playground: watch a neural network learn. "
         "Run 'playground train --help' for the headless trainer.",
     )
-    parser.add_argument("--version", action="version", version=f"Backprop Playground {__version__}")
+    parser.add_argument("--version", action="version",
+                        version=f"Backprop Playground {__version__} (engine: {engine_description()})")
     parser.add_argument("--config", metavar="FILE", help="start from this config JSON file")
     parser.add_argument("--from", dest="source", metavar="EXPERIMENT", help="open a saved experiment")
     parser.add_argument("--epochs", type=int, default=0, metavar="N", help="train N epochs before showing")

@@ -43,6 +43,7 @@ def assert_refused(result: subprocess.CompletedProcess[str], *words: str) -> Non
 def test_version():
     result = run("--version")
     assert result.returncode == 0 and __version__ in result.stdout
+    assert "(engine: compiled C kernel, " in result.stdout  # the README's install command builds it
 
 
 def test_smoke_test_trains_draws_and_closes():

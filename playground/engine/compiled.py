@@ -78,6 +78,7 @@ def _load() -> ctypes.CDLL | None:
     library.kernel_train_epochs.restype = ctypes.c_int64
     library.kernel_scratch_size.argtypes = [ctypes.c_int64, _int64_p, ctypes.c_int64, ctypes.c_int64]
     library.kernel_scratch_size.restype = ctypes.c_int64
+    library.kernel_uses_avx2.restype = ctypes.c_int64
     return library
 
 
@@ -87,6 +88,14 @@ LIBRARY = _load()
 def engine_name() -> str:
     """Which engine trains: "compiled C" or "NumPy"."""
     return COMPILED if LIBRARY is not None else NUMPY
+
+
+def engine_description() -> str:
+    """The engine, as `--version`, Help › About and `playground train` name it."""
+    if LIBRARY is None:
+        forced = os.environ.get(ENGINE_VARIABLE, "").strip().lower() == "numpy"
+        return f"NumPy ({'PLAYGROUND_ENGINE=numpy' if forced else 'no compiled kernel built'})"
+    return f"compiled C kernel, {'AVX2' if LIBRARY.kernel_uses_avx2() else 'SSE'}"
 
 
 def pointer(array: np.ndarray, kind: type = ctypes.c_double):

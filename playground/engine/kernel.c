@@ -475,6 +475,12 @@ INLINE int diverged(const Run *r, const double *row) {
     return 0;
 }
 
+/* 1 where kernel_train_epochs runs its AVX2 clone (what target_clones' resolver picks). */
+int64_t kernel_uses_avx2(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") ? 1 : 0;
+}
+
 /* For the tests: the kernel's own tanh and exp over n values. */
 void kernel_tanh(const double *x, double *out, int64_t n) { for (int64_t e = 0; e < n; e++) out[e] = fast_tanh(x[e]); }
 void kernel_exp(const double *x, double *out, int64_t n) { for (int64_t e = 0; e < n; e++) out[e] = fast_exp(x[e]); }

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground import __version__
+from playground.engine.compiled import engine_description
 from playground.engine.config_edits import LoadPoints
 from playground.engine.datasets import save_csv
 from playground.resource_files import example_paths, examples_folder
@@ -290,6 +291,7 @@ class MainWindow(QMainWindow):
         text = (
             f"<b>Backprop Playground {__version__}</b><p>Watch a neural network learn and see backpropagation: "
             "edges are coloured by the gradient of the loss, neurons by their activation.</p>"
+            f"<p>Training engine: {engine_description()}.</p>"
         )
         self._show_dialog(QMessageBox.Icon.Information, "About", text, "about_dialog")
 

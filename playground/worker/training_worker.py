@@ -25,6 +25,7 @@ from playground.worker.snapshot_builder import SnapshotBuilder
 CHUNK_SECONDS = 0.010
 MAX_SNAPSHOTS_PER_SECOND = 33  # "about 30": at most a frame every 30 ms (delivery adds a little)
 SPEED_WINDOW_SECONDS = 1.0
+MAX_EPOCHS_PER_CALL = 100_000  # bounds one call's history rows
 
 
 class TrainingWorker(QObject):
@@ -49,6 +50,7 @@ class TrainingWorker(QObject):
         self._trace_point: tuple[float, float, float] | None = None
         self._drawing = PointHistory()  # undo/redo of points drawn on the plane
         self._epoch_times: deque[tuple[float, int]] = deque()  # (time, epoch) over the last second
+        self._seconds_per_epoch = 1e-3  # measured on every call of the trainer; a first guess
 
     # ----- requests (queued slots, called between chunks) -------------------------------
     @Slot()
@@ -277,10 +279,7 @@ class TrainingWorker(QObject):
             deadline = time.perf_counter() + CHUNK_SECONDS
             if frame_due > time.perf_counter():
                 deadline = min(deadline, frame_due)
-            while time.perf_counter() < deadline:
-                if self._trainer.train_epoch().diverged:
-                    self._running = False
-                    break
+            self._train_until(deadline)
             self._dirty = True
         if not self._running:  # paused by divergence: the views must see it now
             self._changed()
@@ -288,6 +287,19 @@ class TrainingWorker(QObject):
         now = time.perf_counter()
         if self._dirty and not self._awaiting_ack and now - self._last_emit >= 1.0 / MAX_SNAPSHOTS_PER_SECOND:
             self._emit_snapshot()
+
+    def _train_until(self, deadline: float) -> None:
+        """Train in calls of as many epochs as the time left holds at the speed last measured: the
+        compiled kernel runs each call without the GIL, so the window's thread draws meanwhile."""
+        while (left := deadline - time.perf_counter()) > 0:
+            epochs = max(1, min(MAX_EPOCHS_PER_CALL, int(left / self._seconds_per_epoch)))
+            start, first = time.perf_counter(), self._trainer.epoch
+            result = self._trainer.train(epochs)
+            done = max(1, self._trainer.epoch - first)
+            self._seconds_per_epoch = max(1e-7, (time.perf_counter() - start) / done)
+            if result.diverged:
+                self._running = False
+                return
 
     def _emit_snapshot(self) -> None:
         now = time.perf_counter()

@@ -15,7 +15,7 @@ from playground.engine.config import Config, ConfigError
 from playground.engine.config_edits import DATA, NOTHING, LoadPoints, effect
 from playground.engine.data import SplitData, make_data
 from playground.engine.datasets import BLOB_RADIUS, DataError, generate, load_csv
-from playground.engine.experiment import ExperimentError, read_experiment, state_to_dict, state_from_dict
+from playground.engine.experiment import ExperimentError, read_experiment, state_from_dict, state_to_dict
 from playground.engine.losses import SMALLEST_PROBABILITY, accuracy, mean_loss, targets_of
 from playground.engine.trainer import Trainer
 
@@ -245,12 +245,12 @@ def test_a_file_whose_label_is_not_a_class_index_is_refused(tmp_path: Path) -> N
         read_experiment(path)
 
 
-def test_the_three_class_spiral_example_reaches_90_percent_test_accuracy() -> None:
+def test_the_three_class_spiral_example_reaches_90_percent_test_accuracy_by_epoch_2000() -> None:
     from playground.resource_files import examples_folder
 
     trainer = Trainer.from_state(read_experiment(examples_folder() / "spiral-three-classes.json"))
     config = trainer.config
     assert (config.problem, config.dataset, config.classes, config.features) == ("multiclass", "spiral", 3, ("x1", "x2"))
-    assert trainer.epoch == 0 and trainer.history.last("test_accuracy") < 0.5
-    trainer.train(2000)
+    assert trainer.epoch == 100 and trainer.history.last("test_accuracy") < 0.6  # opens part-way, as the others
+    trainer.train(1900)
     assert trainer.history.last("test_accuracy") >= 0.9
