@@ -246,8 +246,10 @@ def _more(count: int) -> str:
 
 
 def _parameter_name(shot: Shot, index: int) -> str:
-    """A short name of a flat parameter: w(l: i→j) or b(l: j), layers and neurons from 1."""
+    """A short name of a flat parameter: w(l: i→j) or b(l: j), layers and neurons from 1; a
+    multiclass output neuron by its class, from 0 as labels count: w(2: 3→class 0)."""
     layer, row, neuron = parameter_of(shot.layer_sizes, index)
+    target = f"class {neuron}" if shot.multiclass and layer == shot.n_layers - 1 else str(neuron + 1)
     if row == shot.layer_sizes[layer]:
-        return f"b({layer + 1}: {neuron + 1})"
-    return f"w({layer + 1}: {row + 1}→{neuron + 1})"
+        return f"b({layer + 1}: {target})"
+    return f"w({layer + 1}: {row + 1}→{target})"

@@ -11,6 +11,7 @@ from playground.engine.explain_multiclass import softmax_terms
 from playground.engine.number_text import number as fmt
 from playground.engine.shot import explain_samples
 from playground.engine.trainer import Trainer
+from playground.ui import stage_text
 from playground.ui.stage_text import shot_name, stage_html
 from playground.ui.stages import Stage, last_index_of, stage_view, stages
 
@@ -179,3 +180,13 @@ def test_a_multiclass_mini_batch_shows_the_mean_loss_and_mean_deltas():
     blame = stage_html(shot, Stage("blame", 1), state.config, sample=1)
     for k in range(3):
         assert f"class {k}: δ = <b>{fmt(shot.bias_gradients[1][k])}</b>" in blame
+
+
+def test_multiclass_correct_names_output_parameters_by_class():
+    state, shot = multiclass_shot()  # features x1 x2, hidden [4], three classes
+    names = [stage_text._parameter_name(shot, k) for k in range(shot.step.params_before.size)]
+    assert names[:3] == ["w(1: 1→1)", "w(1: 2→1)", "b(1: 1)"]
+    assert names[-5:] == ["w(2: 1→class 2)", "w(2: 2→class 2)", "w(2: 3→class 2)", "w(2: 4→class 2)", "b(2: class 2)"]
+    text = stage_html(shot, Stage("correct"), state.config)
+    largest = int(np.argmax(np.abs(shot.step.change)))
+    assert names[largest] in text
