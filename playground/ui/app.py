@@ -10,6 +10,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QMessageLogContext, QTimer,
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from playground.engine.compiled import engine_description
 from playground.engine.config import Config, ConfigError
 from playground.engine.data import make_data
 from playground.engine.datasets import DataError
@@ -200,6 +201,7 @@ def _smoke_test(app: QApplication, window: MainWindow) -> int:
             f"smoke test {'passed' if ok else 'FAILED'}: {snapshot.epoch - first['epoch']} epochs, "
             f"{frames['count']} frames in {seconds:.1f} s, train loss {first['loss']:.4f} -> {snapshot.train_loss:.4f}"
             f"{'' if fell else ' (did not fall)'}, worker thread {'stopped' if not controller.thread_running else 'STILL RUNNING'}"
+            f", engine: {engine_description()}"
         )
         return 0 if ok else 1
 
