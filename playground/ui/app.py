@@ -17,6 +17,7 @@ from playground.engine.datasets import DataError
 from playground.engine.trainer import Trainer
 from playground.inspect_request import InspectRequest
 from playground.resource_files import icon_path, stylesheet
+from playground.ui import startup_probe
 from playground.ui.error_report import install_error_dialog
 from playground.ui.main_window import PREFERRED_SIZE, WINDOW_TITLE, MainWindow
 from playground.ui.settings import AppSettings
@@ -74,6 +75,8 @@ def run_window(
         if smoke_test:
             return _smoke_test(app, window)
         install_error_dialog(window, WINDOW_TITLE)
+        if startup_probe.wanted():
+            startup_probe.FirstFrameProbe(app, controller)
         return app.exec()
     finally:
         controller.shutdown()  # idempotent; a QThread destroyed while running aborts the process
