@@ -239,3 +239,16 @@ def test_the_window_opens_on_the_remembered_config_unless_told_otherwise(monkeyp
     assert trainer is None and options["reset_settings"] is True  # None: the remembered configuration
     trainer, options = calls[1]
     assert trainer.epoch == 3 and options["reset_settings"] is False
+
+
+def test_the_startup_probe_reports_the_first_painted_frame_and_quits(tmp_path):
+    import time
+
+    env = {**ENV, "PLAYGROUND_STARTUP_PROBE": "1", "PLAYGROUND_SETTINGS_DIR": str(tmp_path)}
+    before = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "playground.cli"], capture_output=True, text=True, timeout=120,
+                            env=env)
+    after = time.monotonic()
+    assert result.returncode == 0, result.stderr
+    reported = float(result.stdout.split("first frame at ")[1].split()[0])
+    assert before < reported < after  # the clock benchmarks/startup.py compares with its own
