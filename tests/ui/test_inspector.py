@@ -103,8 +103,12 @@ def test_playing_the_stages_is_driven_by_a_timer_and_never_blocks(open_window, q
     qtbot.mouseClick(window.findChild(QToolButton, "stage_play_button"), Qt.MouseButton.LeftButton)
     assert inspector.playing and inspector.stage_index == 0  # the click returned at once
     qtbot.waitUntil(lambda: not inspector.playing, timeout=WAIT_MS)
+    last = inspector.stage_count() - 1
+    assert inspector.stage_index == last
+    # The play stops inside the last stage's timeout: the zero timer sees that stage on a later
+    # pass of the event loop (waitUntil may check first, as it did on a loaded machine).
+    qtbot.waitUntil(lambda: ticks[-1] == last, timeout=WAIT_MS)
     timer.stop()
-    assert inspector.stage_index == inspector.stage_count() - 1
     # The event loop ran between every pair of stages: a zero timer saw each stage in turn.
     assert sorted(set(ticks)) == list(range(inspector.stage_count()))
 
