@@ -12,7 +12,7 @@ import numpy as np
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel
 
-from playground.engine.config_edits import AddLayer, ChangeWidth, Edit, RemoveLayer, SetValue, ToggleFeature
+from playground.engine.config_edits import AddLayer, ChangeWidth, Edit, LoadPoints, RemoveLayer, SetValue, ToggleFeature
 from playground.engine.features import FEATURE_LABELS
 from playground.engine.point_edits import AddPoints, ClearPoints, ErasePoint, spray
 from playground.ui.data_panel import DataPanel
@@ -26,6 +26,7 @@ from playground.worker.snapshot import Snapshot
 
 SPRAY_STEP = 0.3  # plane units the pointer moves between two sprays of a drag
 SPRAY_COUNT = 3  # points per spray
+LABEL_KEYS = ("problem", "classes")  # config keys whose change changes what a label may be
 
 
 class MessageBanner(QLabel):
@@ -125,6 +126,10 @@ class RunView(QObject):
 
     # ----- requests: edits of the config in force when they reach the worker -----------------
     def edit(self, edit: Edit) -> None:
+        if isinstance(edit, LoadPoints) or (isinstance(edit, SetValue) and edit.key in LABEL_KEYS):
+            # the traced sample's label may be no class of the new problem (class 2 of 2 classes):
+            # drop it first (requests arrive in order); hovering a new point traces that one
+            self.controller.clear_trace_point()
         self.controller.edit(edit)
 
     def set_value(self, key: str, value: object) -> None:

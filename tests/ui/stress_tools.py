@@ -279,6 +279,9 @@ def check_responsive(window: MainWindow, timeout_s: float = 10.0) -> int:
     if controller.snapshot.diverged:
         QTest.mouseClick(find(window, QAbstractButton, "reset_button"), LEFT)
         wait_until(lambda: not controller.snapshot.diverged and controller.snapshot.epoch == 0, what="the reset")
+    if not len(controller.snapshot.train_points):  # the monkey cleared the plane: Step waits for points
+        find(window, QAbstractButton, "regenerate_button").click()  # (hidden while the inspector is open)
+        wait_until(lambda: len(controller.snapshot.train_points) > 0, what="new points on the cleared plane")
     epoch = controller.snapshot.epoch + 1
     QTest.mouseClick(find(window, QAbstractButton, "step_button"), LEFT)
     wait_until(lambda: controller.snapshot.epoch == epoch, timeout_s, what="the step's snapshot")
@@ -302,6 +305,7 @@ WINDOW_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Right, Qt.Key.Key_R, Qt.Key.Key_I, Q
 
 
 TYPED_BOXES = ("parameter_editor", "gradient_check_h")  # line edits typed into when they show
+SPIN_BOXES = ("seed_spin", "classes_spinbox")  # stepped with the keys when they show
 
 
 def type_keys(widget: QWidget, text: str) -> None:
@@ -386,7 +390,9 @@ class Monkey:
             QTest.keyClick(self.rng.choice(sliders), self.rng.choice(SLIDER_KEYS))
 
     def spin_key(self) -> None:
-        spin_box = find(self.window, QSpinBox, "seed_spin")
+        # the seed, or a multi-class problem's class count when it shows (the problem combo picks it)
+        spin_box = self.rng.choice([b for b in self._shown(QSpinBox) if b.objectName() in SPIN_BOXES] or
+                                   [find(self.window, QSpinBox, "seed_spin")])
         QTest.keyClick(spin_box, self.rng.choice((Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp)))
         if self.rng.random() < 0.5:
             QTest.keyClick(spin_box, Qt.Key.Key_Return)

@@ -139,3 +139,20 @@ def test_a_csv_file_decides_the_class_count(open_window, qtbot, tmp_path):
     assert [label for _, label in listed_classes(window)] == [0.0, 1.0, 2.0, 3.0, 4.0]
     panel = window.run_view.data_panel
     assert not any(panel.dataset_button(name, "multiclass").isChecked() for name in MULTICLASS_DATASETS)
+
+
+def test_fewer_classes_while_a_sample_of_a_lost_class_is_traced(open_window, qtbot):
+    window = open_window(BLOBS)
+    points = snapshot(window).train_points
+    x, y, label = (float(v) for v in points[points[:, 2] == 3.0][0])
+    window.run_view.output_panel.sample_hovered.emit(x, y, label)  # the mouse rests on a class-3 point
+    qtbot.waitUntil(lambda: snapshot(window).trace is not None, timeout=WAIT_MS)
+    spinbox = find(window, QSpinBox, "classes_spinbox")
+    spinbox.lineEdit().selectAll()
+    qtbot.keyClicks(spinbox, "2")
+    qtbot.keyClick(spinbox, Qt.Key.Key_Return)
+    wait_config(qtbot, window, lambda c: c.classes == 2)
+    assert snapshot(window).trace is None  # class 3 is no class of 2: not traced on
+    epoch = snapshot(window).epoch
+    qtbot.mouseClick(find(window, QPushButton, "step_button"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: snapshot(window).epoch == epoch + 1, timeout=WAIT_MS)  # the worker lives on
