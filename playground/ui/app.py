@@ -160,7 +160,8 @@ def _save_screenshot(window: MainWindow, path: str) -> int:
     from playground.cli_errors import EXIT_BAD_INPUT
     from playground.engine.files import atomic_write_bytes
 
-    QApplication.processEvents()
+    for _ in range(3):  # a label whose text just changed may need another layout pass to settle
+        QApplication.processEvents()
     png = QByteArray()
     buffer = QBuffer(png)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
