@@ -158,6 +158,7 @@ class MatrixGrid(QWidget):
                 painter.fillRect(rect, fill)
                 if hovered == (self.matrix, i, j):
                     painter.setPen(QPen(HOVER_OUTLINE, 2))
+                    painter.setBrush(Qt.BrushStyle.NoBrush)
                     painter.drawRect(rect.adjusted(1, 1, -1, -1))
                 painter.setPen(ink_on(fill))
                 count = str(counts[i, j])
@@ -185,11 +186,13 @@ def _paint_chip(painter: QPainter, space: QRectF, style: ClassStyle) -> None:
     chip = QRectF(0, 0, side, side)
     chip.moveCenter(space.center())
     color = QColor(*style.color)
+    painter.save()  # the brush must not fill the hover outline drawn later
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(color)
     painter.drawRoundedRect(chip, 2, 2)
     painter.setPen(ink_on(color))
     painter.drawText(chip, int(Qt.AlignmentFlag.AlignCenter), style.name)
+    painter.restore()
 
 
 def share_text(share: float) -> str:
