@@ -78,6 +78,7 @@ class RunView(QObject):
         view.weight_edited.connect(c.set_weight)
         view.bias_edited.connect(c.set_bias)
         view.node_hovered.connect(self.show_node)
+        view.class_hovered.connect(self.output_panel.show_class_map)  # multiclass outputs: p(class k) large
         self.output_panel.sample_hovered.connect(self._trace)
         self.output_panel.sample_left.connect(c.clear_trace_point)
         self.top_bar.inspect_clicked.connect(self.inspector.toggle)
@@ -158,10 +159,11 @@ class RunView(QObject):
             self.show_node(self._hovered_node)
 
     def show_node(self, index: int) -> None:
-        """Show neuron ``index``'s map large in the output plot (−1 or the output: the output)."""
+        """Show neuron ``index``'s map large in the output plot (−1 or an output neuron: the output;
+        a multiclass output's class map comes through NetworkView.class_hovered)."""
         self._hovered_node = index
         snapshot = self.controller.snapshot
-        if snapshot is None or index < 0 or index >= snapshot.n_nodes - 1:
+        if snapshot is None or index < 0 or index >= snapshot.n_nodes - snapshot.layer_sizes[-1]:
             self.output_panel.show_node_map(None)
             return
         node_map = snapshot.node_maps[index]

@@ -16,7 +16,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 from playground.engine.config import Config, ConfigError
 from playground.engine.config_edits import DATA, LIVE, LIVE_KEYS, NETWORK, Edit, needs_of
 from playground.engine.data import make_data
-from playground.engine.datasets import DataError
+from playground.engine.datasets import DataError, label_problem
 from playground.engine.experiment import DIVERGED_NOT_SAVED, ExperimentError, load_experiment, save_experiment
 from playground.engine.point_edits import PointEdit, PointHistory
 from playground.engine.trainer import Trainer
@@ -301,11 +301,19 @@ class TrainingWorker(QObject):
                 self._running = False
                 return
 
+    def _traceable(self) -> tuple[float, float, float] | None:
+        """The traced sample, unless its label is no class of the problem in force (the hover was
+        sent before a change of problem or class count arrived): then nothing is traced."""
+        point, config = self._trace_point, self._trainer.config
+        if point is None or label_problem(float(point[2]), config.problem, config.classes) is not None:
+            return None
+        return point
+
     def _emit_snapshot(self) -> None:
         now = time.perf_counter()
         self._last_emit, self._dirty, self._awaiting_ack = now, False, True
         snapshot = self._builder.build(
-            self._trainer, running=self._running, epochs_per_second=self._speed(now), trace_point=self._trace_point
+            self._trainer, running=self._running, epochs_per_second=self._speed(now), trace_point=self._traceable()
         )
         self.snapshot_ready.emit(snapshot)
 

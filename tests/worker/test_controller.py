@@ -338,3 +338,20 @@ def test_new_points_from_a_setting_can_be_undone_back_to_the_drawn_ones(make_con
     controller.edit_points(AddPoints(np.array([[0.0, 0.0]]), 2.0))
     qtbot.waitUntil(lambda: len(controller.snapshot.train_points) == 251, timeout=WAIT_MS)
     assert set(np.unique(controller.snapshot.train_points[:, 2])) == {0.0, 1.0, 2.0}
+
+
+def test_a_traced_label_the_problem_no_longer_has_is_not_traced(make_controller, qtbot):
+    from playground.engine.config_edits import SetValue
+
+    controller = make_controller(Config.from_dict({"problem": "multiclass", "classes": 4}))
+    controller.set_trace_point(1.0, 1.0, 3.0)
+    qtbot.waitUntil(lambda: controller.snapshot.trace is not None, timeout=WAIT_MS)
+    controller.edit(SetValue("classes", 2))  # class 3 is gone; the hover may still be in flight
+    qtbot.waitUntil(lambda: controller.snapshot.config.classes == 2, timeout=WAIT_MS)
+    assert controller.snapshot.trace is None
+    controller.set_trace_point(1.0, 1.0, -1.0)  # a ±1 label from a binary problem: no class here either
+    controller.step()
+    qtbot.waitUntil(lambda: controller.snapshot.epoch == 1, timeout=WAIT_MS)
+    assert controller.snapshot.trace is None
+    controller.set_trace_point(1.0, 1.0, 1.0)
+    qtbot.waitUntil(lambda: controller.snapshot.trace is not None, timeout=WAIT_MS)
