@@ -13,6 +13,7 @@ import pytest
 
 from playground import train_command
 from playground.cli import main
+from playground.engine import compiled
 from playground.engine.config import Config
 from playground.engine.data import SplitData, make_data
 from playground.engine.experiment import load_experiment, save_experiment
@@ -407,7 +408,8 @@ def test_speed_counts_the_epochs_trained_not_the_epochs_requested() -> None:
     assert run.trained == run.result.epoch < 200
     made_up = train_command.TrainingRun(run.result, requested=200, trained=8, seconds=2.0, interrupted=False,
                                         figures="train loss 1.0000")
-    assert train_command.summary_line(made_up) == f"epoch {run.result.epoch}: train loss 1.0000; 4 epochs/s"
+    assert train_command.summary_line(made_up) == (
+        f"epoch {run.result.epoch}: train loss 1.0000; 4 epochs/s ({compiled.engine_description()})")
 
 
 def test_divergence_exits_1_with_a_warning_about_the_learning_rate(
