@@ -57,6 +57,12 @@ def point_brushes(labels: np.ndarray, multiclass: bool = False) -> list[QBrush]:
     return brushes
 
 
+def _shown_if_any(scatter: pg.ScatterPlotItem) -> None:
+    """Hide a scatter without points: a visible one, even empty, costs Python calls (paint,
+    boundingRect) under every new heatmap, 30-60 times a second."""
+    scatter.setVisible(bool(len(scatter.data)))
+
+
 def display_scale(scale: float) -> float:
     """A usable colour range: positive and finite, else 1."""
     scale = float(scale)
@@ -113,14 +119,17 @@ class BoundaryPlot(QWidget):
         self.hover_ring = pg.ScatterPlotItem(size=POINT_SIZE + 11, brush=None, pxMode=True)  # halo + ring
         self.hover_ring.setZValue(20)
         plot.addItem(self.hover_ring)
+        self.hover_ring.hide()  # (see _shown_if_any)
         self.shot_rings = pg.ScatterPlotItem(size=POINT_SIZE + 9, brush=None, pxMode=True)  # the inspector's shot
         self.shot_rings.setZValue(19)
         plot.addItem(self.shot_rings)
+        self.shot_rings.hide()
         # A confusion cell's points: a black ring around a white one, unlike the hover ring
         # (white halo, dark ring) and the inspector's amber shot rings. Each point twice: outer, inner.
         self.highlight_rings = pg.ScatterPlotItem(brush=None, pxMode=True)
         self.highlight_rings.setZValue(18)
         plot.addItem(self.highlight_rings)
+        self.highlight_rings.hide()
         self._highlighted = np.empty((0, 2))
         self.ghost = pg.IsocurveItem(level=0.0, pen=pg.mkPen(GHOST_COLOR, width=2.5, style=Qt.PenStyle.DashLine))
         self.ghost.setZValue(15)
@@ -264,6 +273,7 @@ class BoundaryPlot(QWidget):
     def _set_points(self, train: np.ndarray, test: np.ndarray) -> None:
         self._train, self._test = train, test
         self.train_scatter.setData(x=train[:, 0], y=train[:, 1], brush=point_brushes(train[:, 2], self._multiclass))
+        _shown_if_any(self.train_scatter)
         self._refresh_test_points()
         if self._hovered is not None:
             self._set_hovered(None)
@@ -274,6 +284,7 @@ class BoundaryPlot(QWidget):
             self.test_scatter.setData(x=test[:, 0], y=test[:, 1], brush=point_brushes(test[:, 2], self._multiclass))
         else:
             self.test_scatter.clear()
+        _shown_if_any(self.test_scatter)
 
     def _is_train(self, point: tuple[float, float, float]) -> bool:
         return bool(np.any(np.all(self._train == np.array(point), axis=1)))
@@ -306,10 +317,12 @@ class BoundaryPlot(QWidget):
         self._hovered = point
         if point is None:
             self.hover_ring.clear()
+            _shown_if_any(self.hover_ring)
             self.sample_left.emit()
             return
         x, y = [point[0]] * 2, [point[1]] * 2
         self.hover_ring.setData(x=x, y=y, pen=[pg.mkPen("w", width=5), pg.mkPen(RING_COLOR, width=2.5)])
+        _shown_if_any(self.hover_ring)
         self.sample_hovered.emit(*point)
 
     # ----- a confusion cell's points ------------------------------------------------------
@@ -319,6 +332,7 @@ class BoundaryPlot(QWidget):
         if points is None or not len(points):
             self._highlighted = np.empty((0, 2))
             self.highlight_rings.clear()
+            _shown_if_any(self.highlight_rings)
             return
         self._highlighted = np.array(np.asarray(points, dtype=np.float64)[:, :2])
         x, y, m = self._highlighted[:, 0], self._highlighted[:, 1], len(self._highlighted)
@@ -329,6 +343,7 @@ class BoundaryPlot(QWidget):
             size=[POINT_SIZE + 9] * m + [POINT_SIZE + 5] * m,
             pen=[outer] * m + [inner] * m,
         )
+        _shown_if_any(self.highlight_rings)
 
     @property
     def highlighted_points(self) -> np.ndarray:
@@ -340,9 +355,11 @@ class BoundaryPlot(QWidget):
         """Ring the inspector's samples ((m, 3) rows; ``focus`` the one the neurons describe)."""
         if points is None or not len(points):
             self.shot_rings.clear()
+            _shown_if_any(self.shot_rings)
             return
         pens = [pg.mkPen(SHOT_COLOR, width=3.0 if k == focus else 1.5) for k in range(len(points))]
         self.shot_rings.setData(x=points[:, 0], y=points[:, 1], pen=pens)
+        _shown_if_any(self.shot_rings)
 
     def show_ghost(self, output_map: np.ndarray | None) -> None:
         """A dashed line where ``output_map`` (res, res; row 0 = bottom) crosses 0: the decision

@@ -63,7 +63,19 @@ def lut_index(value: float) -> int:
     return int(round((min(max(value, -1.0), 1.0) + 1.0) * 127.5))
 
 
-_QCOLORS: dict[int, tuple[np.ndarray, list[QColor]]] = {}  # id(lut) → (lut, its 256 QColors)
+_QCOLORS: dict[int, tuple[np.ndarray, list[QColor]]] = {}  # id(lut) → (lut, its 257 QColors)
+
+
+def lut_colors(lut: np.ndarray = VALUE_LUT) -> list[QColor]:
+    """The LUT's 256 colours as QColors and, last (index −1), NAN_COLOR; made once per LUT.
+
+    The QColors are shared (copying one costs more than a lookup): do not change them.
+    """
+    entry = _QCOLORS.get(id(lut))
+    if entry is None or entry[0] is not lut:  # (the identity check guards a reused id)
+        colors = [QColor(int(r), int(g), int(b)) for r, g, b in lut]
+        entry = _QCOLORS[id(lut)] = (lut, [*colors, QColor(*NAN_COLOR)])
+    return entry[1]
 
 
 def value_color(value: float, lut: np.ndarray = VALUE_LUT) -> QColor:
@@ -73,10 +85,16 @@ def value_color(value: float, lut: np.ndarray = VALUE_LUT) -> QColor:
     """
     if not math.isfinite(value):
         return QColor(*NAN_COLOR)
-    entry = _QCOLORS.get(id(lut))
-    if entry is None or entry[0] is not lut:  # (the identity check guards a reused id)
-        entry = _QCOLORS[id(lut)] = (lut, [QColor(int(r), int(g), int(b)) for r, g, b in lut])
-    return entry[1][lut_index(value)]  # shared: callers must not change it
+    return lut_colors(lut)[lut_index(value)]  # shared: callers must not change it
+
+
+def lut_indices(values: np.ndarray) -> np.ndarray:
+    """``lut_index`` of every value at once: (n,) intp in 0 … 255, and −1 (lut_colors' NaN
+    colour) for NaN and ±inf."""
+    values = np.asarray(values, dtype=float)
+    index = np.round((np.clip(values, -1.0, 1.0) + 1.0) * 127.5)
+    index[~np.isfinite(values)] = -1
+    return index.astype(np.intp)
 
 
 def to_rgb(maps: np.ndarray, lut: np.ndarray = VALUE_LUT, scale: float = 1.0) -> np.ndarray:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from playground.ui.class_maps import class_pixels
-from playground.ui.colors import NAN_COLOR, VALUE_LUT, class_color, colour_pixels, packed_lut, pixmap
+from playground.ui.colors import NAN_COLOR, VALUE_LUT, class_color, colour_pixels, lut_indices, packed_lut, pixmap
 
 RING_IDLE = QColor("#dde2e8")  # the frame of a square when no sample is traced
 RING_WIDTH = 4.0
@@ -60,18 +60,28 @@ class Thumbnailer:
         self.packed = packed_lut(lut)
 
     def pixmaps(self, maps: np.ndarray, scales: np.ndarray | None = None) -> list[QPixmap]:
+        return [pixmap(image, self.ratio) for image in self.pixels(maps, scales)]
+
+    def pixels(self, maps: np.ndarray, scales: np.ndarray | None = None) -> np.ndarray:
+        """(n, pixels, pixels) uint32 0xffRRGGBB of ``maps`` on the value scale."""
         small = maps[:, self.rows, self.columns]  # (n, pixels, pixels)
         if scales is not None:
             with np.errstate(over="ignore"):  # beyond float32: ±inf, drawn as the end colour
                 small = small / scales[:, None, None]
-        return [pixmap(image, self.ratio) for image in colour_pixels(small, self.packed)]
+        return colour_pixels(small, self.packed)
+
+    def neuron_pixels(self, maps: np.ndarray, classes: int = 0) -> np.ndarray:
+        """(n, pixels, pixels) uint32: neurons' maps on the value scale, except the last
+        ``classes`` (a multiclass output's p_k), each from white to its class's colour."""
+        if not classes:
+            return self.pixels(maps)
+        small = maps[-classes:, self.rows, self.columns]  # (K, pixels, pixels)
+        class_images = [class_pixels(image, k) for k, image in enumerate(small)]
+        return np.concatenate([self.pixels(maps[:-classes]), np.stack(class_images)])
 
     def neuron_pixmaps(self, maps: np.ndarray, classes: int = 0) -> list[QPixmap]:
-        """(n, res, res) neurons' maps on the value scale, except the last ``classes`` (a
-        multiclass output's p_k), each from white to its class's colour."""
-        if not classes:
-            return self.pixmaps(maps)
-        return self.pixmaps(maps[:-classes]) + self.class_pixmaps(maps[-classes:])
+        """The pixmaps of ``neuron_pixels``."""
+        return [pixmap(image, self.ratio) for image in self.neuron_pixels(maps, classes)]
 
     def class_pixmaps(self, probabilities: np.ndarray) -> list[QPixmap]:
         """(K, res, res) p_k → K pixmaps, map k from white (0) to class k's colour (1)."""
@@ -249,10 +259,12 @@ class EdgeSet:
         self.index = {target[1:]: k for k, target in enumerate(self.targets)}
         self.points = np.zeros((len(self.items), EDGE_SAMPLES, 2))  # (n_edges, samples, xy)
         self.widths = np.ones(len(self.items))
-        # The pen each edge has: (LUT index, width in quarter px, dead, which LUT); the LUT is
-        # part of the key, or switching gradient/weight colouring would keep the old colours.
-        self._keys: list[tuple[int, int, bool, int] | None] = [None] * len(self.items)
-        self._pens: dict[tuple[int, int, bool, int], QPen] = {}
+        # What each edge shows now: (LUT, (n,) LUT index (−1 grey), (n,) width in quarter px,
+        # (n,) dead); a frame re-pens only the edges whose entry changed.
+        self._shown: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+        # Pens by LUT: id(lut) → (lut, {(LUT index, quarters, dead): pen}); the LUT is part of
+        # the key, or switching gradient/weight colouring would keep the old colours.
+        self._pens: dict[int, tuple[np.ndarray, dict[tuple[int, int, bool], QPen]]] = {}
         self.highlight = QGraphicsPathItem()
         self.highlight.setPen(QPen(HOVER_HALO, 1.0))
         self.highlight.setZValue(-1)
@@ -274,31 +286,34 @@ class EdgeSet:
         self.highlight.hide()
 
     def restyle(self, values: np.ndarray, lut: np.ndarray, widths: np.ndarray, dead: np.ndarray) -> None:
-        """Colour from ``values`` in [−1, 1] (NaN grey) on ``lut``; widths in px; dead dashed."""
-        finite = np.isfinite(values)
-        index = np.where(finite, np.round((np.clip(np.nan_to_num(values), -1, 1) + 1) * 127.5), -1).astype(int)
-        quarters = np.round(np.nan_to_num(widths, nan=1.0) * 4).astype(int)
+        """Colour from ``values`` in [−1, 1] (NaN grey) on ``lut``; widths in px; dead dashed.
+        Only edges whose colour, width or deadness changed get a new pen (one Python call each)."""
+        index = lut_indices(values)
+        quarters = np.round(np.nan_to_num(widths, nan=1.0) * 4).astype(np.intp)
+        dead = np.asarray(dead, dtype=bool)
         self.widths = quarters / 4
-        lut_id = id(lut)
-        for k, item in enumerate(self.items):
-            key = (int(index[k]), int(quarters[k]), bool(dead[k]), lut_id)
-            if key != self._keys[k]:
-                self._keys[k] = key
-                item.setPen(self._pen(key, lut))
+        shown = self._shown
+        if shown is None or shown[0] is not lut:
+            changed = range(len(self.items))
+        else:
+            changed = np.flatnonzero((index != shown[1]) | (quarters != shown[2]) | (dead != shown[3])).tolist()
+        self._shown = (lut, index, quarters, dead)
+        if not changed:
+            return
+        pens = self._pens_of(lut)
+        index_list, quarter_list, dead_list = index.tolist(), quarters.tolist(), dead.tolist()
+        for k in changed:
+            key = (index_list[k], quarter_list[k], dead_list[k])
+            pen = pens.get(key)
+            if pen is None:
+                pen = pens[key] = _edge_pen(*key, lut)
+            self.items[k].setPen(pen)
 
-    def _pen(self, key: tuple[int, int, bool, int], lut: np.ndarray) -> QPen:
-        pen = self._pens.get(key)
-        if pen is None:
-            index, quarters, dead, _ = key
-            color = QColor(*NAN_COLOR) if index < 0 else QColor(*(int(c) for c in lut[index]))
-            if dead:
-                color = QColor(150, 150, 150, 120)
-            pen = QPen(color, 1.0 if dead else quarters / 4)
-            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-            if dead:
-                pen.setStyle(Qt.PenStyle.DashLine)
-            self._pens[key] = pen
-        return pen
+    def _pens_of(self, lut: np.ndarray) -> dict[tuple[int, int, bool], QPen]:
+        entry = self._pens.get(id(lut))
+        if entry is None or entry[0] is not lut:  # (the identity check guards a reused id)
+            entry = self._pens[id(lut)] = (lut, {})
+        return entry[1]
 
     def edge_at(self, pos: QPointF, tolerance: float) -> int | None:
         """Index of the edge nearest ``pos`` if within ``tolerance`` (plus half its width)."""
@@ -317,6 +332,18 @@ class EdgeSet:
         self.highlight.setPen(pen)
         self.highlight.setPath(self.items[k].path())
         self.highlight.show()
+
+
+def _edge_pen(index: int, quarters: int, dead: bool, lut: np.ndarray) -> QPen:
+    """LUT entry ``index`` (−1: NaN grey), ``quarters``/4 px wide; a dead weight dashed grey."""
+    color = QColor(*NAN_COLOR) if index < 0 else QColor(*(int(c) for c in lut[index]))
+    if dead:
+        color = QColor(150, 150, 150, 120)
+    pen = QPen(color, 1.0 if dead else quarters / 4)
+    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+    if dead:
+        pen.setStyle(Qt.PenStyle.DashLine)
+    return pen
 
 
 class NetworkScene(QGraphicsScene):

@@ -28,7 +28,7 @@ from playground.engine.features import FEATURE_LABELS, FEATURE_NAMES
 from playground.engine.grid import GridEvaluator
 from playground.ui import network_text
 from playground.ui.class_maps import class_value_color
-from playground.ui.colors import GRADIENT_LUT, VALUE_LUT, value_color
+from playground.ui.colors import GRADIENT_LUT, VALUE_LUT, lut_colors, lut_indices, pixmap, value_color
 from playground.ui.gradient_scale import GRADIENT_FLOOR, GradientScale, significant
 from playground.ui.network_items import (
     CLASS_NAME_WIDTH,
@@ -93,6 +93,8 @@ class NetworkView(QWidget):
         self._biases: list[list[BiasItem]] = []  # [weight layer][neuron]
         self._edges: EdgeSet | None = None
         self._thumbnailer: Thumbnailer | None = None
+        self._thumb_pixels: np.ndarray | None = None  # (n_neurons, p, p) uint32 the thumbnails show
+        self._bias_shown: tuple[np.ndarray, np.ndarray] | None = None  # (LUT, (n_biases,) index) shown
         self._titles: list[tuple[QGraphicsSimpleTextItem, QGraphicsSimpleTextItem]] = []
         self._headers: list[LayerHeader] = []
         self._editing: Target | None = None
@@ -296,6 +298,7 @@ class NetworkView(QWidget):
         sizes, enabled = snap.layer_sizes, snap.config.features
         self._structure = structure
         self._thumbnailer = None  # the new squares need their thumbnails
+        self._thumb_pixels = self._bias_shown = None
         self._features = {}
         for k, name in enumerate(FEATURE_NAMES):
             item = NodeItem(("feature", name), self, clickable=True)
@@ -391,6 +394,7 @@ class NetworkView(QWidget):
         if self._thumbnailer is not None and self._thumbnailer.key == key:
             return
         self._thumbnailer = Thumbnailer(*key)
+        self._thumb_pixels = None  # every thumbnail anew, at the new size
         maps, scales = self._feature_maps(self.snapshot)
         for name, image in zip(FEATURE_NAMES, self._thumbnailer.pixmaps(maps, scales)):
             self._features[name].thumb.setPixmap(image)
@@ -416,10 +420,19 @@ class NetworkView(QWidget):
         return self._feature_cache[1], self._feature_cache[2]
 
     def _draw_thumbnails(self, snap: Snapshot) -> None:
+        """Only the thumbnails whose pixels changed get a new pixmap (a paused network's, or a
+        saturated neuron's, stay as they are)."""
         classes = snap.n_outputs if snap.multiclass else 0
-        images = self._thumbnailer.neuron_pixmaps(snap.node_maps[snap.layer_sizes[0] :], classes)
-        for item, image in zip(chain.from_iterable(self._neurons), images):
-            item.thumb.setPixmap(image)
+        pixels = self._thumbnailer.neuron_pixels(snap.node_maps[snap.layer_sizes[0] :], classes)  # (n, p, p)
+        before = self._thumb_pixels
+        if before is None or before.shape != pixels.shape:
+            changed = range(len(pixels))
+        else:
+            changed = np.flatnonzero((pixels != before).any(axis=(1, 2))).tolist()
+        self._thumb_pixels = pixels
+        items = list(chain.from_iterable(self._neurons))
+        for k in changed:
+            items[k].thumb.setPixmap(pixmap(pixels[k], self._thumbnailer.ratio))
 
     def _draw_parameters(self, snap: Snapshot) -> None:
         weights = np.concatenate([w.ravel() for w in snap.weights])
@@ -434,21 +447,29 @@ class NetworkView(QWidget):
         if self.colour_mode == GRADIENT:
             gradients = significant(np.concatenate([g.ravel() for g in snap.weight_gradients]))
             values, lut = gradients / (scale or np.inf), GRADIENT_LUT  # no scale: neutral (NaN stays NaN)
+            biases = significant(np.concatenate(snap.bias_gradients)) / (scale or np.inf)
         else:
-            values, lut = weights, VALUE_LUT
+            values, lut, biases = weights, VALUE_LUT, np.concatenate(snap.biases)
         self._edges.restyle(values, lut, widths, dead)
-        for layer, column in enumerate(self._biases):
-            if self.colour_mode == GRADIENT:
-                shown = significant(snap.bias_gradients[layer]) / (scale or np.inf)
-            else:
-                shown = snap.biases[layer]
-            for item, value in zip(column, shown):
-                item.set_color(value_color(float(value), lut))
+        self._colour_biases(biases, lut)
         why = (
             "no update yet" if snap.epoch == 0 else "not a number (diverged)" if snap.diverged
             else f"gradients ≈ 0 (all below {GRADIENT_FLOOR:g})"
         )
         self._legend.show_mode(self.colour_mode, scale, why)
+
+    def _colour_biases(self, values: np.ndarray, lut: np.ndarray) -> None:
+        """Each bias square in ``lut``'s colour of its value in [−1, 1]; only changed ones are set."""
+        index = lut_indices(values)  # (n_biases,), −1: NaN grey
+        shown = self._bias_shown
+        if shown is None or shown[0] is not lut or shown[1].shape != index.shape:
+            changed = range(len(index))
+        else:
+            changed = np.flatnonzero(index != shown[1]).tolist()
+        self._bias_shown = (lut, index)
+        colors, items = lut_colors(lut), list(chain.from_iterable(self._biases))
+        for k in changed:
+            items[k].set_color(colors[index[k]])
 
     def _draw_stage(self, snap: Snapshot, widths: np.ndarray, dead: np.ndarray) -> None:
         features = [self._features[name] for name in snap.config.features]

@@ -121,6 +121,7 @@ class EdgeLegend(QWidget):
             row.addWidget(widget, 1 if widget is self.rest else 0)
         ramp = np.repeat(np.linspace(-1.0, 1.0, 90)[None], 10, axis=0)  # (10, 90)
         self._luts = {id(lut): pixmap(colour_pixels(ramp, packed_lut(lut))) for lut in (VALUE_LUT, GRADIENT_LUT)}
+        self._bar_lut: np.ndarray | None = None  # the LUT the bar shows
         self.show_mode("gradient", None)
 
     def _show_mode(self, mode: str, scale: float | None, no_scale: str) -> None:
@@ -129,9 +130,14 @@ class EdgeLegend(QWidget):
         self.title.setText("Edge colour = dE/dw" if gradient else "Edge colour = weight w")
         limit = 1.0 if not gradient else scale
         self.low.setText(no_scale if limit is None else f"−{limit:.2g}")
-        self.high.setText("" if limit is None else f"+{limit:.2g}")
-        lut = GRADIENT_LUT if gradient else VALUE_LUT
-        self.bar.setPixmap(self._luts[id(lut)])
+        self.high.setText("" if limit is None else f"+{limit:.2g}")  # (an unchanged text is not redrawn)
+        self._set_bar(GRADIENT_LUT if gradient else VALUE_LUT)
+
+    def _set_bar(self, lut: np.ndarray) -> None:
+        """The colour ramp of ``lut``; set only when it changes (setPixmap always redraws)."""
+        if self._bar_lut is not lut:
+            self._bar_lut = lut
+            self.bar.setPixmap(self._luts[id(lut)])
 
     def show_stage(self, view: StageView) -> None:
         """What an inspector stage's edge colours and rings mean."""
@@ -139,7 +145,7 @@ class EdgeLegend(QWidget):
         self.title.setText(title)
         self.low.setText("" if scale is None else f"−{scale:.2g}")
         self.high.setText("" if scale is None else f"+{scale:.2g}")
-        self.bar.setPixmap(self._luts[id(view.edge_lut)])
+        self._set_bar(view.edge_lut)
         self.rest.setText(f"·  {rest}")
 
     def show_mode(self, mode: str, scale: float | None, no_scale: str = "no update yet") -> None:
@@ -218,7 +224,7 @@ class NetworkCanvas(QGraphicsView):
         super().__init__(scene)
         self._on_resize = on_resize
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.SmoothPixmapTransform)
-        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
         self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState, True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
