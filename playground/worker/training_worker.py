@@ -23,7 +23,8 @@ from playground.engine.trainer import Trainer
 from playground.worker.snapshot_builder import SnapshotBuilder
 
 CHUNK_SECONDS = 0.010
-MAX_SNAPSHOTS_PER_SECOND = 33  # "about 30": at most a frame every 30 ms (delivery adds a little)
+ACK_POLL_SECONDS = 0.002  # chunks this short while a frame is due but not yet acknowledged
+MAX_SNAPSHOTS_PER_SECOND = 60  # a frame every 16.7 ms at most, none before the last was drawn
 SPEED_WINDOW_SECONDS = 1.0
 MAX_EPOCHS_PER_CALL = 100_000  # bounds one call's history rows
 
@@ -274,12 +275,7 @@ class TrainingWorker(QObject):
             self._changed()
             return
         if self._running:
-            # Stop the chunk when the next frame is due, so frames go out on time.
-            frame_due = self._last_emit + 1.0 / MAX_SNAPSHOTS_PER_SECOND if not self._awaiting_ack else 0.0
-            deadline = time.perf_counter() + CHUNK_SECONDS
-            if frame_due > time.perf_counter():
-                deadline = min(deadline, frame_due)
-            self._train_until(deadline)
+            self._train_until(self._chunk_deadline())
             self._dirty = True
         if not self._running:  # paused by divergence: the views must see it now
             self._changed()
@@ -287,6 +283,16 @@ class TrainingWorker(QObject):
         now = time.perf_counter()
         if self._dirty and not self._awaiting_ack and now - self._last_emit >= 1.0 / MAX_SNAPSHOTS_PER_SECOND:
             self._emit_snapshot()
+
+    def _chunk_deadline(self) -> float:
+        """When this chunk stops: when the next frame is due, so frames go out on time. While
+        the views still draw the last one, train on until it is due, then in short slices so
+        their acknowledgement is seen at once; a frame already due and acknowledged: no chunk."""
+        now = time.perf_counter()
+        due = self._last_emit + 1.0 / MAX_SNAPSHOTS_PER_SECOND
+        if self._awaiting_ack:
+            return min(now + CHUNK_SECONDS, max(due, now + ACK_POLL_SECONDS))
+        return min(now + CHUNK_SECONDS, due)
 
     def _train_until(self, deadline: float) -> None:
         """Train in calls of as many epochs as the time left holds at the speed last measured: the
