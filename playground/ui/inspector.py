@@ -131,21 +131,25 @@ class Inspector(QObject):
     # ----- choosing the shot --------------------------------------------------------------------
     def choose_row(self, row: int) -> None:
         self.row = int(row)
-        self._rebuild_shot()
+        self._pending_pick = None  # a choice made after a pick was asked for wins
+        if not self._asked:  # else the state on its way is shot from this row when it arrives
+            self._rebuild_shot()
 
     def set_batch(self, batch: bool) -> None:
         self.batch = bool(batch)
         if self.panel.batch_radio.isChecked() != self.batch:
             self.panel.batch_radio.setChecked(self.batch)
-        self._rebuild_shot()
+        if not self._asked:
+            self._rebuild_shot()
 
     def pick(self, kind: str) -> None:
         """"worst": the largest loss; "misclassified": the next one it gets wrong; "random"."""
-        if self.state is None:
+        if self.state is None or self._asked:  # a newer state is on its way: pick from it
             self._pending_pick = kind
             return
         train = self.state.data.train
         if not len(train):
+            self._drop_shot()
             return
         with np.errstate(all="ignore"):
             config = self.state.config
@@ -158,6 +162,8 @@ class Inspector(QObject):
         else:
             wrong = self._wrong(out, losses)
             if not wrong.any():
+                if self.shot is None:  # a re-aimed state: shoot the row in hand again
+                    self._rebuild_shot()
                 self.panel.say("The network gets every training sample right: nothing misclassified.")
                 return
             start = -1 if self.row is None else self.row
@@ -214,6 +220,7 @@ class Inspector(QObject):
             self._ask_for_state()
             return
         self.state = state
+        self.shot = None  # shot from the old state: never drawn beside the new one
         n_train = len(state.data.train)
         if self.row is not None and self.row >= n_train:
             self.row, self._pending_pick = None, self._pending_pick or "worst"
@@ -225,6 +232,7 @@ class Inspector(QObject):
 
     def _rebuild_shot(self) -> None:
         if self.state is None or self.row is None or not len(self.state.data.train):
+            self._drop_shot()
             return
         n_train = len(self.state.data.train)
         rows = batch_indices(n_train, self.state.config.batch_size, self.row) if self.batch else [self.row]
@@ -242,6 +250,24 @@ class Inspector(QObject):
         self._show_stage()
         self._show_selection()
         self.shot_changed.emit()
+
+    def _drop_shot(self) -> None:
+        """No shot to show (no training point, or none chosen yet): clear what the last one drew."""
+        self.shot = None
+        self._stop_playing()
+        self.network_view.set_stage_view(None)
+        self.network_view.highlight(None)
+        self.boundary_plot.show_shot(None)
+        self.boundary_plot.show_ghost(None)
+        self._ghost_key = None
+        if self.state is not None and not len(self.state.data.train):
+            self.panel.say("There are no training points to fire: draw some, or choose a dataset.")
+
+    def _drawn_network_is_the_shots(self) -> bool:
+        """The network view shows the network the shot was fired through (a change may have
+        rebuilt it since: then the shot is redrawn when the re-aimed state arrives)."""
+        snapshot = self.controller.snapshot
+        return self.shot is not None and snapshot is not None and tuple(snapshot.layer_sizes) == self.shot.layer_sizes
 
     @property
     def focus(self) -> int:
@@ -307,8 +333,7 @@ class Inspector(QObject):
 
     def _draw_stage(self) -> None:
         shot, stage = self.shot, self.stage
-        snapshot = self.controller.snapshot
-        if shot is None or stage is None or snapshot is None:
+        if stage is None or not self._drawn_network_is_the_shots():
             return
         html = stage_html(shot, stage, self.state.config, self.focus)
         self.panel.show_stage(self.stage_index, self.stage_count(), stage.name, stage.title(shot.n_layers), html)
@@ -334,14 +359,18 @@ class Inspector(QObject):
 
     # ----- selection: a neuron's card, or a weight's chain rule, slope and check ----------------
     def select(self, target: Target) -> None:
-        if self.shot is None or not self._valid(target):
+        if self._asked:  # a click on the network now shown: kept (and checked) for the shot on its way
+            self.selected = target
+            return
+        if self.shot is None or not self._valid(target) or not self._drawn_network_is_the_shots():
             return
         self.selected = target
         self._show_selection()
 
     def _factor_hovered(self, target: Target | None) -> None:
         """Mark the factor's item while hovered; then the selection again."""
-        self.network_view.highlight(target if target is not None else self.selected)
+        if self._drawn_network_is_the_shots():
+            self.network_view.highlight(target if target is not None else self.selected)
 
     def _valid(self, target: Target) -> bool:
         sizes = self.shot.layer_sizes if self.shot is not None else ()
@@ -362,6 +391,8 @@ class Inspector(QObject):
 
     def _draw_selection(self) -> None:
         target, shot, panel = self.selected, self.shot, self.panel
+        if shot is not None and not self._drawn_network_is_the_shots():
+            return
         self.network_view.highlight(target)
         if target is None or shot is None:
             panel.show_hint()

@@ -406,3 +406,40 @@ def test_the_marked_item_stays_marked_where_it_moves(open_window, qtbot):
     inspector.select(("edge", 1, 0, 0))
     window.resize(window.width() + 150, window.height())
     qtbot.waitUntil(lambda: view._edges.highlight.path() == view.edge_item(1, 0, 0).path(), timeout=WAIT_MS)
+
+
+def test_clicks_before_a_rebuilt_network_is_re_aimed_wait_for_its_state(open_window, qtbot, monkeypatch):
+    """Found by the stress monkey: a network rebuilt while the inspector is open, and a pick, a
+    click on an edge and the last stage before the new state arrived, drew the old shot over the
+    new network (IndexError) or checked it against the new state (ValueError)."""
+    from playground.engine.config_edits import ChangeWidth
+
+    window = open_window(CONFIG)
+    inspector = open_inspector(window, qtbot)
+    inspector.select(("bias", 1, 1))  # the second neuron of hidden layer 2
+    asked = []
+    monkeypatch.setattr(window.controller, "take_state", lambda: asked.append(True))  # the state is late
+    window.run_view.edit(ChangeWidth(1, -1))  # hidden layer 2 keeps one neuron
+    qtbot.waitUntil(lambda: window.controller.snapshot.layer_sizes == (2, 3, 1, 1) and bool(asked), timeout=WAIT_MS)
+    inspector.pick("random")
+    inspector.select(("edge", 1, 2, 0))
+    inspector.go_to_stage("fire_again")
+    inspector.choose_row(0)
+    monkeypatch.undo()
+    window.controller.take_state()  # the state arrives: the shot is fired from it
+    qtbot.waitUntil(lambda: inspector.shot is not None and inspector.shot.layer_sizes == (2, 3, 1, 1),
+                    timeout=WAIT_MS)
+    assert inspector.row == 0 and inspector.selected == ("edge", 1, 2, 0)  # the old bias is gone
+    inspector.go_to_stage("fire_again")
+
+
+def test_a_plane_without_training_points_leaves_nothing_to_fire(open_window, qtbot):
+    from playground.engine.point_edits import ClearPoints
+
+    window = open_window(CONFIG)
+    inspector = open_inspector(window, qtbot)
+    window.controller.edit_points(ClearPoints())
+    qtbot.waitUntil(lambda: inspector.shot is None, timeout=WAIT_MS)
+    inspector.pick("worst")
+    assert inspector.shot is None
+    assert "no training points" in window.run_view.inspector_panel.findChild(QLabel, "shot_label").text()

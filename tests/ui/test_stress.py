@@ -4,6 +4,8 @@ hang or keep memory. Longer runs of both, and an hour-long session: benchmarks/s
 
 from __future__ import annotations
 
+import os
+
 from tests.ui.stress_tools import (
     MAX_MB_PER_WINDOW,
     ErrorRecorder,
@@ -14,7 +16,8 @@ from tests.ui.stress_tools import (
 )
 
 WINDOWS, WARM_UP = 100, 20
-ACTIONS, SEED = 3000, 7
+ACTIONS = 3000
+SEED = int(os.environ.get("PLAYGROUND_STRESS_SEED", "7"))  # another seed: another walk through the window
 
 
 def test_a_hundred_windows_closed_while_training_are_freed(qtbot):
