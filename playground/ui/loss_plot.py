@@ -41,6 +41,9 @@ SHORT_REDRAW_INTERVAL = 0.1
 # still shows its start.
 ABSURD_FACTOR = 100.0
 MEDIAN_SAMPLE = 2048  # the median is taken over at most about this many rows (a stride)
+# The largest and the smallest positive finite loss of every whole block of this many rows are
+# kept, so the y range of a million rows reads a few hundred numbers, not two million.
+STATS_BLOCK = 4096
 
 
 NICE_STEPS = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
@@ -99,6 +102,8 @@ class LossPlot(QWidget):
         self._epochs = np.empty(INITIAL_CAPACITY)  # (capacity,) epoch of each row
         self._losses = np.empty((2, INITIAL_CAPACITY))  # (2, capacity) train, test loss
         self._count = 0
+        self._block_max = np.empty(0)  # (whole blocks measured,) largest finite loss of each block (−inf: none)
+        self._block_min = np.empty(0)  # (the same,) smallest positive finite loss of each block (+inf: none)
         self._all_finite = True  # every stored loss is finite
         self._all_positive = True  # every stored loss is > 0 (log mode can skip its check)
         self._log = False
@@ -163,12 +168,12 @@ class LossPlot(QWidget):
         if not snapshot.history_reset and self._count and len(rows) and epochs[0] <= self._epochs[self._count - 1]:
             # Rows already drawn come again, re-evaluated (a weight was edited, new points were
             # drawn): they replace what was drawn from that epoch on.
-            self._count = int(np.searchsorted(self._epochs[: self._count], epochs[0]))
+            self._truncate(int(np.searchsorted(self._epochs[: self._count], epochs[0])))
         if len(rows):
             self.append(epochs, rows[:, 0], rows[:, 1])
 
     def clear(self) -> None:
-        self._count = 0
+        self._truncate(0)
         self._all_finite = self._all_positive = True
         self._set_hover(None)
         self._redraw()
@@ -188,6 +193,12 @@ class LossPlot(QWidget):
         with np.errstate(invalid="ignore"):
             self._all_positive &= finite and bool((new > 0).all())
         self._request_redraw()
+
+    def _truncate(self, count: int) -> None:
+        """Keep the first ``count`` rows (new rows will replace the rest)."""
+        self._count = count
+        blocks = count // STATS_BLOCK  # the statistics of a block cut short are measured again
+        self._block_max, self._block_min = self._block_max[:blocks], self._block_min[:blocks]
 
     def _reserve(self, needed: int) -> None:
         capacity = len(self._epochs)
@@ -250,11 +261,39 @@ class LossPlot(QWidget):
         first = data[:, 0][np.isfinite(data[:, 0])]
         reference = max(float(np.median(np.abs(finite))), float(np.abs(first).max()) if first.size else 0.0)
         cap = ABSURD_FACTOR * max(reference, 1e-300)
+        largest, smallest = self._shown_extremes(cap)
+        high = largest if largest > 0 else 1.0  # (−inf: no loss is shown)
+        return (smallest if math.isfinite(smallest) else high), high
+
+    def _shown_extremes(self, cap: float) -> tuple[float, float]:
+        """(largest, smallest positive) finite loss ≤ ``cap``: −inf and +inf when there is none.
+        Whole blocks whose largest loss is within the cap answer from their kept statistics."""
+        self._measure_blocks()
+        within = self._block_max <= cap  # (blocks,) every finite loss of the block is shown
+        largest = float(self._block_max[within].max(initial=-np.inf))
+        smallest = float(self._block_min[within].min(initial=np.inf))
+        ranges = [(b * STATS_BLOCK, (b + 1) * STATS_BLOCK) for b in np.flatnonzero(~within)]
+        ranges.append((len(self._block_max) * STATS_BLOCK, self._count))  # the rows after the last whole block
+        for start, stop in ranges:
+            data = self._losses[:, start:stop]
+            with np.errstate(invalid="ignore"):
+                shown = data[np.isfinite(data) & (data <= cap)]
+            largest = max(largest, float(shown.max(initial=-np.inf)))
+            smallest = min(smallest, float(shown[shown > 0].min(initial=np.inf)))
+        return largest, smallest
+
+    def _measure_blocks(self) -> None:
+        """The statistics of every whole block not measured yet."""
+        done, whole = len(self._block_max), self._count // STATS_BLOCK
+        if whole <= done:
+            return
+        data = self._losses[:, done * STATS_BLOCK : whole * STATS_BLOCK].reshape(2, whole - done, STATS_BLOCK)
+        finite = np.isfinite(data)
         with np.errstate(invalid="ignore"):
-            shown = data[np.isfinite(data) & (data <= cap)]
-        positive = shown[shown > 0]
-        high = float(shown.max()) if shown.size and shown.max() > 0 else 1.0
-        return (float(positive.min()) if positive.size else high), high
+            largest = np.where(finite, data, -np.inf).max(axis=(0, 2))
+            smallest = np.where(finite & (data > 0), data, np.inf).min(axis=(0, 2))
+        self._block_max = np.concatenate([self._block_max, largest])
+        self._block_min = np.concatenate([self._block_min, smallest])
 
     @property
     def count(self) -> int:

@@ -7,6 +7,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtWidgets import QLabel
 
+from playground.ui import loss_plot
 from playground.ui.loss_plot import LossPlot, nice_ceiling
 
 
@@ -115,3 +116,32 @@ def test_a_thinned_history_is_drawn_at_its_own_epochs_and_hovered_by_them(qtbot)
     box = plot.plot_item.getViewBox()
     row = plot.row_at(box.mapViewToScene(pg.Point(41.0, 0.1)))
     assert drawn[row] == 40.0  # the nearest epoch held, not row 41
+
+
+def test_the_y_range_from_block_statistics_is_the_range_of_every_row(qtbot, monkeypatch):
+    """Whole blocks answer from their kept largest/smallest loss, blocks holding absurd values and
+    the rows after the last whole block are read in full; rows sent again re-measure their block."""
+    monkeypatch.setattr(loss_plot, "STATS_BLOCK", 16)
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    rng = np.random.default_rng(7)
+
+    def every_row() -> tuple[float, float]:
+        _, train, test = plot.losses()
+        data = np.vstack([train, test])
+        sample = data[:, :: max(1, plot.count // loss_plot.MEDIAN_SAMPLE)]
+        cap = loss_plot.ABSURD_FACTOR * max(float(np.median(np.abs(sample[np.isfinite(sample)]))),
+                                            float(np.abs(data[:, 0][np.isfinite(data[:, 0])]).max()))
+        with np.errstate(invalid="ignore"):
+            shown = data[np.isfinite(data) & (data <= cap)]
+        high = float(shown.max()) if shown.size and shown.max() > 0 else 1.0
+        return (float(shown[shown > 0].min()) if (shown > 0).any() else high), high
+
+    losses = np.abs(rng.standard_normal((2, 200))) + 0.01
+    losses[0, [5, 40, 41]] = [np.nan, np.inf, 1e30]  # a gap, an overflow, an absurd spike
+    losses[1, [70, 150]] = [0.0, 1e300]
+    plot.append(0, losses[0, :150], losses[1, :150])
+    assert plot.sensible_range() == every_row()
+    plot._truncate(37)  # rows from epoch 37 on come again, re-evaluated
+    plot.append(37, losses[0, 37:] * 3, losses[1, 37:] * 0.5)
+    assert plot.count == 200 and plot.sensible_range() == every_row()
