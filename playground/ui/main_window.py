@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
         middle = QVBoxLayout()
         middle.setSpacing(0)
         middle.addWidget(view.network_view, stretch=1)
-        middle.addWidget(view.inspector_panel, stretch=1)
+        middle.addWidget(view.inspector_holder, stretch=1)
         row.addLayout(middle, stretch=3)
         view.output_panel.setMinimumWidth(400)
         row.addWidget(view.output_panel, stretch=2)
@@ -123,13 +123,12 @@ class MainWindow(QMainWindow):
         tools.save_clicked.connect(self._ask_save_points)
         for sequence, slot in (("D", tools.draw_button.toggle), ("Ctrl+Z", c.undo_points), ("Ctrl+Shift+Z", c.redo_points)):
             QShortcut(QKeySequence(sequence), self).activated.connect(slot)
-        inspector = self.run_view.inspector
         # The inspector takes the data panel's width: it is a paused study of one shot, and the
         # chain rule, the slope and the check need the room more than the dataset choice does.
-        inspector.opened.connect(self._inspector_opened)
+        self.run_view.inspector_opened.connect(self._inspector_opened)
         for key, slot in (
             (Qt.Key.Key_Space, c.toggle_running), (Qt.Key.Key_Right, self._right_key), (Qt.Key.Key_R, c.reset),
-            (Qt.Key.Key_I, inspector.toggle),
+            (Qt.Key.Key_I, self.run_view.toggle_inspector),
         ):
             # connect() rather than QShortcut(..., activated=slot): PySide6 keeps the Connection object of a
             # keyword connection for good (one leaked per shortcut per window, tests/ui/test_stress.py).
@@ -146,7 +145,7 @@ class MainWindow(QMainWindow):
         with focus gets it; in the inspector it is the next stage (← and Esc reach the inspector
         as plain keys); anywhere else it trains one epoch."""
         focus = QApplication.focusWidget()
-        panel = self.run_view.inspector_panel
+        holder = self.run_view.inspector_holder
         if isinstance(focus, ARROW_WIDGETS):
             self._right_shortcut.setEnabled(False)  # or the key sent on would come back here
             try:
@@ -154,7 +153,7 @@ class MainWindow(QMainWindow):
                     QApplication.sendEvent(focus, QKeyEvent(kind, Qt.Key.Key_Right, Qt.KeyboardModifier.NoModifier))
             finally:
                 self._right_shortcut.setEnabled(True)
-        elif self.run_view.inspector.is_open and focus is not None and (focus is panel or panel.isAncestorOf(focus)):
+        elif self.run_view.inspector_is_open and focus is not None and holder.isAncestorOf(focus):
             self.run_view.inspector.next_stage()
         else:
             self.controller.step()

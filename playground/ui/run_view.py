@@ -9,15 +9,13 @@ second RunView on a second controller is a second run beside the first.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from playground.engine.config_edits import AddLayer, ChangeWidth, Edit, LoadPoints, RemoveLayer, SetValue, ToggleFeature
 from playground.engine.features import FEATURE_LABELS
 from playground.engine.point_edits import AddPoints, ClearPoints, ErasePoint, spray
 from playground.ui.data_panel import DataPanel
-from playground.ui.inspector import Inspector
-from playground.ui.inspector_panel import InspectorPanel
 from playground.ui.network_view import NetworkView
 from playground.ui.output_panel import OutputPanel
 from playground.ui.top_bar import TopBar
@@ -44,6 +42,8 @@ class MessageBanner(QLabel):
 
 
 class RunView(QObject):
+    inspector_opened = Signal(bool)  # the inspector opened (True) or closed
+
     def __init__(self, controller: TrainingController, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
@@ -52,8 +52,13 @@ class RunView(QObject):
         self.network_view = NetworkView()
         self.output_panel = OutputPanel()
         self.message_banner = MessageBanner()
-        self.inspector_panel = InspectorPanel()
-        self.inspector = Inspector(controller, self.inspector_panel, self.network_view, self.output_panel.boundary_plot, self)
+        # The inspector is built the first time it is wanted (half a tenth of a second the first
+        # frame need not wait for); its panel goes into this holder, laid out under the network.
+        self.inspector_holder = QWidget()
+        self.inspector_holder.setLayout(QVBoxLayout())
+        self.inspector_holder.layout().setContentsMargins(0, 0, 0, 0)
+        self.inspector_holder.hide()
+        self._inspector = None
         self.panels = (self.top_bar, self.message_banner, self.data_panel, self.network_view, self.output_panel)
         self._hovered_node = -1  # the neuron whose map the output plot shows, or −1
         self._last_spray: tuple[float, float] | None = None  # where a drag last sprayed points
@@ -81,7 +86,7 @@ class RunView(QObject):
         view.class_hovered.connect(self.output_panel.show_class_map)  # multiclass outputs: p(class k) large
         self.output_panel.sample_hovered.connect(self._trace)
         self.output_panel.sample_left.connect(c.clear_trace_point)
-        self.top_bar.inspect_clicked.connect(self.inspector.toggle)
+        self.top_bar.inspect_clicked.connect(self.toggle_inspector)
         tools, plot = self.data_panel.draw_tools, self.output_panel.boundary_plot
         tools.mode_toggled.connect(plot.set_draw_mode)
         tools.undo_clicked.connect(c.undo_points)
@@ -90,7 +95,32 @@ class RunView(QObject):
         plot.draw_pressed.connect(self._draw)
         plot.draw_dragged.connect(self._spray)
         plot.erase_requested.connect(self._erase)
-        self.inspector.opened.connect(self._inspector_opened)
+
+    # ----- the inspector, built when first wanted ---------------------------------------------
+    @property
+    def inspector(self):
+        """The backprop inspector (playground/ui/inspector.py), built on first use."""
+        if self._inspector is None:
+            from playground.ui.inspector import Inspector
+            from playground.ui.inspector_panel import InspectorPanel
+
+            panel = InspectorPanel()
+            self.inspector_holder.layout().addWidget(panel)
+            self._inspector = Inspector(self.controller, panel, self.network_view, self.output_panel.boundary_plot, self)
+            self._inspector.opened.connect(self._inspector_opened)
+        return self._inspector
+
+    @property
+    def inspector_panel(self):
+        return self.inspector.panel
+
+    @property
+    def inspector_is_open(self) -> bool:
+        """Without building the inspector."""
+        return self._inspector is not None and self._inspector.is_open
+
+    def toggle_inspector(self) -> None:
+        self.inspector.toggle()
 
     # ----- drawing points -----------------------------------------------------------------------
     def _draw(self, x: float, y: float) -> None:
@@ -117,13 +147,15 @@ class RunView(QObject):
         self.controller.edit_points(AddPoints(xy, tools.label(), tools.to_test))
 
     def _trace(self, x: float, y: float, label: float) -> None:
-        if not self.inspector.is_open:  # the inspector has its own sample; hovering must not re-aim it
+        if not self.inspector_is_open:  # the inspector has its own sample; hovering must not re-aim it
             self.controller.set_trace_point(x, y, label)
 
     def _inspector_opened(self, on: bool) -> None:
+        self.inspector_holder.setVisible(on)
         self.top_bar.inspect_button.setChecked(on)
         if on:
             self.controller.clear_trace_point()
+        self.inspector_opened.emit(on)
 
     # ----- requests: edits of the config in force when they reach the worker -----------------
     def edit(self, edit: Edit) -> None:
