@@ -47,7 +47,7 @@ class TrainingWorker(QObject):
         self._running = False
         self._awaiting_ack = False
         self._dirty = True  # something changed that the views have not seen
-        self._last_emit = 0.0
+        self._last_emit = 0.0  # when the last frame was due (see _emit_snapshot)
         self._trace_point: tuple[float, float, float] | None = None
         self._drawing = PointHistory()  # undo/redo of points drawn on the plane
         self._epoch_times: deque[tuple[float, int]] = deque()  # (time, epoch) over the last second
@@ -317,7 +317,12 @@ class TrainingWorker(QObject):
 
     def _emit_snapshot(self) -> None:
         now = time.perf_counter()
-        self._last_emit, self._dirty, self._awaiting_ack = now, False, True
+        # Frames keep to a grid of 1/MAX_SNAPSHOTS_PER_SECOND while they can: the little each
+        # one goes out late (the last call of a chunk overshoots) does not add up, so the
+        # views get 60 a second, not 59; a frame more than a period late starts the grid anew.
+        slot = self._last_emit + 1.0 / MAX_SNAPSHOTS_PER_SECOND
+        self._last_emit = slot if 0.0 <= now - slot < 1.0 / MAX_SNAPSHOTS_PER_SECOND else now
+        self._dirty, self._awaiting_ack = False, True
         snapshot = self._builder.build(
             self._trainer, running=self._running, epochs_per_second=self._speed(now), trace_point=self._traceable()
         )
