@@ -250,11 +250,12 @@ class EdgeSet:
         ]
         self.items: list[QGraphicsPathItem] = []
         for target in self.targets:
-            item = QGraphicsPathItem()
+            # Made by the scene in C++, not by Python: an item Python made is a wrapper whose
+            # every virtual call (paint, boundingRect, …) takes the GIL, hundreds per frame.
+            item = scene.addPath(QPainterPath())
             item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
             item.setZValue(0)
             item.target = target
-            scene.addItem(item)
             self.items.append(item)
         self.index = {target[1:]: k for k, target in enumerate(self.targets)}
         self.points = np.zeros((len(self.items), EDGE_SAMPLES, 2))  # (n_edges, samples, xy)

@@ -430,9 +430,13 @@ class NetworkView(QWidget):
         else:
             changed = np.flatnonzero((pixels != before).any(axis=(1, 2))).tolist()
         self._thumb_pixels = pixels
+        if not changed:
+            return
+        n, side = len(pixels), pixels.shape[-1]
+        column = pixmap(pixels.reshape(n * side, side), self._thumbnailer.ratio)  # one image, cut below
         items = list(chain.from_iterable(self._neurons))
         for k in changed:
-            items[k].thumb.setPixmap(pixmap(pixels[k], self._thumbnailer.ratio))
+            items[k].thumb.setPixmap(column.copy(0, k * side, side, side))
 
     def _draw_parameters(self, snap: Snapshot) -> None:
         weights = np.concatenate([w.ravel() for w in snap.weights])
