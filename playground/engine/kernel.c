@@ -22,6 +22,9 @@
  * Built with -ffp-contract=off: no fused multiply-add, so products round as NumPy's do.
  */
 
+#define PY_SSIZE_T_CLEAN
+#include <Python.h> /* only for the empty module below: importing the library works, as tools expect */
+
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
@@ -504,3 +507,12 @@ int64_t kernel_train_epochs(const Run *r, int64_t epochs, double *rows) {
     }
     return epochs;
 }
+
+/* The library is used through ctypes; as a file named like an extension module it can also be
+ * imported (pkgutil, PyInstaller and pydoc walk packages), which gives this empty module. */
+static struct PyModuleDef kernel_module = {
+    PyModuleDef_HEAD_INIT, "_kernel", "The compiled training loop, used through ctypes by playground.engine.compiled.",
+    -1, NULL, NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC PyInit__kernel(void) { return PyModule_Create(&kernel_module); }
