@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy, QWidget
 from playground.ui.class_maps import MAP_CLASS_RAMPS
 from playground.ui.colors import CLASS_COLORS, MAP_DISCRETE_LUT, MAP_LUT, NAN_COLOR, VALUE_LUT, lut_index
 from playground.ui.map_image import MapImage
+from playground.ui.plot_style import chart_widget
 from playground.worker.snapshot import Snapshot
 
 # One wording of the scale for every place that explains it (this tooltip, the colour bar's).
@@ -97,7 +98,7 @@ class BoundaryPlot(QWidget):
 
     # ----- construction ---------------------------------------------------------------
     def _build(self) -> None:
-        self.plot_widget = pg.PlotWidget(background="w")
+        self.plot_widget = chart_widget()
         self.plot_widget.setObjectName("boundary_plot_view")
         self._set_tooltip(OUTPUT_COLOURS)
         # Smooth scaling of the 100 × 100 image, as the playground's scaled canvas.

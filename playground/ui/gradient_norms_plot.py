@@ -20,7 +20,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
 from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QWidget
 
 from playground.ui.loss_plot import nice_ceiling
-from playground.ui.plot_style import long_series, still_chart
+from playground.ui.plot_style import chart_widget, long_series, still_chart
 from playground.worker.snapshot import Snapshot
 
 # One point per snapshot (up to ~30 a second) would grow without end in a long run. At
@@ -117,7 +117,7 @@ class GradientNormsPlot(QWidget):
         self._build()
 
     def _build(self) -> None:
-        self.plot_widget = pg.PlotWidget(background="w", axisItems={"left": GradientAxis("left")})
+        self.plot_widget = chart_widget(axisItems={"left": GradientAxis("left")})
         self.plot_widget.setObjectName("gradient_norms_plot_view")
         self.plot_widget.setToolTip(
             "How large each layer's gradient (weights and bias) was in the last update, on a log scale.\n"

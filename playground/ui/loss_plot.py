@@ -19,7 +19,7 @@ from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
 
-from playground.ui.plot_style import long_series, still_chart
+from playground.ui.plot_style import chart_widget, long_series, still_chart
 from playground.worker.snapshot import Snapshot
 
 TRAIN_COLOR = QColor(150, 150, 150)  # the playground: train grey, test black
@@ -117,7 +117,7 @@ class LossPlot(QWidget):
         self._build()
 
     def _build(self) -> None:
-        self.plot_widget = pg.PlotWidget(background="w", axisItems={"left": LossAxis("left")})
+        self.plot_widget = chart_widget(axisItems={"left": LossAxis("left")})
         self.plot_widget.setObjectName("loss_plot_view")
         self.plot_widget.setToolTip("Loss after every epoch: grey = training data, black = test data.")
         layout = QVBoxLayout(self)

@@ -25,7 +25,7 @@ from playground.engine.number_text import number as format_number
 from playground.engine.slope import SlopeData
 from playground.ui.colors import GRAD_NEGATIVE, GRAD_POSITIVE
 from playground.ui.loss_plot import TRAIN_COLOR
-from playground.ui.plot_style import still_chart
+from playground.ui.plot_style import chart_widget, still_chart
 
 SAMPLE_COLOR = QColor(0x15, 0x65, 0xC0)  # this sample / this mini-batch: blue
 TRAINING_COLOR = TRAIN_COLOR  # the whole training set: grey, as on the loss chart
@@ -111,7 +111,7 @@ class SlopeView(QWidget):
 
     # ----- building -------------------------------------------------------------------
     def _build_plot(self) -> None:
-        self.plot_widget = pg.PlotWidget(background="w")
+        self.plot_widget = chart_widget()
         self.plot_widget.setObjectName("slope_plot_widget")
         self.plot_widget.setToolTip(
             "The error E as this one parameter changes, every other weight frozen.\n"
