@@ -290,3 +290,18 @@ def test_the_guide_explains_the_colours(open_window, qtbot):
     for words in ("orange", "blue", "gradient", "bias", "Hover a data point", "diverged"):
         assert words in text
     window._dialog.close()
+
+
+def test_help_about_names_the_training_engine(open_window, qtbot):
+    from PySide6.QtWidgets import QMessageBox
+
+    from playground.engine.compiled import engine_description
+
+    window = open_window()
+    about = next(a for a in window.menuBar().actions() if a.text() == "&Help").menu()
+    next(a for a in about.actions() if "About" in a.text()).trigger()
+    dialog = window.findChild(QMessageBox, "about_dialog")
+    qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible(), timeout=WAIT_MS)
+    assert f"Training engine: {engine_description()}." in dialog.text()
+    assert "compiled C kernel" in dialog.text()  # the README's install builds it
+    dialog.close()
