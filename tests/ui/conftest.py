@@ -9,6 +9,7 @@ from playground.engine.data import make_data
 from playground.engine.trainer import Trainer
 from playground.ui.app import make_application
 from playground.ui.main_window import MainWindow
+from playground.ui.network_view import NetworkView
 from playground.ui.output_panel import OutputPanel
 from playground.worker.controller import TrainingController
 
@@ -33,6 +34,16 @@ def open_window(qtbot):
     for window in windows:
         window.close()
         assert not window.controller.thread_running
+
+
+def shown_network_view(qtbot) -> NetworkView:
+    """A network view on its own, shown at about the window's size for it."""
+    view = NetworkView(max_layers=6, max_neurons=8)
+    qtbot.addWidget(view)
+    view.resize(650, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
 
 
 @pytest.fixture

@@ -30,6 +30,16 @@ def open_inspector(window, qtbot):
     return inspector
 
 
+def neuron_card_text(window, qtbot, layer: int, neuron: int) -> str:
+    """Click neuron ``neuron`` of layer ``layer`` in the network drawing; the card's text."""
+    view = window.run_view.network_view
+    node = view.neuron_item(layer, neuron)
+    where = view._canvas.mapFromScene(node.sceneBoundingRect().center())
+    qtbot.mouseClick(view._canvas.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    qtbot.waitUntil(window.run_view.inspector_panel.neuron_card.isVisible, timeout=WAIT_MS)
+    return window.findChild(QLabel, "neuron_card_text").text()
+
+
 def test_inspect_opens_on_the_worst_sample_with_the_engines_numbers(open_window, qtbot):
     window = open_window(CONFIG)
     inspector = open_inspector(window, qtbot)
@@ -197,13 +207,7 @@ def test_clicking_an_edge_shows_its_chain_rule_with_the_engines_numbers(open_win
 def test_clicking_a_neuron_shows_its_card(open_window, qtbot):
     window = open_window(CONFIG)
     inspector = open_inspector(window, qtbot)
-    view = window.run_view.network_view
-    node = view.neuron_item(2, 1)
-    where = view._canvas.mapFromScene(node.sceneBoundingRect().center())
-    qtbot.mouseClick(view._canvas.viewport(), Qt.MouseButton.LeftButton, pos=where)
-    card = window.run_view.inspector_panel.neuron_card
-    qtbot.waitUntil(card.isVisible, timeout=WAIT_MS)
-    text = window.findChild(QLabel, "neuron_card_text").text()
+    text = neuron_card_text(window, qtbot, 2, 1)
     shot = inspector.shot
     for value in (shot.z[1][0, 1], shot.a[2][0, 1], shot.slopes[1][0, 1], shot.delta[1][0, 1]):
         assert fmt(float(value)) in text

@@ -16,7 +16,7 @@ from playground.engine.grid import GridEvaluator
 from playground.engine.number_text import number as fmt
 from playground.engine.shot import explain_samples, network_of
 from tests.ui.conftest import WAIT_MS
-from tests.ui.test_inspector import open_inspector
+from tests.ui.test_inspector import neuron_card_text, open_inspector
 
 CONFIG = Config(problem="multiclass", classes=3, dataset="blobs", hidden=(4,), batch_size=5, noise=30, seed=3)
 
@@ -107,13 +107,7 @@ def test_an_output_weights_chain_rule_is_a_times_p_minus_y(open_window, qtbot):
 def test_an_output_neurons_card_says_p_y_and_delta(open_window, qtbot):
     window = open_window(CONFIG)
     inspector = open_inspector(window, qtbot)
-    view = window.run_view.network_view
-    node = view.neuron_item(2, 1)
-    where = view._canvas.mapFromScene(node.sceneBoundingRect().center())
-    qtbot.mouseClick(view._canvas.viewport(), Qt.MouseButton.LeftButton, pos=where)
-    card = window.run_view.inspector_panel.neuron_card
-    qtbot.waitUntil(card.isVisible, timeout=WAIT_MS)
-    text = window.findChild(QLabel, "neuron_card_text").text()
+    text = neuron_card_text(window, qtbot, 2, 1)
     shot = inspector.shot
     y = 1 if int(shot.labels[0]) == 1 else 0
     assert f"p = softmax(z)<sub>1</sub> = {fmt(shot.outputs[0, 1])}, y = {y}" in text

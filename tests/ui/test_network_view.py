@@ -14,6 +14,7 @@ from playground.engine.features import FEATURE_NAMES
 from playground.ui.colors import GRADIENT_LUT, NAN_COLOR, value_color
 from playground.ui.network_items import RING_IDLE
 from playground.ui.network_view import NetworkView
+from tests.ui.conftest import shown_network_view
 from tests.ui.snapshot_factory import make_snapshot, make_trace, make_trainer
 
 ALL_FEATURES = tuple(FEATURE_NAMES)
@@ -27,12 +28,7 @@ def trained():
 
 @pytest.fixture
 def view(qtbot):
-    view = NetworkView(max_layers=6, max_neurons=8)
-    qtbot.addWidget(view)
-    view.resize(650, 600)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
+    return shown_network_view(qtbot)
 
 
 def canvas(view: NetworkView) -> QGraphicsView:

@@ -8,16 +8,12 @@ from itertools import chain
 import pytest
 
 from playground.ui.network_view import NetworkView
+from tests.ui.conftest import shown_network_view
 from tests.ui.snapshot_factory import make_snapshot, make_trace, make_trainer
 
 
 def shown_view(qtbot) -> NetworkView:
-    view = NetworkView(max_layers=6, max_neurons=8)
-    qtbot.addWidget(view)
-    view.resize(650, 600)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
+    return shown_network_view(qtbot)
 
 
 def look(view: NetworkView) -> dict[str, list]:
