@@ -27,6 +27,11 @@ CONNECT_TIMEOUT_S = 1.0
 _X_DISPLAY = re.compile(r"(?:(?P<protocol>[A-Za-z0-9]+)/)?(?P<host>[^/]*?):(?P<number>\d+)(?:\.\d+)?")
 
 
+DEFAULT_SIZE = (1440, 880)  # main_window.PREFERRED_SIZE (not imported here: Qt loads only for a window)
+MIN_SIZE = (1000, 680)  # below this the window's own minimum would enlarge the picture
+MAX_SIZE = (7680, 4320)
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
         prog="playground",
@@ -39,6 +44,9 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--from", dest="source", metavar="EXPERIMENT", help="open a saved experiment")
     parser.add_argument("--epochs", type=int, default=0, metavar="N", help="train N epochs before showing")
     parser.add_argument("--screenshot", metavar="FILE.png", help="render the window offscreen to a PNG and exit")
+    parser.add_argument("--size", metavar="WxH",
+                        help=f"with --screenshot: the picture's size in pixels (default {DEFAULT_SIZE[0]}x{DEFAULT_SIZE[1]}; "
+                             f"{MIN_SIZE[0]}x{MIN_SIZE[1]} to {MAX_SIZE[0]}x{MAX_SIZE[1]})")
     parser.add_argument("--inspect", metavar="train:K",
                         help="with --screenshot: open the backprop inspector on training sample K (batch:K: its mini-batch)")
     parser.add_argument("--stage", metavar="NAME",
@@ -49,6 +57,20 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--reset-settings", action="store_true",
                         help="forget the remembered window, configuration and recent files; start clean")
     return parser
+
+
+def parse_size(text: str | None) -> tuple[int, int] | None:
+    """'1920x1080' → (1920, 1080); UsageError naming what is allowed otherwise."""
+    if text is None:
+        return None
+    allowed = f"allowed: WIDTHxHEIGHT in pixels, from {MIN_SIZE[0]}x{MIN_SIZE[1]} to {MAX_SIZE[0]}x{MAX_SIZE[1]}"
+    match = re.fullmatch(r"\s*(\d{1,5})\s*[xX×]\s*(\d{1,5})\s*", text)
+    if match is None:
+        raise UsageError(f"--size {text!r} is not a size; {allowed}")
+    size = int(match.group(1)), int(match.group(2))
+    if not all(low <= v <= high for v, low, high in zip(size, MIN_SIZE, MAX_SIZE)):
+        raise UsageError(f"--size {text!r} is out of range; {allowed}")
+    return size
 
 
 def build_trainer(args: argparse.Namespace) -> Trainer | None:
@@ -156,6 +178,9 @@ def main(argv: Sequence[str]) -> int:
         inspect = parse_inspect(args.inspect, args.stage, args.select)
         if inspect is not None and not args.screenshot:
             raise UsageError("--inspect renders a screenshot: add --screenshot FILE.png (in the window, press I)")
+        size = parse_size(args.size)
+        if size is not None and not args.screenshot:
+            raise UsageError("--size is the size of a screenshot: add --screenshot FILE.png")
         if args.screenshot:
             check_output_path(args.screenshot, "screenshot")
         trainer = build_trainer(args)
@@ -168,4 +193,4 @@ def main(argv: Sequence[str]) -> int:
     from playground.ui.app import run_window  # Qt is imported only now
 
     return run_window(trainer, screenshot=args.screenshot, smoke_test=args.smoke_test,
-                      reset_settings=args.reset_settings, inspect=inspect)
+                      reset_settings=args.reset_settings, inspect=inspect, size=size)

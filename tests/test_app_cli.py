@@ -252,3 +252,21 @@ def test_the_startup_probe_reports_the_first_painted_frame_and_quits(tmp_path):
     assert result.returncode == 0, result.stderr
     reported = float(result.stdout.split("first frame at ")[1].split()[0])
     assert before < reported < after  # the clock benchmarks/startup.py compares with its own
+
+
+def test_screenshot_size_sets_the_pictures_pixels(tmp_path):
+    from PySide6.QtGui import QImage
+
+    path = tmp_path / "wide.png"
+    result = run("--screenshot", str(path), "--size", "1920x1080")
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(path))
+    assert (image.width(), image.height()) == (1920, 1080)
+
+
+@pytest.mark.parametrize(("size", "words"), [
+    ("10x10", "is out of range; allowed: WIDTHxHEIGHT in pixels, from 1000x680 to 7680x4320"),
+    ("wide", "is not a size"), ("1920", "is not a size"), ("99999x1080", "out of range"),
+])
+def test_a_bad_screenshot_size_is_refused_in_one_line(tmp_path, size, words):
+    assert_refused(run("--screenshot", str(tmp_path / "x.png"), "--size", size), f"--size {size!r}", words)

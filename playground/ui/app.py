@@ -6,7 +6,15 @@ from __future__ import annotations
 import sys
 import time
 
-from PySide6.QtCore import QCoreApplication, QEvent, QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QMessageLogContext,
+    QSize,
+    QTimer,
+    QtMsgType,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -54,6 +62,7 @@ def run_window(
     smoke_test: bool = False,
     reset_settings: bool = False,
     inspect: InspectRequest | None = None,
+    size: tuple[int, int] | None = None,
 ) -> int:
     """The window on ``trainer``; None: on the configuration in force when it last closed.
 
@@ -64,7 +73,7 @@ def run_window(
     controller = TrainingController(trainer if trainer is not None else remembered_trainer(settings))
     window = MainWindow(controller, settings)
     if screenshot:
-        window.resize(PREFERRED_SIZE)  # a picture, not a window on a screen: no screen to fit
+        window.resize(QSize(*size) if size else PREFERRED_SIZE)  # a picture, not a window on a screen: no screen to fit
     window.show()
     try:
         if screenshot:
