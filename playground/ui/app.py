@@ -163,24 +163,16 @@ def _when(app: QApplication, condition, action) -> int:
 def _save_screenshot(window: MainWindow, path: str) -> int:
     """Render the window to PNG bytes, then write them atomically: a failed write keeps an old file
     whole, and the message says why it failed (the operating system's reason). Exit status 0 or 2."""
-    # Only the screenshot needs these.
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-
-    from playground.cli_errors import EXIT_BAD_INPUT
+    from playground.cli_errors import EXIT_BAD_INPUT  # only the screenshot needs these
     from playground.engine.files import atomic_write_bytes
+    from playground.ui.export import widget_png
 
-    for _ in range(3):  # a label whose text just changed may need another layout pass to settle
-        QApplication.processEvents()
-    png = QByteArray()
-    buffer = QBuffer(png)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    encoded = window.grab().save(buffer, "PNG")
-    buffer.close()
-    window.close()
     try:
-        if not encoded:
-            raise OSError("Qt could not encode the window as a PNG image")
-        atomic_write_bytes(path, png.data())
+        try:
+            png = widget_png(window)
+        finally:
+            window.close()
+        atomic_write_bytes(path, png)
     except OSError as exc:
         print(f"error: cannot write screenshot '{path}': {exc.strerror or exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
