@@ -54,6 +54,7 @@ class TopBar(QWidget):
         super().__init__(parent)
         row = QHBoxLayout(self)
         self._shown_config: Config | None = None
+        self._shown_running: bool | None = None  # what the play button shows
         style = self.style()
         self._play_icon, self._pause_icon = _glyph_icon(playing=False), _glyph_icon(playing=True)
         self.reset_button = _button(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), "reset_button",
@@ -142,9 +143,16 @@ class TopBar(QWidget):
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         self.epoch_label.setText(f"{snapshot.epoch:07,d}")
-        self.speed_label.setText(f"{snapshot.epochs_per_second:,.0f} epochs/s" if snapshot.running else "paused")
-        self.play_button.setIcon(self._pause_icon if snapshot.running else self._play_icon)
-        self.play_button.setProperty("running", bool(snapshot.running))
+        if snapshot.running and not len(snapshot.train_points):
+            speed = "waiting for training points"  # Play on an empty plane: it starts at the first one drawn
+        else:
+            speed = f"{snapshot.epochs_per_second:,.0f} epochs/s" if snapshot.running else "paused"
+        self.speed_label.setText(speed)
+        running = bool(snapshot.running)
+        if running != self._shown_running:  # restyled only on a change: a new icon relayouts the bar
+            self._shown_running = running
+            self.play_button.setIcon(self._pause_icon if running else self._play_icon)
+            self.play_button.setProperty("running", running)
         config = snapshot.config
         if config == self._shown_config:
             return  # the controls already say this; leave them (and the user's typing) alone

@@ -154,3 +154,21 @@ def test_clear_empties_the_plane_and_drawing_starts_again_from_nothing(open_wind
     qtbot.waitUntil(lambda: count(window) == (len(before_train), len(before_test)), timeout=WAIT_MS)
     np.testing.assert_array_equal(window.controller.snapshot.train_points, before_train)
     np.testing.assert_array_equal(window.controller.snapshot.test_points, before_test)
+
+
+def test_play_on_an_empty_plane_says_it_waits_for_training_points(open_window, qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    from playground.engine.point_edits import AddPoints, ClearPoints
+
+    window = open_window()
+    window.controller.edit_points(ClearPoints())
+    qtbot.waitUntil(lambda: len(window.controller.snapshot.train_points) == 0, timeout=WAIT_MS)
+    window.controller.play()
+    speed = window.findChild(QLabel, "speed_label")
+    qtbot.waitUntil(lambda: speed.text() == "waiting for training points", timeout=WAIT_MS)
+    window.controller.edit_points(AddPoints(np.array([[1.0, 1.0], [-1.0, -1.0]]), 1.0))
+    qtbot.waitUntil(lambda: speed.text().endswith("epochs/s") and window.controller.snapshot.epoch > 0,
+                    timeout=WAIT_MS)
+    window.controller.pause()
+    qtbot.waitUntil(lambda: speed.text() == "paused", timeout=WAIT_MS)
