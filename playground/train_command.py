@@ -143,10 +143,16 @@ def train_with_progress(trainer: Trainer, epochs: int, quiet: bool, stop: StopRe
                     break
             bar.update(trainer.epoch - done_before)
             bar.set_postfix_str(figures_text(result, trainer), refresh=False)
-    seconds = time.perf_counter() - start
-    interrupted = stop.requested and trainer.epoch < target and not result.diverged
+    return finished_run(trainer, result, epochs, first, time.perf_counter() - start, stop)
+
+
+def finished_run(
+    trainer: Trainer, result: EpochResult, requested: int, first: int, seconds: float, stop: StopRequest
+) -> TrainingRun:
+    """The TrainingRun of `trainer` after training from epoch `first` towards `first + requested`."""
+    interrupted = stop.requested and trainer.epoch < first + requested and not result.diverged
     wrong = "" if result.diverged else what_is_wrong(trainer)
-    return TrainingRun(result, epochs, trainer.epoch - first, seconds, interrupted, wrong, figures_text(result, trainer))
+    return TrainingRun(result, requested, trainer.epoch - first, seconds, interrupted, wrong, figures_text(result, trainer))
 
 
 def what_is_wrong(trainer: Trainer) -> str:
@@ -214,7 +220,7 @@ def main(argv: Sequence[str]) -> int:
         if args.out:
             check_output_path(args.out, "experiment")
         trainer = build_trainer(args)
-        _check_trainable(trainer, args)
+        check_trainable(trainer, args)
     except (UsageError, ConfigError, DataError, ExperimentError) as exc:
         fail(str(exc))
     with interrupts_deferred() as stop:
@@ -224,7 +230,7 @@ def main(argv: Sequence[str]) -> int:
         return EXIT_INTERRUPTED if stop.requested and status == 0 else status
 
 
-def _check_trainable(trainer: Trainer, args: argparse.Namespace) -> None:
+def check_trainable(trainer: Trainer, args: argparse.Namespace) -> None:
     """An experiment saved from an emptied plane has no training points: only --epochs 0 runs."""
     if args.epochs and not len(trainer.data.train):
         raise UsageError(
@@ -241,11 +247,19 @@ def _finish(trainer: Trainer, run: TrainingRun, out: str | None) -> int:
             print(f"warning: {DIVERGED_NOT_SAVED.format(path=out)}", file=sys.stderr)
         return EXIT_DIVERGED
     if out:
-        try:
-            save_experiment(trainer, out)
-        except OSError as exc:
-            fail(f"cannot write experiment '{out}': {exc.strerror or exc}")
-        except ExperimentError as exc:
-            fail(f"cannot write experiment '{out}': {exc}")
+        reason = save_or_reason(trainer, out)
+        if reason:
+            fail(reason)
         print(f"saved {out}")
     return 0
+
+
+def save_or_reason(trainer: Trainer, out: str) -> str | None:
+    """Save the experiment atomically to `out`; None when saved, else why not (one line)."""
+    try:
+        save_experiment(trainer, out)
+    except OSError as exc:
+        return f"cannot write experiment '{out}': {exc.strerror or exc}"
+    except ExperimentError as exc:
+        return f"cannot write experiment '{out}': {exc}"
+    return None
