@@ -1,6 +1,7 @@
 """Experiment files: the JSON codec of a TrainerState, so training continues exactly where it stopped.
 
     {"format": "playground-experiment", "version": 1,
+     "description": "...",                               optional: what it sets up, what to look for
      "config": {...},                                    Config.to_dict(); missing keys take defaults
      "data": {"train": [[x, y, label], ...], "test": [...]},   multiclass labels: class index 0 … K−1
      "network": {"weights": [W_0, ...], "biases": [b_0, ...]},   W_l: (n_in, n_out) nested lists;
@@ -21,6 +22,14 @@ and the two loss columns: without "training" (or any part of it) training starts
 optimizer state, no dead weights, nothing pending, no last update); a missing accuracy column is
 unknown (NaN) for past epochs, and the current epoch's unknown entries are computed from the network.
 Loading validates everything before building anything, so a bad file never half-loads.
+
+"description" (optional, anyone may write it) is a short text for the learner: what the experiment
+sets up and, in a sentence or two, what to look for. The lessons (resources/lessons/) are experiment
+files with one, and the window shows it when any file that has one is opened. It must be a string
+of 1 to MAX_DESCRIPTION characters, not blank. It is not training state, so it lives beside the
+TrainerState, not in it: `read_experiment_file` returns both, and a trainer built by
+`load_experiment` keeps its file's description (in a weak side table, see `description_of`) so that
+`save_experiment` writes it back; a trainer built any other way (a reset, a new network) has none.
 """
 
 from __future__ import annotations
@@ -28,6 +37,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import weakref
 from typing import Any
 
 import numpy as np
@@ -46,6 +56,8 @@ FORMAT = "playground-experiment"
 VERSION = 1
 TOP_KEYS = ("format", "version", "config", "data", "network", "epoch", "history", "training")
 REQUIRED_KEYS = TOP_KEYS[:-1]
+DESCRIPTION_KEY = "description"  # optional, beside TOP_KEYS (written only when there is one)
+MAX_DESCRIPTION = 1000  # characters: a few sentences, not a manual
 REQUIRED_HISTORY = ("train_loss", "test_loss")
 TRAINING_KEYS = ("optimizer", "dead", "pending", "last_update")
 
@@ -58,17 +70,31 @@ class ExperimentError(ValueError):
     """An experiment file was refused; the message is one line."""
 
 
+# The description of each trainer load_experiment built, so that saving it keeps the text. Weak:
+# a trainer the worker replaces (reset, new network) is forgotten with it, and its successor has none.
+_DESCRIPTIONS: weakref.WeakKeyDictionary[Trainer, str] = weakref.WeakKeyDictionary()
+
+
 # ----- the trainer's side: thin wrappers ----------------------------------------------
 def save_experiment(trainer: Trainer, path: str | os.PathLike[str]) -> None:
-    write_experiment(trainer.state(), path)
+    write_experiment(trainer.state(), path, description_of(trainer))
 
 
 def load_experiment(path: str | os.PathLike[str]) -> Trainer:
-    return Trainer.from_state(read_experiment(path))
+    state, description = read_experiment_file(path)
+    trainer = Trainer.from_state(state)
+    if description is not None:
+        _DESCRIPTIONS[trainer] = description
+    return trainer
+
+
+def description_of(trainer: Trainer) -> str | None:
+    """The description of the file this trainer was loaded from, if it had one."""
+    return _DESCRIPTIONS.get(trainer)
 
 
 # ----- saving -------------------------------------------------------------------------
-def state_to_dict(state: TrainerState) -> dict[str, Any]:
+def state_to_dict(state: TrainerState, description: str | None = None) -> dict[str, Any]:
     """The whole state as JSON-ready values; refuses a diverged state (JSON has no NaN)."""
     if not np.isfinite(state.params).all():
         raise ExperimentError("the network has diverged (a weight is NaN or infinite); reset it before saving")
@@ -82,6 +108,7 @@ def state_to_dict(state: TrainerState) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "version": VERSION,
+        **({} if description is None else {DESCRIPTION_KEY: checked_description(description)}),
         "config": state.config.to_dict(),
         "data": {"train": state.data.train.tolist(), "test": state.data.test.tolist()},
         "network": _layers_to_lists(net, state.params),
@@ -99,9 +126,9 @@ def state_to_dict(state: TrainerState) -> dict[str, Any]:
     }
 
 
-def write_experiment(state: TrainerState, path: str | os.PathLike[str]) -> None:
+def write_experiment(state: TrainerState, path: str | os.PathLike[str], description: str | None = None) -> None:
     """Write atomically: the old file survives any failure."""
-    text = json.dumps(state_to_dict(state), allow_nan=False, separators=(",", ":"))
+    text = json.dumps(state_to_dict(state, description), allow_nan=False, separators=(",", ":"))
     atomic_write_text(path, text + "\n")
 
 
@@ -118,17 +145,59 @@ def _layers_to_lists(net: Network, flat: np.ndarray) -> dict[str, list]:
 # ----- loading ------------------------------------------------------------------------
 def read_experiment(path: str | os.PathLike[str]) -> TrainerState:
     """The state a file holds; every problem is an ExperimentError of one line naming the file."""
+    return read_experiment_file(path)[0]
+
+
+def read_experiment_file(path: str | os.PathLike[str]) -> tuple[TrainerState, str | None]:
+    """The state a file holds and its description (None without one); refused as read_experiment."""
     try:
         document = read_json(path, "experiment")
-        return state_from_dict(document)
+        return state_from_dict(document), description_from_dict(document)
     except FileFormatError as exc:
         raise ExperimentError(str(exc)) from None
     except (ConfigError, DataError, ExperimentError, ValueError, OverflowError) as exc:
         raise ExperimentError(f"cannot load experiment '{os.fspath(path)}': {exc}") from None
 
 
+def read_description(path: str | os.PathLike[str]) -> str | None:
+    """Only the description of an experiment file: None when it has none or cannot be read.
+
+    For the window, after the worker has loaded the file: a file whose bytes never spell the key
+    is not parsed at all, so a huge experiment without a description costs a scan, not a parse."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+        if b'"description"' not in raw:
+            return None
+        return description_from_dict(json.loads(raw))
+    except (OSError, ValueError, RecursionError):
+        return None
+
+
+def description_from_dict(document: Any) -> str | None:
+    if not isinstance(document, dict) or DESCRIPTION_KEY not in document:
+        return None
+    return checked_description(document[DESCRIPTION_KEY])
+
+
+def checked_description(value: Any) -> str:
+    """The description if it is text of 1 to MAX_DESCRIPTION characters (not blank); else refused."""
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_DESCRIPTION:
+        got = (f"a JSON {_json_kind(value)}" if not isinstance(value, str)
+               else "blank" if not value.strip() else f"{len(value)} characters long")
+        raise ExperimentError(f"'description' is {got}; allowed: text of 1 to {MAX_DESCRIPTION} characters, "
+                              "not blank (what the experiment sets up and what to look for)")
+    return value
+
+
+def _json_kind(value: Any) -> str:
+    kinds = ((bool, "true/false"), (type(None), "null"), ((int, float), "number"), (list, "list"), (dict, "object"))
+    return next((name for kind, name in kinds if isinstance(value, kind)), type(value).__name__)
+
+
 def state_from_dict(document: Any) -> TrainerState:
     _check_header(document)
+    description_from_dict(document)  # a bad description refuses the file, as any other bad key
     config = Config.from_dict(_expect(document, "config", dict))
     data = _read_data(_expect(document, "data", dict), config)
     data.check_fits(config.hidden)  # before the network measures them
@@ -150,7 +219,7 @@ def _check_header(document: Any) -> None:
         raise ExperimentError(f"'format' is {document.get('format')!r}; allowed: {FORMAT!r}")
     if document.get("version") != VERSION:
         raise ExperimentError(f"'version' is {document.get('version')!r}; this program reads version {VERSION}")
-    _check_keys(document, "the experiment", TOP_KEYS)
+    _check_keys(document, "the experiment", (*TOP_KEYS, DESCRIPTION_KEY))
     for key in REQUIRED_KEYS:
         _expect(document, key, object)
 
