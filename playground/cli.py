@@ -1,5 +1,6 @@
-"""`playground`: the window (default), `playground train` (headless, same engine) or `playground explain`
-(the worked example of one sample)."""
+"""`playground`: the window (default), `playground train` (headless, same engine), `playground compare`
+(one experiment forked into runs A and B, trained headless) or `playground explain` (the worked example
+of one sample)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,10 @@ def _dispatch(args: list[str]) -> int:
         from playground.train_command import main as train_main
 
         return train_main(args[1:])
+    if args[:1] == ["compare"]:
+        from playground.compare_command import main as compare_main
+
+        return compare_main(args[1:])
     if args[:1] == ["explain"]:
         from playground.explain_command import main as explain_main
 
