@@ -22,7 +22,15 @@ from tqdm import tqdm
 
 from playground.cli_errors import EXIT_INTERRUPTED, OneLineParser, UsageError, fail
 from playground.cli_files import check_output_path, check_start_options, load_experiment_option
-from playground.engine.config import CONFIG_KEYS, Config, ConfigError, parse_value
+from playground.engine.config import (
+    ACTIVATION_NAMES,
+    CONFIG_KEYS,
+    OPTIMIZER_NAMES,
+    REGULARIZATION_NAMES,
+    Config,
+    ConfigError,
+    parse_value,
+)
 from playground.engine.config_edits import LIVE_KEYS, with_changes
 from playground.engine.datasets import DataError
 from playground.engine.experiment import DIVERGED_NOT_SAVED, ExperimentError
@@ -44,6 +52,7 @@ from playground.train_command import (
 SIDES = ("a", "b")
 # What each side may set: the live settings, and the activation (a new network, the same weights).
 SIDE_KEYS: tuple[str, ...] = (*LIVE_KEYS, "activation")
+CHOICES = {"optimizer": OPTIMIZER_NAMES, "regularization": REGULARIZATION_NAMES, "activation": ACTIVATION_NAMES}
 
 
 def _flag(key: str, side: str | None = None) -> str:
@@ -67,8 +76,13 @@ def make_parser() -> argparse.ArgumentParser:
         group = parser.add_argument_group(f"side {side.upper()}'s settings (default: the experiment's own)")
         for key in SIDE_KEYS:
             group.add_argument(_flag(key, side), dest=f"{side}_{key}", metavar="VALUE",
-                               help=f"{key.replace('_', ' ')} of side {side.upper()}")
+                               help=f"{key.replace('_', ' ')} of side {side.upper()}{_choices(key)}")
     return parser
+
+
+def _choices(key: str) -> str:
+    names = CHOICES.get(key)
+    return f" (one of {', '.join(names)})" if names else ""
 
 
 def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
