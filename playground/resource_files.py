@@ -1,4 +1,4 @@
-"""Where the stylesheet, the window icon and the example experiments are.
+"""Where the stylesheet, the window icon, the example experiments and the lessons are.
 
 They live in the repository's top-level `resources/` folder, which pyproject.toml installs as the
 package `playground_resources` and build.spec copies into the executable, so `importlib.resources`
@@ -40,3 +40,23 @@ def examples_folder() -> Path:
 def example_paths() -> list[Path]:
     """The example experiments (examples/*.json), sorted by file name."""
     return sorted(examples_folder().glob("*.json"))
+
+
+def lessons_folder() -> Path:
+    """The folder of the lessons: experiment files with a description, made by tools/make_lessons.py."""
+    return resource_folder() / "lessons"
+
+
+def lesson_paths() -> list[Path]:
+    """The lessons (lessons/*.json), in the order of their file names (which start with a number)."""
+    return sorted(lessons_folder().glob("*.json"))
+
+
+def lesson_title(path: str | Path) -> str:
+    """A lesson's title from its file name: '03-L1-kills-weights.json' → 'L1 kills weights' (the
+    leading number goes, dashes and underscores become spaces, only the first letter is raised)."""
+    words = Path(path).stem.replace("_", "-").split("-")
+    if len(words) > 1 and words[0].isdigit():
+        words = words[1:]
+    title = " ".join(word for word in words if word)
+    return title[:1].upper() + title[1:]

@@ -1,4 +1,4 @@
-"""The stylesheet, icon and example experiments are found through the installed package, and
+"""The stylesheet, icon, example experiments and lessons are found through the installed package, and
 pyproject.toml installs every package and every resource file (a plain `pip install .` copies only
 what it lists)."""
 
@@ -8,8 +8,17 @@ import fnmatch
 import tomllib
 from pathlib import Path
 
-from playground.engine.experiment import load_experiment
-from playground.resource_files import PACKAGE, example_paths, icon_path, resource_folder, stylesheet
+from playground.engine.experiment import load_experiment, read_description
+from playground.resource_files import (
+    PACKAGE,
+    example_paths,
+    icon_path,
+    lesson_paths,
+    lesson_title,
+    lessons_folder,
+    resource_folder,
+    stylesheet,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
@@ -29,6 +38,22 @@ def test_the_example_experiments_are_found() -> None:
     assert len(paths) >= 4 and paths == sorted(paths)
     for path in paths:
         load_experiment(path)  # each one opens (File > Open example lists them)
+
+
+def test_the_lessons_are_found_in_order_and_each_has_a_description() -> None:
+    paths = lesson_paths()
+    assert len(paths) >= 6 and paths == sorted(paths) and all(p.parent == lessons_folder() for p in paths)
+    assert {p.name for p in paths} == {p.name for p in (ROOT / "resources" / "lessons").glob("*.json")}
+    for path in paths:
+        load_experiment(path)  # each one opens (the Lessons menu lists them)
+        assert read_description(path)
+
+
+def test_a_lessons_title_is_its_file_name_without_the_number() -> None:
+    assert lesson_title("03-L1-kills-weights.json") == "L1 kills weights"
+    assert lesson_title(Path("/x/01-a-linear-model-cannot-do-XOR.json")) == "A linear model cannot do XOR"
+    assert lesson_title("my_own_lesson.json") == "My own lesson"
+    assert lesson_title("2024-notes.json") == "Notes" and lesson_title("42.json") == "42"
 
 
 def test_resources_are_the_top_level_folder_when_run_from_a_checkout() -> None:
