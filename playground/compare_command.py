@@ -33,7 +33,7 @@ from playground.engine.config import (
 )
 from playground.engine.config_edits import LIVE_KEYS, with_changes
 from playground.engine.datasets import DataError
-from playground.engine.experiment import DIVERGED_NOT_SAVED, ExperimentError
+from playground.engine.experiment import DIVERGED_NOT_SAVED, ExperimentError, description_of
 from playground.engine.trainer import EpochResult, Trainer
 from playground.engine.trainer_state import TrainerState
 from playground.train_command import (
@@ -162,6 +162,7 @@ class Side:
     label: str  # "A" or "B"
     trainer: Trainer
     result: EpochResult
+    description: str | None = None  # the experiment file's, which both sides' files keep
     seconds: float = 0.0
 
     def train(self, epochs: int) -> None:
@@ -174,11 +175,12 @@ class Side:
 def build_sides(args: argparse.Namespace) -> list[Side]:
     check_start_options(args.epochs, None, args.source)
     check_outputs(args.out_a, args.out_b)
-    state = load_experiment_option(args.source).state()
+    loaded = load_experiment_option(args.source)
+    state, description = loaded.state(), description_of(loaded)
     configs = [side_config(state.config, side, side_overrides(args, side)) for side in SIDES]
     trainers = [fork(state, config) for config in configs]
     check_trainable(trainers[0], args)
-    return [Side(side.upper(), trainer, trainer.last_result()) for side, trainer in zip(SIDES, trainers)]
+    return [Side(side.upper(), trainer, trainer.last_result(), description) for side, trainer in zip(SIDES, trainers)]
 
 
 # ----- training in step ------------------------------------------------------------------
@@ -257,7 +259,7 @@ def finish(sides: list[Side], runs: list[TrainingRun], outs: Sequence[str | None
                 print(f"warning: {side.label}: {DIVERGED_NOT_SAVED.format(path=out)}", file=sys.stderr)
             status = EXIT_DIVERGED
         elif out:
-            reason = save_or_reason(side.trainer, out)
+            reason = save_or_reason(side.trainer, out, side.description)
             if reason:
                 failures.append(reason)
             else:

@@ -22,7 +22,7 @@ from playground.engine.config import CONFIG_KEYS, Config, ConfigError, parse_val
 from playground.engine.config_edits import DATA, LIVE_KEYS, NETWORK, effect, with_changes
 from playground.engine.data import make_data
 from playground.engine.datasets import DataError
-from playground.engine.experiment import DIVERGED_NOT_SAVED, ExperimentError, save_experiment
+from playground.engine.experiment import DIVERGED_NOT_SAVED, ExperimentError, description_of, write_experiment
 from playground.engine.metrics import class_labels, confusion_matrix, r_squared, rmse
 from playground.engine.trainer import EpochResult, Trainer
 
@@ -254,10 +254,11 @@ def _finish(trainer: Trainer, run: TrainingRun, out: str | None) -> int:
     return 0
 
 
-def save_or_reason(trainer: Trainer, out: str) -> str | None:
-    """Save the experiment atomically to `out`; None when saved, else why not (one line)."""
+def save_or_reason(trainer: Trainer, out: str, description: str | None = None) -> str | None:
+    """Save the experiment atomically to `out` with `description` (by default that of the file
+    `trainer` was loaded from, if any); None when saved, else why not (one line)."""
     try:
-        save_experiment(trainer, out)
+        write_experiment(trainer.state(), out, description if description is not None else description_of(trainer))
     except OSError as exc:
         return f"cannot write experiment '{out}': {exc.strerror or exc}"
     except ExperimentError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -267,3 +268,16 @@ def test_ctrl_c_stops_both_sides_level(experiment: Path) -> None:
     assert 20 < trainers[0].epoch == trainers[1].epoch < 20 + 10**6
     assert all(run.interrupted and run.trained == trainers[0].epoch - 20 for run in runs)
     assert "stopped by Ctrl-C after" in compare_command.summary_line(runs[1])
+
+
+def test_both_sides_keep_the_experiments_description(experiment: Path, in_tmp: Path) -> None:
+    document = json.loads(experiment.read_text())
+    document["description"] = "Momentum from here, or a faster rate? Watch the test loss."
+    described = in_tmp / "described.json"
+    described.write_text(json.dumps(document))
+    assert compare("--from", str(described), "--b-learning-rate", "0.1", "--b-activation", "relu",
+                   "--epochs", "5", "--out-a", "A.json", "--out-b", "B.json", "--quiet") == 0
+    assert main(["train", "--from", str(described), "--epochs", "5", "--out", "T.json", "--quiet"]) == 0
+    assert (in_tmp / "A.json").read_bytes() == (in_tmp / "T.json").read_bytes()
+    for name in ("A.json", "B.json"):
+        assert json.loads((in_tmp / name).read_text())["description"] == document["description"]
