@@ -39,6 +39,7 @@ from playground.engine.trainer_state import TrainerState
 from playground.train_command import (
     DEFAULT_EPOCHS,
     EXIT_DIVERGED,
+    NO_POINTS,
     PROGRESS_INTERVAL_S,
     StopRequest,
     TrainingRun,
@@ -200,9 +201,13 @@ def train_in_step(sides: list[Side], epochs: int, quiet: bool, stop: StopRequest
             seconds_per_epoch = max(1e-7, (time.perf_counter() - start) / now)
             done += now
             bar.update(now)
-            bar.set_postfix_str(", ".join(f"{side.label} test loss {side.result.test_loss:.4f}" for side in sides),
+            bar.set_postfix_str(", ".join(f"{side.label} test loss {_test_loss_text(side)}" for side in sides),
                                 refresh=False)
     return [finished_run(side.trainer, side.result, epochs, first, side.seconds, stop) for side in sides]
+
+
+def _test_loss_text(side: Side) -> str:
+    return f"{side.result.test_loss:.4f}" if len(side.trainer.data.test) else NO_POINTS
 
 
 # ----- what is printed -------------------------------------------------------------------
