@@ -30,7 +30,9 @@ from playground import __version__
 from playground.engine.compiled import engine_description
 from playground.engine.config_edits import LoadPoints
 from playground.engine.datasets import save_csv
-from playground.resource_files import example_paths, examples_folder
+from playground.engine.experiment import read_description
+from playground.resource_files import example_paths, examples_folder, lesson_paths, lesson_title, lessons_folder
+from playground.ui.lesson_note import LessonNote
 from playground.ui.run_view import RunView
 from playground.ui.settings import AppSettings
 from playground.worker.controller import TrainingController
@@ -39,6 +41,7 @@ WINDOW_TITLE = "Backprop Playground"
 ARROW_WIDGETS = (QAbstractSlider, QAbstractSpinBox, QComboBox, QLineEdit)  # they use → themselves
 PREFERRED_SIZE = QSize(1440, 880)
 EXAMPLES = examples_folder()  # File > Open example lists example_paths()
+LESSONS = lessons_folder()  # the Lessons menu lists lesson_paths()
 EXPERIMENT_FILTER = "Experiments (*.json);;All files (*)"
 GUIDE = """<p><b>Each square</b> is one neuron, drawn as its output over the input plane (x from −6 to 6
 left to right, y from −6 to 6 bottom to top): <span style="color:#f59322"><b>orange</b></span> is −1,
@@ -81,6 +84,8 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(central)
         column.addWidget(view.top_bar)
         column.addWidget(view.message_banner)
+        self.lesson_note = LessonNote()  # the description of an opened lesson (or any file that has one)
+        column.addWidget(self.lesson_note)
         row = QHBoxLayout()
         view.data_panel.setFixedWidth(190)
         # Scrolled, so a short screen still holds the window (the data and drawing controls are tall).
@@ -177,6 +182,13 @@ class MainWindow(QMainWindow):
             ("Load &points from CSV…", None, self._ask_csv),
             ("&Quit", QKeySequence.StandardKey.Quit, self.close),
         ))
+        lessons = self.menuBar().addMenu("&Lessons")
+        lessons.setObjectName("lessons_menu")
+        for path in lesson_paths():
+            action = QAction(lesson_title(path), self)
+            action.setData(str(path))
+            action.triggered.connect(self._open_action_file)
+            lessons.addAction(action)
         help_menu = self.menuBar().addMenu("&Help")
         self._add_actions(help_menu, (
             ("&What am I looking at?", QKeySequence.StandardKey.HelpContents, self.show_guide),
@@ -268,8 +280,9 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_loaded(self, path: str) -> None:
         self.statusBar().showMessage(f"Opened {path}", 5000)
-        if not _is_inside(path, EXAMPLES):  # the examples have their own menu
+        if not _is_inside(path, EXAMPLES) and not _is_inside(path, LESSONS):  # they have their own menus
             self._remember_file(path)
+        self.lesson_note.show_description(lesson_title(path), read_description(path))
 
     def _remember_file(self, path: str) -> None:
         if self.settings is not None:
