@@ -100,7 +100,7 @@ def test_vanishing_gradients_with_sigmoid_in_6_layers() -> None:
     assert trainer.config.hidden == (8,) * 6 and trainer.config.activation == "sigmoid"
     trainer.train(10)
     norms = layer_gradient_norms(trainer)
-    assert norms[0] < 1e-2 * norms[-1]  # orders of magnitude smaller at the inputs
+    assert norms[0] < 2e-3 * norms[-1]  # about a thousand times smaller at the inputs, as it says
     assert trainer.train(290).test_accuracy < 0.6  # stuck at epoch 300
     assert rebuilt(trainer, activation="tanh").train(300).test_accuracy > 0.9
 
@@ -109,7 +109,7 @@ def test_features_make_the_spiral_easy() -> None:
     trainer = lesson("05-features-make-the-spiral-easy")
     assert set(trainer.config.features) == set(FEATURE_NAMES)
     assert trainer.train(300).test_accuracy > 0.9
-    assert rebuilt(trainer, features=("x1", "x2")).train(300).test_accuracy < 0.75
+    assert rebuilt(trainer, features=("x1", "x2")).train(300).test_accuracy < 0.7  # "still near 60 %"
 
 
 def test_momentum_beats_sgd_from_the_same_start() -> None:
@@ -118,7 +118,7 @@ def test_momentum_beats_sgd_from_the_same_start() -> None:
     assert sgd.config.optimizer == "sgd" and sgd.state().is_identical_to(momentum.state())
     momentum.set_hyperparameters(optimizer="momentum")  # the Optimizer box: live, the network is kept
     sgd_loss, momentum_loss = sgd.train(200).test_loss, momentum.train(200).test_loss
-    assert sgd_loss > 0.4 and momentum_loss < 0.5 * sgd_loss
+    assert sgd_loss > 0.45 and momentum_loss < 0.5 * sgd_loss
 
 
 def test_four_classes_of_blobs_are_all_classified() -> None:
