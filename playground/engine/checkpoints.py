@@ -37,6 +37,7 @@ live history before E, then the checkpoint's own row at E — which is how branc
 from __future__ import annotations
 
 import dataclasses
+import sys
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -112,7 +113,10 @@ class CheckpointStore:
         return not self.too_large and is_due(epoch, self.density)
 
     def next_due(self, epoch: int) -> int:
-        """The first epoch after ``epoch`` that is due (training should stop there)."""
+        """The first epoch after ``epoch`` that is due (training should stop there); sys.maxsize
+        when nothing will be (too_large)."""
+        if self.too_large:
+            return sys.maxsize
         e = epoch + 1
         s = stride(e, self.density)
         return -(-e // s) * s  # octave boundaries are multiples of the next stride: due too

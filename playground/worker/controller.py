@@ -22,6 +22,9 @@ class TrainingController(QObject):
     saved = Signal(str)  # an experiment was written to this path
     loaded = Signal(str)  # an experiment was read from this path and is now shown
     state_taken = Signal(object)  # TrainerState (history left out), asked for by take_state()
+    checkpoint_ready = Signal(object)  # TrainerState kept nearest the epoch request_checkpoint() asked for
+    branched = Signal(object)  # int: branch_from() continued from this epoch (undo_branch() can undo it)
+    branch_undone = Signal(object)  # int: undo_branch() brought back the run at this epoch
 
     # Requests, delivered to the worker's thread.
     _play = Signal()
@@ -41,6 +44,9 @@ class TrainingController(QObject):
     _edit_points = Signal(object)
     _undo_points = Signal()
     _redo_points = Signal()
+    _request_checkpoint = Signal(object)
+    _branch_from = Signal(object)
+    _undo_branch = Signal()
 
     def __init__(self, trainer: Trainer, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +75,9 @@ class TrainingController(QObject):
             (self._edit_points, w.edit_points),
             (self._undo_points, w.undo_points),
             (self._redo_points, w.redo_points),
+            (self._request_checkpoint, w.request_checkpoint),
+            (self._branch_from, w.branch_from),
+            (self._undo_branch, w.undo_branch),
         ):
             request.connect(slot)
         w.snapshot_ready.connect(self._on_snapshot)
@@ -76,6 +85,9 @@ class TrainingController(QObject):
         w.saved.connect(self._on_saved)
         w.loaded.connect(self._on_loaded)
         w.state_taken.connect(self._on_state_taken)
+        w.checkpoint_ready.connect(self._on_checkpoint_ready)
+        w.branched.connect(self._on_branched)
+        w.branch_undone.connect(self._on_branch_undone)
         self._thread.start()
         self._refresh.emit()  # the first snapshot
 
@@ -145,6 +157,18 @@ class TrainingController(QObject):
     def redo_points(self) -> None:
         self._redo_points.emit()
 
+    def request_checkpoint(self, epoch: int) -> None:
+        """Ask for the checkpoint nearest ``epoch``; it arrives as ``checkpoint_ready``."""
+        self._request_checkpoint.emit(int(epoch))
+
+    def branch_from(self, epoch: int) -> None:
+        """Continue from the checkpoint nearest ``epoch``, discarding what came after it."""
+        self._branch_from.emit(int(epoch))
+
+    def undo_branch(self) -> None:
+        """Bring back the run as it was before the last branch."""
+        self._undo_branch.emit()
+
     def load_experiment(self, path: str) -> None:
         self._load.emit(path)
 
@@ -189,3 +213,18 @@ class TrainingController(QObject):
     def _on_state_taken(self, state: object) -> None:
         if not self._stopped:
             self.state_taken.emit(state)
+
+    @Slot(object)
+    def _on_checkpoint_ready(self, state: object) -> None:
+        if not self._stopped:
+            self.checkpoint_ready.emit(state)
+
+    @Slot(object)
+    def _on_branched(self, epoch: object) -> None:
+        if not self._stopped:
+            self.branched.emit(epoch)
+
+    @Slot(object)
+    def _on_branch_undone(self, epoch: object) -> None:
+        if not self._stopped:
+            self.branch_undone.emit(epoch)

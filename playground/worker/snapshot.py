@@ -7,7 +7,7 @@ never change in place (a new set of points is a new SplitData). No Qt here: view
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -15,6 +15,8 @@ from playground.engine.config import Config
 from playground.engine.trace import SampleTrace
 
 HISTORY_FIELDS = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
+NO_CHECKPOINTS = np.empty(0, dtype=np.int64)
+NO_CHECKPOINTS.flags.writeable = False
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,9 @@ class Snapshot:
     diverged: bool
     message: str  # what happened and what to try, when diverged
     trace: SampleTrace | None  # the sample under the mouse, traced through the network
+    # (n,) int64 read-only, ascending: the epochs the worker keeps a checkpoint of (the store's
+    # own array, shared until a checkpoint is added or dropped: no copy per frame)
+    checkpoint_epochs: np.ndarray = field(default_factory=lambda: NO_CHECKPOINTS)
 
     @property
     def n_nodes(self) -> int:

@@ -8,7 +8,7 @@ from playground.engine.grid import GridEvaluator
 from playground.engine.history import HISTORY_COLUMNS, History
 from playground.engine.trace import trace_sample
 from playground.engine.trainer import Trainer
-from playground.worker.snapshot import Snapshot
+from playground.worker.snapshot import NO_CHECKPOINTS, Snapshot
 
 
 class SnapshotBuilder:
@@ -43,6 +43,7 @@ class SnapshotBuilder:
         trace_point: tuple[float, float, float] | None = None,
         diverged: bool = False,
         message: str = "",
+        checkpoint_epochs: np.ndarray | None = None,
     ) -> Snapshot:
         net = trainer.network
         if self._evaluator is None or self._evaluator.features != trainer.config.features:
@@ -88,6 +89,7 @@ class SnapshotBuilder:
             diverged=diverged or result.diverged,
             message=message or result.message,
             trace=None if trace_point is None else trace_sample(net, trainer.config.features, *trace_point),
+            checkpoint_epochs=NO_CHECKPOINTS if checkpoint_epochs is None else checkpoint_epochs,
         )
         self.history_sent, self.history_reset = len(history), False
         return snapshot

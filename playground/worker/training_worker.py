@@ -13,6 +13,7 @@ from collections import deque
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
+from playground.engine.checkpoints import CheckpointStore, branch_state, checkpoint_of
 from playground.engine.config import Config, ConfigError
 from playground.engine.config_edits import DATA, LIVE, LIVE_KEYS, NETWORK, Edit, needs_of
 from playground.engine.data import make_data
@@ -35,6 +36,9 @@ class TrainingWorker(QObject):
     saved = Signal(str)  # the path an experiment was written to
     loaded = Signal(str)  # the path an experiment was read from
     state_taken = Signal(object)  # a TrainerState without its history, for the inspector
+    checkpoint_ready = Signal(object)  # the kept TrainerState nearest an epoch asked for (history: 2 rows)
+    branched = Signal(object)  # int: the epoch a branch continues from
+    branch_undone = Signal(object)  # int: the epoch of the run brought back
 
     def __init__(self, trainer: Trainer) -> None:
         super().__init__()
@@ -52,6 +56,9 @@ class TrainingWorker(QObject):
         self._drawing = PointHistory()  # undo/redo of points drawn on the plane
         self._epoch_times: deque[tuple[float, int]] = deque()  # (time, epoch) over the last second
         self._seconds_per_epoch = 1e-3  # measured on every call of the trainer; a first guess
+        self._checkpoints = CheckpointStore()  # of this run (engine/checkpoints.py)
+        self._before_branch: tuple[Trainer, CheckpointStore] | None = None  # for undo_branch
+        self._new_checkpoints()
 
     # ----- requests (queued slots, called between chunks) -------------------------------
     @Slot()
@@ -75,6 +82,7 @@ class TrainingWorker(QObject):
         self._running = False
         if not self._trainer.last_result().diverged and self._has_training_points():
             self._trainer.train_epoch()
+            self._keep_checkpoint()
         self._changed()
 
     @Slot()
@@ -87,6 +95,7 @@ class TrainingWorker(QObject):
         """Epoch 0 again: the seed's initial weights on the current points."""
         config = self._trainer.config
         self._trainer = Trainer(config, self._trainer.data)
+        self._new_checkpoints()
         self._builder.restart_history()
         self._changed()
 
@@ -104,6 +113,7 @@ class TrainingWorker(QObject):
             elif needs == LIVE:
                 live = {key: getattr(config, key) for key in LIVE_KEYS if getattr(config, key) != getattr(old, key)}
                 self._trainer.set_hyperparameters(**live)
+                self._refresh_checkpoint()
         except (ConfigError, DataError, ValueError) as exc:
             self.failed.emit(str(exc))
         self._changed()
@@ -114,6 +124,7 @@ class TrainingWorker(QObject):
         old = self._trainer
         data = make_data(config, self._generation) if new_data else old.data
         self._trainer = Trainer(config, data)  # built fully before it replaces the old one
+        self._new_checkpoints()
         self._builder.restart_history()
         if new_data:
             self._builder.data_changed()
@@ -135,6 +146,7 @@ class TrainingWorker(QObject):
         try:
             self._trainer.set_data(make_data(self._trainer.config, self._generation))
             self._trainer.reevaluate()  # the losses of the new points, shown at once
+            self._refresh_checkpoint()
         except DataError as exc:
             self.failed.emit(str(exc))
         self._builder.data_changed()
@@ -147,6 +159,7 @@ class TrainingWorker(QObject):
     def set_parameter(self, layer: int, row: int, neuron: int, value: float) -> None:
         try:
             self._trainer.set_parameter(layer, row, neuron, value)  # re-measures the losses
+            self._refresh_checkpoint()
         except (ValueError, IndexError) as exc:
             self.failed.emit(str(exc))
         self._builder.last_row_changed(len(self._trainer.history))
@@ -186,6 +199,7 @@ class TrainingWorker(QObject):
     def _set_points(self, data) -> None:
         self._trainer.set_data(data)
         self._trainer.reevaluate()
+        self._refresh_checkpoint()
         self._builder.data_changed()
         self._builder.last_row_changed(len(self._trainer.history))
 
@@ -203,6 +217,7 @@ class TrainingWorker(QObject):
             self.failed.emit("The network has diverged: a shot cannot be applied. Reset it first.")
         else:
             self._trainer.apply_examples(points)
+            self._refresh_checkpoint()
             self._builder.last_row_changed(len(self._trainer.history))
         self._changed()
 
@@ -219,6 +234,7 @@ class TrainingWorker(QObject):
             self.failed.emit(str(exc))
             return
         self._running, self._trainer, self._generation = False, trainer, 0
+        self._new_checkpoints()
         self._builder.restart_history()
         self._builder.data_changed()
         self._drawing.forget()
@@ -250,6 +266,71 @@ class TrainingWorker(QObject):
         self._running = False
         self._timer.stop()
         self.moveToThread(QCoreApplication.instance().thread())
+
+    # ----- checkpoints (scrub and branch) ------------------------------------------------
+    @Slot(object)
+    def request_checkpoint(self, epoch: int) -> None:
+        """Send the kept state nearest ``epoch`` as ``checkpoint_ready`` (its history: the first
+        row and its own, engine/checkpoints.py)."""
+        try:
+            self.checkpoint_ready.emit(self._checkpoints.nearest(int(epoch)))
+        except LookupError as exc:
+            self.failed.emit(f"cannot show epoch {epoch}: {exc} (the network is too large for them)")
+
+    @Slot(object)
+    def branch_from(self, epoch: int) -> None:
+        """Continue from the kept state nearest ``epoch``: the later checkpoints and history are
+        discarded, the run so far is kept for one undo_branch. Running or paused, as it was."""
+        try:
+            checkpoint = self._checkpoints.nearest(int(epoch))
+        except LookupError as exc:
+            self.failed.emit(f"cannot branch from epoch {epoch}: {exc} (the network is too large for them)")
+            return
+        state = branch_state(checkpoint, self._trainer.history)
+        before = (self._trainer, self._checkpoints.copy())
+        trainer = Trainer.from_state(state)  # built fully before anything changes
+        self._checkpoints.truncate_after(state.epoch)
+        self._replace_run(trainer)
+        self._before_branch = before
+        self.branched.emit(state.epoch)
+
+    @Slot()
+    def undo_branch(self) -> None:
+        """Back to the run as it was before the last branch (what the branch trained is dropped)."""
+        if self._before_branch is None:
+            self.failed.emit("there is no branch to undo; allowed: Undo branch right after a branch, before a reset or a new network")
+            return
+        trainer, self._checkpoints = self._before_branch
+        self._replace_run(trainer)
+        self._before_branch = None
+        self.branch_undone.emit(trainer.epoch)
+
+    def _replace_run(self, trainer: Trainer) -> None:
+        if not _same_points(trainer, self._trainer):
+            self._builder.data_changed()
+            self._drawing.forget()  # the undo steps of points drawn since do not apply to these
+        self._trainer = trainer
+        self._builder.restart_history()
+        self._changed()
+
+    def _new_checkpoints(self) -> None:
+        """A new run (start, reset, rebuild, load): a new store, its first checkpoint, no undo."""
+        self._checkpoints = CheckpointStore()
+        self._before_branch = None
+        self._checkpoints.add(checkpoint_of(self._trainer))
+
+    def _keep_checkpoint(self) -> None:
+        """After training: keep the state if the store wants this epoch and it can be continued."""
+        trainer = self._trainer
+        if self._checkpoints.due(trainer.epoch) and not trainer.last_result().diverged:
+            self._checkpoints.add(checkpoint_of(trainer))
+
+    def _refresh_checkpoint(self) -> None:
+        """The trainer changed in place (an edit, a shot, new points) at a kept epoch: keep the
+        changed state instead, the one training continues from, as the history's row shows."""
+        epochs = self._checkpoints.epochs()
+        if len(epochs) and epochs[-1] == self._trainer.epoch and not self._trainer.last_result().diverged:
+            self._checkpoints.add(checkpoint_of(self._trainer))
 
     # ----- the loop -----------------------------------------------------------------------
     def _has_training_points(self) -> bool:
@@ -300,7 +381,9 @@ class TrainingWorker(QObject):
         while (left := deadline - time.perf_counter()) > 0:
             epochs = max(1, min(MAX_EPOCHS_PER_CALL, int(left / self._seconds_per_epoch)))
             start, first = time.perf_counter(), self._trainer.epoch
+            epochs = min(epochs, self._checkpoints.next_due(first) - first)  # stop where one is kept
             result = self._trainer.train(epochs)
+            self._keep_checkpoint()
             done = max(1, self._trainer.epoch - first)
             self._seconds_per_epoch = max(1e-7, (time.perf_counter() - start) / done)
             if result.diverged:
@@ -324,7 +407,8 @@ class TrainingWorker(QObject):
         self._last_emit = slot if 0.0 <= now - slot < 1.0 / MAX_SNAPSHOTS_PER_SECOND else now
         self._dirty, self._awaiting_ack = False, True
         snapshot = self._builder.build(
-            self._trainer, running=self._running, epochs_per_second=self._speed(now), trace_point=self._traceable()
+            self._trainer, running=self._running, epochs_per_second=self._speed(now), trace_point=self._traceable(),
+            checkpoint_epochs=self._checkpoints.epochs(),
         )
         self.snapshot_ready.emit(snapshot)
 
@@ -339,3 +423,10 @@ class TrainingWorker(QObject):
             times.popleft()
         (t0, e0), (t1, e1) = times[0], times[-1]
         return (e1 - e0) / (t1 - t0) if t1 > t0 else 0.0
+
+
+def _same_points(a: Trainer, b: Trainer) -> bool:
+    return all(
+        x is y or (x.shape == y.shape and x.tobytes() == y.tobytes())
+        for x, y in ((a.data.train, b.data.train), (a.data.test, b.data.test))
+    )

@@ -1,0 +1,129 @@
+"""Scrub and branch through the controller: checkpoints kept while training, asked for, branched
+from, continued and undone, with the worker in its thread."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from playground.engine.checkpoints import DENSITY, checkpoint_of, is_due
+from playground.engine.config import Config
+from playground.engine.config_edits import SetValue
+from playground.engine.data import make_data
+from playground.engine.trainer import Trainer
+from playground.worker.controller import TrainingController
+
+WAIT_MS = 20_000
+
+
+@pytest.fixture
+def make_controller(qtbot):
+    made = []
+
+    def make(config: Config | None = None) -> TrainingController:
+        config = config or Config()
+        controller = TrainingController(Trainer(config, make_data(config)))
+        made.append(controller)
+        qtbot.waitUntil(lambda: controller.snapshot is not None, timeout=WAIT_MS)
+        return controller
+
+    yield make
+    for controller in made:
+        controller.shutdown()
+        assert not controller.thread_running
+
+
+def train_paused(controller: TrainingController, qtbot, epochs: int) -> int:
+    controller.play()
+    qtbot.waitUntil(lambda: controller.snapshot.epoch >= epochs, timeout=WAIT_MS)
+    controller.pause()
+    qtbot.waitUntil(lambda: not controller.snapshot.running, timeout=WAIT_MS)
+    return controller.snapshot.epoch
+
+
+def ask(controller: TrainingController, qtbot, epoch: int):
+    with qtbot.waitSignal(controller.checkpoint_ready, timeout=WAIT_MS) as blocker:
+        controller.request_checkpoint(epoch)
+    return blocker.args[0]
+
+
+def test_training_keeps_a_checkpoint_at_every_due_epoch(make_controller, qtbot):
+    controller = make_controller()
+    assert list(controller.snapshot.checkpoint_epochs) == [0]
+    last = train_paused(controller, qtbot, 2 * DENSITY + 100)
+    epochs = controller.snapshot.checkpoint_epochs
+    expected = [e for e in range(last + 1) if is_due(e, DENSITY)]
+    assert list(epochs) == expected  # every call of the kernel stopped exactly where one was due
+
+
+def test_a_checkpoint_is_the_state_an_uninterrupted_run_had(make_controller, qtbot):
+    config = Config(dataset="xor", optimizer="momentum")
+    controller = make_controller(config)
+    train_paused(controller, qtbot, 50)
+    state = ask(controller, qtbot, 37)
+    assert state.epoch == 37
+    reference = Trainer(config, make_data(config))
+    reference.train(37)
+    assert state.is_identical_to(checkpoint_of(reference))  # history: the rows of epochs 0 and 37
+
+
+def test_branch_continue_and_undo(make_controller, qtbot):
+    config = Config(dataset="circle")
+    controller = make_controller(config)
+    last = train_paused(controller, qtbot, 300)
+    weights_at_end = [w.copy() for w in controller.snapshot.weights]
+    with qtbot.waitSignal(controller.branched, timeout=WAIT_MS) as blocker:
+        controller.branch_from(101)  # nearest kept: 101 (every epoch below 2D = 512)
+    assert blocker.args == [101]
+    qtbot.waitUntil(lambda: controller.snapshot.epoch == 101, timeout=WAIT_MS)
+    snapshot = controller.snapshot
+    assert snapshot.history_reset and len(snapshot.new_history) == 102  # epochs 0..101, the rest cut
+    assert snapshot.checkpoint_epochs[-1] == 101
+    # Continuing the branch goes exactly the way the first run went.
+    reference = Trainer(config, make_data(config))
+    reference.train(150)
+    controller.step()  # one epoch, then play on a little
+    qtbot.waitUntil(lambda: controller.snapshot.epoch == 102, timeout=WAIT_MS)
+    train_paused(controller, qtbot, 150)
+    state = ask(controller, qtbot, 150)
+    assert state.epoch == 150
+    np.testing.assert_array_equal(state.params, reference.network.params)
+    # Undo brings the run before the branch back, with its later checkpoints.
+    with qtbot.waitSignal(controller.branch_undone, timeout=WAIT_MS) as undone:
+        controller.undo_branch()
+    assert undone.args == [last]
+    qtbot.waitUntil(lambda: controller.snapshot.epoch == last, timeout=WAIT_MS)
+    for before, after in zip(weights_at_end, controller.snapshot.weights):
+        np.testing.assert_array_equal(before, after)
+    assert controller.snapshot.checkpoint_epochs[-1] <= last and len(controller.snapshot.new_history) == last + 1
+    with qtbot.waitSignal(controller.failed, timeout=WAIT_MS) as failed:
+        controller.undo_branch()  # only one undo
+    assert "no branch to undo" in failed.args[0]
+
+
+def test_an_edit_at_a_kept_epoch_replaces_its_checkpoint(make_controller, qtbot):
+    controller = make_controller()
+    controller.step()
+    qtbot.waitUntil(lambda: controller.snapshot.epoch == 1, timeout=WAIT_MS)
+    controller.set_weight(0, 0, 0, 0.75)
+    qtbot.waitUntil(lambda: controller.snapshot.weights[0][0, 0] == 0.75, timeout=WAIT_MS)
+    assert ask(controller, qtbot, 1).params[0] == 0.75
+    controller.set_value("learning_rate", 0.1)
+    qtbot.waitUntil(lambda: controller.snapshot.config.learning_rate == 0.1, timeout=WAIT_MS)
+    assert ask(controller, qtbot, 1).config.learning_rate == 0.1
+
+
+def test_reset_and_a_new_network_start_a_new_store_and_drop_the_undo(make_controller, qtbot):
+    controller = make_controller()
+    train_paused(controller, qtbot, 40)
+    controller.branch_from(20)
+    qtbot.waitUntil(lambda: controller.snapshot.epoch == 20, timeout=WAIT_MS)
+    controller.edit(SetValue("hidden", (3,)))
+    qtbot.waitUntil(lambda: controller.snapshot.layer_sizes[1:-1] == (3,), timeout=WAIT_MS)
+    assert list(controller.snapshot.checkpoint_epochs) == [0]
+    with qtbot.waitSignal(controller.failed, timeout=WAIT_MS):
+        controller.undo_branch()
+    train_paused(controller, qtbot, 10)
+    controller.reset()
+    qtbot.waitUntil(lambda: controller.snapshot.epoch == 0, timeout=WAIT_MS)
+    assert list(controller.snapshot.checkpoint_epochs) == [0]
