@@ -193,4 +193,4 @@ def main(argv: Sequence[str]) -> int:
     from playground.ui.app import run_window  # Qt is imported only now
 
     return run_window(trainer, screenshot=args.screenshot, smoke_test=args.smoke_test,
-                      reset_settings=args.reset_settings, inspect=inspect, size=size)
+                      reset_settings=args.reset_settings, inspect=inspect, size=size, source=args.source)

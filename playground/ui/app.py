@@ -63,8 +63,10 @@ def run_window(
     reset_settings: bool = False,
     inspect: InspectRequest | None = None,
     size: tuple[int, int] | None = None,
+    source: str | None = None,
 ) -> int:
     """The window on ``trainer``; None: on the configuration in force when it last closed.
+    ``source``: the experiment file it was read from (its description is shown).
 
     Screenshots and smoke tests neither read nor write the user's settings.
     """
@@ -74,6 +76,8 @@ def run_window(
     window = MainWindow(controller, settings)
     if screenshot:
         window.resize(QSize(*size) if size else PREFERRED_SIZE)  # a picture, not a window on a screen: no screen to fit
+    if source:
+        window.show_description_of(source)  # a lesson opened with --from says what to look for
     window.show()
     try:
         if screenshot:

@@ -32,6 +32,7 @@ from playground.engine.config_edits import LoadPoints
 from playground.engine.datasets import save_csv
 from playground.engine.experiment import read_description
 from playground.resource_files import example_paths, examples_folder, lesson_paths, lesson_title, lessons_folder
+from playground.ui.export_menu import Exporter
 from playground.ui.lesson_note import LessonNote
 from playground.ui.run_view import RunView
 from playground.ui.settings import AppSettings
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("main_window")
         self.run_view = RunView(controller, self)
         self._dialog: QMessageBox | None = None
+        self.exporter = Exporter(self)  # File › Export
         self._build_layout()
         self._connect()
         self._build_menu()
@@ -180,8 +182,9 @@ class MainWindow(QMainWindow):
         self._add_actions(file_menu, (
             ("&Save experiment…", QKeySequence.StandardKey.Save, self._ask_save),
             ("Load &points from CSV…", None, self._ask_csv),
-            ("&Quit", QKeySequence.StandardKey.Quit, self.close),
         ))
+        self.exporter.menu(file_menu)
+        self._add_actions(file_menu, (("&Quit", QKeySequence.StandardKey.Quit, self.close),))
         lessons = self.menuBar().addMenu("&Lessons")
         lessons.setObjectName("lessons_menu")
         for path in lesson_paths():
@@ -282,6 +285,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Opened {path}", 5000)
         if not _is_inside(path, EXAMPLES) and not _is_inside(path, LESSONS):  # they have their own menus
             self._remember_file(path)
+        self.show_description_of(path)
+
+    def show_description_of(self, path: str) -> None:
+        """The note under the top bar: the description of the experiment file at ``path``, if any."""
         self.lesson_note.show_description(lesson_title(path), read_description(path))
 
     def _remember_file(self, path: str) -> None:

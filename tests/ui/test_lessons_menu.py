@@ -123,3 +123,22 @@ def test_lessons_are_not_added_to_open_recent(qtbot, settings_dir):
     assert window.settings.recent_files() == [] and main_window.LESSONS == lesson_paths()[0].parent
     window.close()
     assert not window.controller.thread_running
+
+
+def test_a_lesson_opened_from_the_command_line_shows_its_note(qapp, monkeypatch, tmp_path):
+    """`playground --from LESSON` (here with --screenshot) shows the lesson's note like the menu does."""
+    from playground.engine.experiment import load_experiment
+    from playground.resource_files import lesson_paths
+    from playground.ui import main_window
+    from playground.ui.app import run_window
+
+    path, shown = str(lesson_paths()[0]), []
+    real = main_window.MainWindow.show_description_of
+
+    def record(window, source):  # what the note says, read before the screenshot closes the window
+        real(window, source)
+        shown.append(window.lesson_note.text.text())
+
+    monkeypatch.setattr(main_window.MainWindow, "show_description_of", record)
+    assert run_window(load_experiment(path), screenshot=str(tmp_path / "x.png"), source=path) == 0
+    assert len(shown) == 1 and "cannot do XOR" in shown[0]
