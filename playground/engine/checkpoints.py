@@ -90,15 +90,23 @@ def is_due(epoch: int, density: int) -> bool:
 class CheckpointStore:
     """Checkpoints of one run, ascending by epoch (see the module docstring for the schedule)."""
 
-    def __init__(self, budget: int = BUDGET_BYTES, density: int = DENSITY) -> None:
+    def __init__(self, budget: int | None = None, density: int = DENSITY) -> None:
+        """``budget``: bytes, BUDGET_BYTES (read now) when not given."""
         if density < 1 or density & (density - 1):
             raise ValueError(f"checkpoint density {density} is not allowed; allowed: a power of two ≥ 1")
-        self.budget = budget
+        self.budget = BUDGET_BYTES if budget is None else budget
         self.density = density  # D now; halves when the budget is exceeded
         self.too_large = False  # a single state exceeded the budget: nothing is kept any more
         self._records: list[_Record] = []
         self._nbytes = 0
         self._epochs: np.ndarray | None = None  # cached, read-only
+
+    @classmethod
+    def for_run(cls, trainer: Trainer, budget: int | None = None) -> CheckpointStore:
+        """A new run's store, its first checkpoint the trainer as it is (epoch 0, or a loaded one)."""
+        store = cls(budget)
+        store.add(checkpoint_of(trainer))
+        return store
 
     def __len__(self) -> int:
         return len(self._records)
@@ -139,7 +147,7 @@ class CheckpointStore:
             self._records.pop()
             self._changed()
         previous = self._records[-1].data if self._records else None
-        same = previous is not None and _same_points(previous, state.data)
+        same = previous is not None and same_points(previous, state.data)
         record = _Record.of(state, previous if same else state.data)
         cost = record.nbytes + (0 if same else _data_nbytes(state.data))
         if cost > self.budget:
@@ -152,11 +160,26 @@ class CheckpointStore:
         self._epochs = None
         self._thin()
 
+    def keep(self, trainer: Trainer) -> None:
+        """After training: keep the trainer's state if its epoch is due and it can be continued
+        (a diverged state is not kept)."""
+        if self.due(trainer.epoch) and not trainer.last_result().diverged:
+            self.add(checkpoint_of(trainer))
+
+    def refresh(self, trainer: Trainer) -> None:
+        """The trainer changed in place (an edit, a shot, new points) at the last kept epoch: keep
+        the changed state instead, the one training continues from, as the history's row shows."""
+        epochs = self.epochs()
+        if len(epochs) and epochs[-1] == trainer.epoch and not trainer.last_result().diverged:
+            self.add(checkpoint_of(trainer))
+
     def nearest(self, epoch: int) -> TrainerState:
         """The kept state closest to ``epoch`` (the earlier on a tie), its history the run's
         first row and its own (see branch_state). Raises LookupError when none is kept."""
         if not self._records:
-            raise LookupError("no checkpoints are kept for this run")
+            raise LookupError(
+                f"no checkpoints are kept of this run: one state of its network is larger than their whole "
+                f"budget of {self.budget / 2**20:g} MiB" if self.too_large else "no checkpoints are kept of this run")
         epochs = self.epochs()
         i = int(np.searchsorted(epochs, epoch))
         if i == len(epochs) or (i > 0 and epoch - epochs[i - 1] <= epochs[i] - epoch):
@@ -212,7 +235,8 @@ def _data_nbytes(data: SplitData) -> int:
     return data.train.nbytes + data.test.nbytes
 
 
-def _same_points(a: SplitData, b: SplitData) -> bool:
+def same_points(a: SplitData, b: SplitData) -> bool:
+    """Bit for bit the same training and test points."""
     return a is b or all(
         x.shape == y.shape and x.tobytes() == y.tobytes() for x, y in ((a.train, b.train), (a.test, b.test))
     )

@@ -13,7 +13,7 @@ from collections import deque
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
-from playground.engine.checkpoints import CheckpointStore, branch_state, checkpoint_of
+from playground.engine.checkpoints import CheckpointStore, branch_state, same_points
 from playground.engine.config import Config, ConfigError
 from playground.engine.config_edits import DATA, LIVE, LIVE_KEYS, NETWORK, Edit, needs_of
 from playground.engine.data import make_data
@@ -56,9 +56,8 @@ class TrainingWorker(QObject):
         self._drawing = PointHistory()  # undo/redo of points drawn on the plane
         self._epoch_times: deque[tuple[float, int]] = deque()  # (time, epoch) over the last second
         self._seconds_per_epoch = 1e-3  # measured on every call of the trainer; a first guess
-        self._checkpoints = CheckpointStore()  # of this run (engine/checkpoints.py)
+        self._checkpoints = CheckpointStore.for_run(trainer)  # of this run (engine/checkpoints.py)
         self._before_branch: tuple[Trainer, CheckpointStore] | None = None  # for undo_branch
-        self._new_checkpoints()
 
     # ----- requests (queued slots, called between chunks) -------------------------------
     @Slot()
@@ -82,7 +81,7 @@ class TrainingWorker(QObject):
         self._running = False
         if not self._trainer.last_result().diverged and self._has_training_points():
             self._trainer.train_epoch()
-            self._keep_checkpoint()
+            self._checkpoints.keep(self._trainer)
         self._changed()
 
     @Slot()
@@ -113,7 +112,7 @@ class TrainingWorker(QObject):
             elif needs == LIVE:
                 live = {key: getattr(config, key) for key in LIVE_KEYS if getattr(config, key) != getattr(old, key)}
                 self._trainer.set_hyperparameters(**live)
-                self._refresh_checkpoint()
+                self._checkpoints.refresh(self._trainer)
         except (ConfigError, DataError, ValueError) as exc:
             self.failed.emit(str(exc))
         self._changed()
@@ -146,7 +145,7 @@ class TrainingWorker(QObject):
         try:
             self._trainer.set_data(make_data(self._trainer.config, self._generation))
             self._trainer.reevaluate()  # the losses of the new points, shown at once
-            self._refresh_checkpoint()
+            self._checkpoints.refresh(self._trainer)
         except DataError as exc:
             self.failed.emit(str(exc))
         self._builder.data_changed()
@@ -159,7 +158,7 @@ class TrainingWorker(QObject):
     def set_parameter(self, layer: int, row: int, neuron: int, value: float) -> None:
         try:
             self._trainer.set_parameter(layer, row, neuron, value)  # re-measures the losses
-            self._refresh_checkpoint()
+            self._checkpoints.refresh(self._trainer)
         except (ValueError, IndexError) as exc:
             self.failed.emit(str(exc))
         self._builder.last_row_changed(len(self._trainer.history))
@@ -199,7 +198,7 @@ class TrainingWorker(QObject):
     def _set_points(self, data) -> None:
         self._trainer.set_data(data)
         self._trainer.reevaluate()
-        self._refresh_checkpoint()
+        self._checkpoints.refresh(self._trainer)
         self._builder.data_changed()
         self._builder.last_row_changed(len(self._trainer.history))
 
@@ -217,7 +216,7 @@ class TrainingWorker(QObject):
             self.failed.emit("The network has diverged: a shot cannot be applied. Reset it first.")
         else:
             self._trainer.apply_examples(points)
-            self._refresh_checkpoint()
+            self._checkpoints.refresh(self._trainer)
             self._builder.last_row_changed(len(self._trainer.history))
         self._changed()
 
@@ -275,7 +274,7 @@ class TrainingWorker(QObject):
         try:
             self.checkpoint_ready.emit(self._checkpoints.nearest(int(epoch)))
         except LookupError as exc:
-            self.failed.emit(f"cannot show epoch {epoch}: {exc} (the network is too large for them)")
+            self.failed.emit(f"cannot show epoch {epoch}: {exc}")
 
     @Slot(object)
     def branch_from(self, epoch: int) -> None:
@@ -284,7 +283,7 @@ class TrainingWorker(QObject):
         try:
             checkpoint = self._checkpoints.nearest(int(epoch))
         except LookupError as exc:
-            self.failed.emit(f"cannot branch from epoch {epoch}: {exc} (the network is too large for them)")
+            self.failed.emit(f"cannot branch from epoch {epoch}: {exc}")
             return
         state = branch_state(checkpoint, self._trainer.history)
         before = (self._trainer, self._checkpoints.copy())
@@ -298,7 +297,7 @@ class TrainingWorker(QObject):
     def undo_branch(self) -> None:
         """Back to the run as it was before the last branch (what the branch trained is dropped)."""
         if self._before_branch is None:
-            self.failed.emit("there is no branch to undo; allowed: Undo branch right after a branch, before a reset or a new network")
+            self.failed.emit("there is no branch to undo; allowed: one undo after a branch, before a reset or a new network")
             return
         trainer, self._checkpoints = self._before_branch
         self._replace_run(trainer)
@@ -306,7 +305,7 @@ class TrainingWorker(QObject):
         self.branch_undone.emit(trainer.epoch)
 
     def _replace_run(self, trainer: Trainer) -> None:
-        if not _same_points(trainer, self._trainer):
+        if not same_points(trainer.data, self._trainer.data):
             self._builder.data_changed()
             self._drawing.forget()  # the undo steps of points drawn since do not apply to these
         self._trainer = trainer
@@ -314,23 +313,8 @@ class TrainingWorker(QObject):
         self._changed()
 
     def _new_checkpoints(self) -> None:
-        """A new run (start, reset, rebuild, load): a new store, its first checkpoint, no undo."""
-        self._checkpoints = CheckpointStore()
-        self._before_branch = None
-        self._checkpoints.add(checkpoint_of(self._trainer))
-
-    def _keep_checkpoint(self) -> None:
-        """After training: keep the state if the store wants this epoch and it can be continued."""
-        trainer = self._trainer
-        if self._checkpoints.due(trainer.epoch) and not trainer.last_result().diverged:
-            self._checkpoints.add(checkpoint_of(trainer))
-
-    def _refresh_checkpoint(self) -> None:
-        """The trainer changed in place (an edit, a shot, new points) at a kept epoch: keep the
-        changed state instead, the one training continues from, as the history's row shows."""
-        epochs = self._checkpoints.epochs()
-        if len(epochs) and epochs[-1] == self._trainer.epoch and not self._trainer.last_result().diverged:
-            self._checkpoints.add(checkpoint_of(self._trainer))
+        """A new run (reset, rebuild, load): a new store from the trainer as it is, no undo."""
+        self._checkpoints, self._before_branch = CheckpointStore.for_run(self._trainer), None
 
     # ----- the loop -----------------------------------------------------------------------
     def _has_training_points(self) -> bool:
@@ -383,7 +367,7 @@ class TrainingWorker(QObject):
             start, first = time.perf_counter(), self._trainer.epoch
             epochs = min(epochs, self._checkpoints.next_due(first) - first)  # stop where one is kept
             result = self._trainer.train(epochs)
-            self._keep_checkpoint()
+            self._checkpoints.keep(self._trainer)
             done = max(1, self._trainer.epoch - first)
             self._seconds_per_epoch = max(1e-7, (time.perf_counter() - start) / done)
             if result.diverged:
@@ -423,10 +407,3 @@ class TrainingWorker(QObject):
             times.popleft()
         (t0, e0), (t1, e1) = times[0], times[-1]
         return (e1 - e0) / (t1 - t0) if t1 > t0 else 0.0
-
-
-def _same_points(a: Trainer, b: Trainer) -> bool:
-    return all(
-        x is y or (x.shape == y.shape and x.tobytes() == y.tobytes())
-        for x, y in ((a.data.train, b.data.train), (a.data.test, b.data.test))
-    )

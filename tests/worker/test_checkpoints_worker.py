@@ -127,3 +127,28 @@ def test_reset_and_a_new_network_start_a_new_store_and_drop_the_undo(make_contro
     controller.reset()
     qtbot.waitUntil(lambda: controller.snapshot.epoch == 0, timeout=WAIT_MS)
     assert list(controller.snapshot.checkpoint_epochs) == [0]
+
+
+def test_branching_before_a_divergence_recovers_the_run(make_controller, qtbot):
+    controller = make_controller(Config(problem="regression", dataset="plane", learning_rate=10, hidden=[8, 8, 8]))
+    controller.play()
+    qtbot.waitUntil(lambda: controller.snapshot.diverged, timeout=WAIT_MS)
+    bad = controller.snapshot.epoch
+    kept = controller.snapshot.checkpoint_epochs
+    assert kept[-1] < bad  # a diverged state is never kept
+    controller.branch_from(0)
+    qtbot.waitUntil(lambda: controller.snapshot.epoch == 0 and not controller.snapshot.diverged, timeout=WAIT_MS)
+    assert list(controller.snapshot.checkpoint_epochs) == [0]
+
+
+def test_without_checkpoints_a_request_fails_in_one_line(make_controller, qtbot, monkeypatch):
+    from playground.engine import checkpoints
+
+    monkeypatch.setattr(checkpoints, "BUDGET_BYTES", 100)  # read when each run's store is made
+    controller = make_controller()
+    assert len(controller.snapshot.checkpoint_epochs) == 0
+    with qtbot.waitSignal(controller.failed, timeout=WAIT_MS) as failed:
+        controller.branch_from(0)
+    assert "larger than their whole budget" in failed.args[0]
+    train_paused(controller, qtbot, 20)  # training goes on, keeping nothing
+    assert len(controller.snapshot.checkpoint_epochs) == 0
