@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 
 BUDGET_BYTES = 32 * 2**20  # 32 MiB for one run's checkpoints, points included
 DENSITY = 256  # D at the start: checkpoints per octave of epochs (a power of two)
-RECORD_OVERHEAD_BYTES = 2048  # Python objects of one checkpoint (traced: 0.6–1.3 KB, benchmarks/checkpoints.py)
+RECORD_OVERHEAD_BYTES = 2048  # Python objects of one checkpoint (traced: 1.2–1.5 KB, benchmarks/checkpoints.py)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)

@@ -309,6 +309,7 @@ class TrainingWorker(QObject):
             self._builder.data_changed()
             self._drawing.forget()  # the undo steps of points drawn since do not apply to these
         self._trainer = trainer
+        self._epoch_times.clear()  # the speed is measured afresh on the run brought in
         self._builder.restart_history()
         self._changed()
 

@@ -205,3 +205,28 @@ def test_nearest_picks_the_closest_and_the_earlier_on_a_tie():
     assert store.nearest(19).epoch == 20
     assert store.nearest(10**6).epoch == store.epochs()[-1]
     assert store.nearest(-5).epoch == 0
+
+
+def test_epochs_is_one_read_only_array_until_a_checkpoint_changes():
+    trainer = make_trainer()
+    store = CheckpointStore.for_run(trainer)
+    epochs = store.epochs()
+    assert store.epochs() is epochs and not epochs.flags.writeable
+    trainer.train(1)
+    store.keep(trainer)
+    assert store.epochs() is not epochs and list(store.epochs()) == [0, 1] and list(epochs) == [0]
+
+
+def test_refresh_replaces_only_a_state_kept_at_the_current_epoch():
+    trainer = make_trainer()
+    store = CheckpointStore.for_run(trainer, budget=10**7)
+    trainer.set_parameter(0, 0, 0, 0.25)
+    store.refresh(trainer)
+    assert store.nearest(0).params[0] == 0.25
+    store = CheckpointStore(density=1)
+    store.add(checkpoint_of(trainer))
+    trainer.train(3)  # epoch 3 is not due at D = 1
+    store.keep(trainer)
+    trainer.set_parameter(0, 0, 0, 0.5)
+    store.refresh(trainer)
+    assert list(store.epochs()) == [0] and store.nearest(3).params[0] == 0.25
