@@ -320,7 +320,7 @@ def type_keys(widget: QWidget, text: str) -> None:
 class Monkey:
     """Random actions of a user on one live window, from a seeded generator: clicks, keys,
     typing, mouse moves over the network and the plots, hovers through the views' signals,
-    resizes, the example and help menus. Message boxes are closed with OK before each action.
+    resizes, the example, lesson and help menus. Message boxes are closed with OK before each action.
 
     The seed fixes the choices, not the run: what a click finds (which buttons show, how many
     layers) depends on which snapshots the training thread delivered in time."""
@@ -447,10 +447,11 @@ class Monkey:
         self.window.resize(self.rng.randint(700, 1600), self.rng.randint(480, 1000))
 
     def menu(self) -> None:
-        """An example experiment, or a help text (the file dialogs are left alone)."""
+        """An example experiment, a lesson, or a help text (the file dialogs are left alone)."""
         examples = find(self.window, QMenu, "examples_menu").actions()
+        lessons = find(self.window, QMenu, "lessons_menu").actions()
         help_menu = self.window.menuBar().actions()[-1].menu()
-        self.rng.choice([*examples, *help_menu.actions()]).trigger()
+        self.rng.choice([*examples, *lessons, *help_menu.actions()]).trigger()  # (File › Export asks for a file)
 
     def pause(self) -> None:
         """The user looks for a moment: frames are drawn, the worker trains."""
