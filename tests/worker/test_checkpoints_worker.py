@@ -4,7 +4,6 @@ from, continued and undone, with the worker in its thread."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from playground.engine.checkpoints import DENSITY, checkpoint_of, is_due
 from playground.engine.config import Config
@@ -12,25 +11,7 @@ from playground.engine.config_edits import SetValue
 from playground.engine.data import make_data
 from playground.engine.trainer import Trainer
 from playground.worker.controller import TrainingController
-
-WAIT_MS = 20_000
-
-
-@pytest.fixture
-def make_controller(qtbot):
-    made = []
-
-    def make(config: Config | None = None) -> TrainingController:
-        config = config or Config()
-        controller = TrainingController(Trainer(config, make_data(config)))
-        made.append(controller)
-        qtbot.waitUntil(lambda: controller.snapshot is not None, timeout=WAIT_MS)
-        return controller
-
-    yield make
-    for controller in made:
-        controller.shutdown()
-        assert not controller.thread_running
+from tests.worker.conftest import WAIT_MS
 
 
 def train_paused(controller: TrainingController, qtbot, epochs: int) -> int:
