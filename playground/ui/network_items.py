@@ -250,12 +250,15 @@ class EdgeSet:
         ]
         self.items: list[QGraphicsPathItem] = []
         for target in self.targets:
-            # Made by the scene in C++, not by Python: an item Python made is a wrapper whose
-            # every virtual call (paint, boundingRect, …) takes the GIL, hundreds per frame.
-            item = scene.addPath(QPainterPath())
+            # Made by Python, not by scene.addPath: PySide learns of the deletion only of items it
+            # made, so a C++-made item's wrapper dangles after the scene is cleared by a rebuild
+            # (a crash, seen once in CI, switching networks). The price: each paint call of an
+            # item takes the GIL.
+            item = QGraphicsPathItem()
             item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
             item.setZValue(0)
             item.target = target
+            scene.addItem(item)
             self.items.append(item)
         self.index = {target[1:]: k for k, target in enumerate(self.targets)}
         self.points = np.zeros((len(self.items), EDGE_SAMPLES, 2))  # (n_edges, samples, xy)
