@@ -34,6 +34,7 @@ from playground.engine.config import (
 from playground.engine.config_edits import LIVE_KEYS, with_changes
 from playground.engine.datasets import DataError
 from playground.engine.experiment import DIVERGED_NOT_SAVED, ExperimentError, description_of
+from playground.engine.pacing import EpochPacer
 from playground.engine.trainer import EpochResult, Trainer
 from playground.engine.trainer_state import TrainerState
 from playground.train_command import (
@@ -191,14 +192,14 @@ def train_in_step(sides: list[Side], epochs: int, quiet: bool, stop: StopRequest
     A side that diverges stops; the others go on."""
     first = sides[0].trainer.epoch
     done = 0
-    seconds_per_epoch = 1e-3  # of a whole round, a first guess measured every round
+    pacer = EpochPacer()  # an epoch of every side together
     with tqdm(total=epochs, unit="epoch", disable=quiet or epochs == 0, file=sys.stderr, dynamic_ncols=True) as bar:
         while done < epochs and not stop.requested and not all(side.result.diverged for side in sides):
-            now = max(1, min(epochs - done, int(PROGRESS_INTERVAL_S / seconds_per_epoch)))
+            now = pacer.epochs_for(PROGRESS_INTERVAL_S, epochs - done)
             start = time.perf_counter()
             for side in sides:
                 side.train(now)
-            seconds_per_epoch = max(1e-7, (time.perf_counter() - start) / now)
+            pacer.measured(time.perf_counter() - start, now)
             done += now
             bar.update(now)
             bar.set_postfix_str(", ".join(f"{side.label} test loss {_test_loss_text(side)}" for side in sides),

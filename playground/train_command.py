@@ -24,6 +24,7 @@ from playground.engine.data import make_data
 from playground.engine.datasets import DataError
 from playground.engine.experiment import DIVERGED_NOT_SAVED, ExperimentError, description_of, write_experiment
 from playground.engine.metrics import class_labels, confusion_matrix, r_squared, rmse
+from playground.engine.pacing import EpochPacer
 from playground.engine.trainer import EpochResult, Trainer
 
 DEFAULT_EPOCHS = 1000
@@ -128,17 +129,16 @@ def train_with_progress(trainer: Trainer, epochs: int, quiet: bool, stop: StopRe
     target = first + epochs
     result = trainer.last_result()
     start = time.perf_counter()
-    seconds_per_epoch = 1e-3  # a first guess, measured on every call
+    pacer = EpochPacer()
     with tqdm(total=epochs, unit="epoch", disable=quiet or epochs == 0, file=sys.stderr, dynamic_ncols=True) as bar:
         while trainer.epoch < target and not result.diverged and not stop.requested:
             deadline = time.perf_counter() + PROGRESS_INTERVAL_S
             done_before = trainer.epoch
             while trainer.epoch < target and (left := deadline - time.perf_counter()) > 0 and not result.diverged:
                 # As many epochs a call as the time left holds: the compiled kernel runs them in one.
-                epochs_now = max(1, min(target - trainer.epoch, int(left / seconds_per_epoch)))
                 call_start, call_first = time.perf_counter(), trainer.epoch
-                result = trainer.train(epochs_now)
-                seconds_per_epoch = max(1e-7, (time.perf_counter() - call_start) / max(1, trainer.epoch - call_first))
+                result = trainer.train(pacer.epochs_for(left, target - trainer.epoch))
+                pacer.measured(time.perf_counter() - call_start, trainer.epoch - call_first)
                 if stop.requested:
                     break
             bar.update(trainer.epoch - done_before)

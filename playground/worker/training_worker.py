@@ -19,6 +19,7 @@ from playground.engine.config_edits import DATA, LIVE, LIVE_KEYS, NETWORK, Edit,
 from playground.engine.data import make_data
 from playground.engine.datasets import DataError, label_problem
 from playground.engine.experiment import DIVERGED_NOT_SAVED, ExperimentError, load_experiment, save_experiment
+from playground.engine.pacing import EpochPacer
 from playground.engine.point_edits import PointEdit, PointHistory
 from playground.engine.trainer import Trainer
 from playground.worker.snapshot_builder import SnapshotBuilder
@@ -55,7 +56,7 @@ class TrainingWorker(QObject):
         self._trace_point: tuple[float, float, float] | None = None
         self._drawing = PointHistory()  # undo/redo of points drawn on the plane
         self._epoch_times: deque[tuple[float, int]] = deque()  # (time, epoch) over the last second
-        self._seconds_per_epoch = 1e-3  # measured on every call of the trainer; a first guess
+        self._pacer = EpochPacer()  # sizes each call of the trainer to the time a chunk has left
         self._checkpoints = CheckpointStore.for_run(trainer)  # of this run (engine/checkpoints.py)
         self._before_branch: tuple[Trainer, CheckpointStore] | None = None  # for undo_branch
 
@@ -364,13 +365,12 @@ class TrainingWorker(QObject):
         """Train in calls of as many epochs as the time left holds at the speed last measured: the
         compiled kernel runs each call without the GIL, so the window's thread draws meanwhile."""
         while (left := deadline - time.perf_counter()) > 0:
-            epochs = max(1, min(MAX_EPOCHS_PER_CALL, int(left / self._seconds_per_epoch)))
+            epochs = self._pacer.epochs_for(left, MAX_EPOCHS_PER_CALL)
             start, first = time.perf_counter(), self._trainer.epoch
             epochs = min(epochs, self._checkpoints.next_due(first) - first)  # stop where one is kept
             result = self._trainer.train(epochs)
             self._checkpoints.keep(self._trainer)
-            done = max(1, self._trainer.epoch - first)
-            self._seconds_per_epoch = max(1e-7, (time.perf_counter() - start) / done)
+            self._pacer.measured(time.perf_counter() - start, self._trainer.epoch - first)
             if result.diverged:
                 self._running = False
                 return
