@@ -29,6 +29,11 @@ EXPORTS: dict[str, tuple[str, str, str]] = {
 }
 
 
+def all_points(snapshot) -> np.ndarray:
+    """(n_train + n_test, 3): every point, training then test, as Load points reads them back."""
+    return np.vstack([snapshot.train_points, snapshot.test_points])
+
+
 class Exporter:
     """Writes what ``window`` shows; ``window`` is the MainWindow (its run view, controller,
     folder memory, status bar and error dialog)."""
@@ -78,8 +83,7 @@ class Exporter:
         return f"{len(epochs)} epochs of losses"
 
     def _points(self, path: str) -> str:
-        snapshot = self.window.controller.snapshot
-        points = np.vstack([snapshot.train_points, snapshot.test_points])
+        points = all_points(self.window.controller.snapshot)
         save_csv(path, points)
         return f"{len(points)} points"
 

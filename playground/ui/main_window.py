@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import QEvent, QSize, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -32,7 +31,7 @@ from playground.engine.config_edits import LoadPoints
 from playground.engine.datasets import save_csv
 from playground.engine.experiment import read_description
 from playground.resource_files import example_paths, examples_folder, lesson_paths, lesson_title, lessons_folder
-from playground.ui.export_menu import Exporter
+from playground.ui.export_menu import Exporter, all_points
 from playground.ui.lesson_note import LessonNote
 from playground.ui.run_view import RunView
 from playground.ui.settings import AppSettings
@@ -256,7 +255,7 @@ class MainWindow(QMainWindow):
 
     def save_points(self, path: str) -> None:
         """Every point, training then test, as the CSV that Load points reads (atomically)."""
-        points = np.vstack([self.controller.snapshot.train_points, self.controller.snapshot.test_points])
+        points = all_points(self.controller.snapshot)
         try:
             save_csv(path, points)
         except (OSError, ValueError) as exc:
