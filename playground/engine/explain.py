@@ -30,6 +30,7 @@ from playground.engine.gradient_check import (
     ShotLoss,
 )
 from playground.engine.markdown_text import block as _block
+from playground.engine.markdown_text import loss_verdict
 from playground.engine.markdown_text import table as _table
 from playground.engine.number_text import factor, number
 from playground.engine.optimizers import ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, MOMENTUM
@@ -374,8 +375,7 @@ class _Story:
             return multiclass.fire_again(shot)
         before, after = float(shot.losses[0]), float(step.losses_after[0])
         out, t = float(step.outputs_after[0]), float(shot.labels[0])
-        verdict = ("less error: the correction worked" if after < before else "no less error" if after == before
-                   else "more error: the step overshot (try a smaller learning rate)")
+        verdict = loss_verdict(before, after)
         return "\n\n".join([
             "## Fire again: the same sample, corrected",
             (f"Through the corrected network the output is {number(float(shot.outputs[0]))} → {number(out)} "

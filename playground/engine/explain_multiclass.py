@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from playground.engine.chain_rule import ChainRule
-from playground.engine.markdown_text import block, table
+from playground.engine.markdown_text import block, loss_verdict, table
 from playground.engine.number_text import factor, number
 from playground.engine.shot import Shot
 
@@ -141,8 +141,7 @@ def fire_again(shot: Shot) -> str:
     step, c = shot.step, int(shot.classes[0])
     before, after = float(shot.losses[0]), float(step.losses_after[0])
     p, p_after = shot.outputs[0], step.outputs_after[0]
-    verdict = ("less error: the correction worked" if after < before else "no less error" if after == before
-               else "more error: the step overshot (try a smaller learning rate)")
+    verdict = loss_verdict(before, after)
     return "\n\n".join([
         "## Fire again: the same sample, corrected",
         (f"Through the corrected network p = {vector(p)} → {vector(p_after)}; it answers class {predicted(p)} → "

@@ -15,3 +15,12 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 def block(lines: Sequence[str]) -> str:
     """Lines as a fenced text block (the arithmetic, monospaced)."""
     return "```text\n" + "\n".join(lines) + "\n```"
+
+
+def loss_verdict(before: float, after: float) -> str:
+    """What the correction did to the sample's loss, in the worked example's words."""
+    if after < before:
+        return "less error: the correction worked"
+    if after == before:
+        return "no less error"
+    return "more error: the step overshot (try a smaller learning rate)"
