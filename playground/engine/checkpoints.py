@@ -176,6 +176,13 @@ class CheckpointStore:
     def nearest(self, epoch: int) -> TrainerState:
         """The kept state closest to ``epoch`` (the earlier on a tie), its history the run's
         first row and its own (see branch_state). Raises LookupError when none is kept."""
+        return self._restored(self._records[self._nearest_index(epoch)])
+
+    def nearest_epoch(self, epoch: int) -> int:
+        """The epoch of the state ``nearest(epoch)`` returns (no state built); LookupError as there."""
+        return self._records[self._nearest_index(epoch)].epoch
+
+    def _nearest_index(self, epoch: int) -> int:
         if not self._records:
             raise LookupError(
                 f"no checkpoints are kept of this run: one state of its network is larger than their whole "
@@ -184,7 +191,7 @@ class CheckpointStore:
         i = int(np.searchsorted(epochs, epoch))
         if i == len(epochs) or (i > 0 and epoch - epochs[i - 1] <= epochs[i] - epoch):
             i -= 1
-        return self._restored(self._records[i])
+        return i
 
     def truncate_after(self, epoch: int) -> None:
         """Forget the checkpoints after ``epoch`` (a branch from there discards them)."""

@@ -45,6 +45,7 @@ class TrainingController(QObject):
     _undo_points = Signal()
     _redo_points = Signal()
     _request_checkpoint = Signal(object)
+    _show_checkpoint = Signal(object)
     _branch_from = Signal(object)
     _undo_branch = Signal()
 
@@ -76,6 +77,7 @@ class TrainingController(QObject):
             (self._undo_points, w.undo_points),
             (self._redo_points, w.redo_points),
             (self._request_checkpoint, w.request_checkpoint),
+            (self._show_checkpoint, w.show_checkpoint),
             (self._branch_from, w.branch_from),
             (self._undo_branch, w.undo_branch),
         ):
@@ -160,6 +162,11 @@ class TrainingController(QObject):
     def request_checkpoint(self, epoch: int) -> None:
         """Ask for the checkpoint nearest ``epoch``; it arrives as ``checkpoint_ready``."""
         self._request_checkpoint.emit(int(epoch))
+
+    def show_checkpoint(self, epoch: int | None) -> None:
+        """Draw the checkpoint nearest ``epoch`` instead of the run, which pauses (None: the run
+        again). Snapshots then say ``scrubbed``; Play, Step, a shot or a typed weight branch from it."""
+        self._show_checkpoint.emit(None if epoch is None else int(epoch))
 
     def branch_from(self, epoch: int) -> None:
         """Continue from the checkpoint nearest ``epoch``, discarding what came after it."""

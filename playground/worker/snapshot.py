@@ -53,6 +53,15 @@ class Snapshot:
     # (n,) int64 read-only, ascending: the epochs the worker keeps a checkpoint of (the store's
     # own array, shared until a checkpoint is added or dropped: no copy per frame)
     checkpoint_epochs: np.ndarray = field(default_factory=lambda: NO_CHECKPOINTS)
+    # None: the snapshot shows the live run. Else the user is scrubbing: the network, maps,
+    # outputs, losses and ``epoch`` are those of the checkpoint shown, while this is the live
+    # run's epoch; the history (the loss curve) and ``config`` (the settings in force, which a
+    # branch continues with) stay the live run's.
+    live_epoch: int | None = None
+
+    @property
+    def scrubbed(self) -> bool:
+        return self.live_epoch is not None
 
     @property
     def n_nodes(self) -> int:

@@ -44,12 +44,17 @@ class SnapshotBuilder:
         diverged: bool = False,
         message: str = "",
         checkpoint_epochs: np.ndarray | None = None,
+        shown: Trainer | None = None,
     ) -> Snapshot:
+        """``shown``: a trainer rebuilt from a checkpoint, drawn instead of ``trainer`` (scrubbing);
+        the history and the settings stay ``trainer``'s."""
+        live = trainer
+        trainer = shown if shown is not None else live
         net = trainer.network
         if self._evaluator is None or self._evaluator.features != trainer.config.features:
             self._evaluator = GridEvaluator(trainer.config.features)
         gradient = net.views(trainer.last_gradient())
-        history = trainer.history
+        history = live.history
         if history is self._history and history.version != self._history_version:
             self.restart_history()  # thinned (history.py): rows sent before are no longer where they were
         self._history, self._history_version = history, history.version  # (a new trainer restarts it itself)
@@ -62,7 +67,7 @@ class SnapshotBuilder:
         snapshot = Snapshot(
             serial=self.serial,
             epoch=trainer.epoch,
-            config=trainer.config,
+            config=live.config,
             layer_sizes=net.layer_sizes,
             weights=tuple(w.copy() for w in net.weights),
             biases=tuple(b.copy() for b in net.biases),
@@ -90,6 +95,7 @@ class SnapshotBuilder:
             message=message or result.message,
             trace=None if trace_point is None else trace_sample(net, trainer.config.features, *trace_point),
             checkpoint_epochs=NO_CHECKPOINTS if checkpoint_epochs is None else checkpoint_epochs,
+            live_epoch=None if shown is None else live.epoch,
         )
         self.history_sent, self.history_reset = len(history), False
         return snapshot

@@ -22,6 +22,7 @@ from playground.engine.experiment import DIVERGED_NOT_SAVED, ExperimentError, lo
 from playground.engine.pacing import EpochPacer
 from playground.engine.point_edits import PointEdit, PointHistory
 from playground.engine.trainer import Trainer
+from playground.engine.trainer_state import TrainerState
 from playground.worker.snapshot_builder import SnapshotBuilder
 
 CHUNK_SECONDS = 0.010
@@ -59,11 +60,14 @@ class TrainingWorker(QObject):
         self._pacer = EpochPacer()  # sizes each call of the trainer to the time a chunk has left
         self._checkpoints = CheckpointStore.for_run(trainer)  # of this run (engine/checkpoints.py)
         self._before_branch: tuple[Trainer, CheckpointStore] | None = None  # for undo_branch
+        self._shown: Trainer | None = None  # scrubbing: a checkpoint rebuilt, drawn instead of the run
 
     # ----- requests (queued slots, called between chunks) -------------------------------
     @Slot()
     def play(self) -> None:
-        """Run; on a plane without training points, wait (running, idle) until one is drawn."""
+        """Run; on a plane without training points, wait (running, idle) until one is drawn.
+        While a checkpoint is shown (scrubbing), run on from it: a branch, asked nothing."""
+        self._branch_from_shown()
         if self._trainer.last_result().diverged:
             self._changed()
             return
@@ -80,6 +84,7 @@ class TrainingWorker(QObject):
     def step(self) -> None:
         """One epoch, unless the network has diverged (then only Reset helps)."""
         self._running = False
+        self._branch_from_shown()
         if not self._trainer.last_result().diverged and self._has_training_points():
             self._trainer.train_epoch()
             self._checkpoints.keep(self._trainer)
@@ -95,6 +100,7 @@ class TrainingWorker(QObject):
         """Epoch 0 again: the seed's initial weights on the current points."""
         config = self._trainer.config
         self._trainer = Trainer(config, self._trainer.data)
+        self._leave_preview()
         self._new_checkpoints()
         self._builder.restart_history()
         self._changed()
@@ -124,6 +130,7 @@ class TrainingWorker(QObject):
         old = self._trainer
         data = make_data(config, self._generation) if new_data else old.data
         self._trainer = Trainer(config, data)  # built fully before it replaces the old one
+        self._leave_preview()
         self._new_checkpoints()
         self._builder.restart_history()
         if new_data:
@@ -141,6 +148,7 @@ class TrainingWorker(QObject):
     @Slot()
     def regenerate(self) -> None:
         """New points from the same settings, same network (the playground's Regenerate)."""
+        self._leave_preview()
         self._generation += 1
         before = self._trainer.data
         try:
@@ -157,6 +165,7 @@ class TrainingWorker(QObject):
 
     @Slot(int, int, int, float)
     def set_parameter(self, layer: int, row: int, neuron: int, value: float) -> None:
+        self._branch_from_shown()  # a weight of the network shown was typed: that network goes on
         try:
             self._trainer.set_parameter(layer, row, neuron, value)  # re-measures the losses
             self._checkpoints.refresh(self._trainer)
@@ -169,6 +178,7 @@ class TrainingWorker(QObject):
     def edit_points(self, edit: PointEdit) -> None:
         """Points drawn, erased or cleared on the plane: the network stays, running or not, and
         meets the new points from the next update on; the losses are measured at once."""
+        self._leave_preview()
         before = self._trainer.data
         try:
             after = edit.apply(before, self._trainer.config)
@@ -188,6 +198,7 @@ class TrainingWorker(QObject):
         self._step_drawing(self._drawing.redo)
 
     def _step_drawing(self, step) -> None:
+        self._leave_preview()
         data = step(self._trainer.data)
         if data is not None:
             try:
@@ -207,12 +218,13 @@ class TrainingWorker(QObject):
     def take_state(self) -> None:
         """Send a frozen copy of the trainer (its history left out: the inspector needs the
         network, the optimizer's state and the data, not a million rows of losses)."""
-        self.state_taken.emit(self._trainer.bare_state())
+        self.state_taken.emit((self._shown or self._trainer).bare_state())  # the network drawn
 
     @Slot(object)
     def apply_shot(self, points: object) -> None:
         """Exactly one update from these (m, 3) points: the inspector's "Apply this shot"."""
         self._running = False
+        self._branch_from_shown()
         if self._trainer.last_result().diverged:
             self.failed.emit("The network has diverged: a shot cannot be applied. Reset it first.")
         else:
@@ -234,6 +246,7 @@ class TrainingWorker(QObject):
             self.failed.emit(str(exc))
             return
         self._running, self._trainer, self._generation = False, trainer, 0
+        self._leave_preview()
         self._new_checkpoints()
         self._builder.restart_history()
         self._builder.data_changed()
@@ -278,9 +291,39 @@ class TrainingWorker(QObject):
             self.failed.emit(f"cannot show epoch {epoch}: {exc}")
 
     @Slot(object)
+    def show_checkpoint(self, epoch: object) -> None:
+        """Scrubbing: draw the kept state nearest ``epoch`` instead of the run, which pauses and
+        stays as it is (None, or the run's own epoch: the run again). Requests arriving faster
+        than the views draw cost a small rebuild each; the frames are sent one per drawn frame."""
+        if epoch is None:
+            self._leave_preview()
+            self._changed()
+            return
+        self._running = False
+        try:
+            epochs = self._checkpoints.epochs()
+            if len(epochs) and epochs[-1] == self._trainer.epoch and int(epoch) >= self._trainer.epoch:
+                self._shown = None  # the last checkpoint is the run as it is now (kept refreshed)
+            elif self._shown is None or self._shown.epoch != self._checkpoints.nearest_epoch(int(epoch)):
+                self._shown = Trainer.from_state(self._checkpoints.nearest(int(epoch)))
+        except LookupError as exc:
+            self.failed.emit(f"cannot show epoch {epoch}: {exc}")
+        self._changed()
+
+    def _leave_preview(self) -> None:
+        """Draw the live run again (anything that changes the run or its points ends scrubbing)."""
+        self._shown = None
+
+    def _branch_from_shown(self) -> None:
+        """Training, a shot or a typed weight while a checkpoint is shown: continue from it."""
+        if self._shown is not None:
+            self.branch_from(self._shown.epoch)
+
+    @Slot(object)
     def branch_from(self, epoch: int) -> None:
-        """Continue from the kept state nearest ``epoch``: the later checkpoints and history are
-        discarded, the run so far is kept for one undo_branch. Running or paused, as it was."""
+        """Continue from the kept state nearest ``epoch`` with the settings in force now (a learning
+        rate or optimizer chosen while scrubbing applies to the branch): the later checkpoints and
+        history are discarded, the run so far is kept for one undo_branch. Running or paused, as it was."""
         try:
             checkpoint = self._checkpoints.nearest(int(epoch))
         except LookupError as exc:
@@ -289,10 +332,19 @@ class TrainingWorker(QObject):
         state = branch_state(checkpoint, self._trainer.history)
         before = (self._trainer, self._checkpoints.copy())
         trainer = Trainer.from_state(state)  # built fully before anything changes
+        self._adopt_settings(trainer, state)
         self._checkpoints.truncate_after(state.epoch)
+        self._checkpoints.refresh(trainer)  # the branch's first state: with the settings it goes on with
+        self._leave_preview()
         self._replace_run(trainer)
         self._before_branch = before
         self.branched.emit(state.epoch)
+
+    def _adopt_settings(self, trainer: Trainer, state: TrainerState) -> None:
+        now = self._trainer.config
+        changed = {key: getattr(now, key) for key in LIVE_KEYS if getattr(now, key) != getattr(state.config, key)}
+        if changed:
+            trainer.set_hyperparameters(**changed)
 
     @Slot()
     def undo_branch(self) -> None:
@@ -301,6 +353,7 @@ class TrainingWorker(QObject):
             self.failed.emit("there is no branch to undo; allowed: one undo after a branch, before a reset or a new network")
             return
         trainer, self._checkpoints = self._before_branch
+        self._leave_preview()
         self._replace_run(trainer)
         self._before_branch = None
         self.branch_undone.emit(trainer.epoch)
@@ -393,7 +446,7 @@ class TrainingWorker(QObject):
         self._dirty, self._awaiting_ack = False, True
         snapshot = self._builder.build(
             self._trainer, running=self._running, epochs_per_second=self._speed(now), trace_point=self._traceable(),
-            checkpoint_epochs=self._checkpoints.epochs(),
+            checkpoint_epochs=self._checkpoints.epochs(), shown=self._shown,
         )
         self.snapshot_ready.emit(snapshot)
 

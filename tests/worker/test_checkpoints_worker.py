@@ -9,6 +9,7 @@ from playground.engine.checkpoints import DENSITY, checkpoint_of, is_due
 from playground.engine.config import Config
 from playground.engine.config_edits import SetValue
 from playground.engine.data import make_data
+from playground.engine.network import Network
 from playground.engine.trainer import Trainer
 from playground.worker.controller import TrainingController
 from tests.worker.conftest import WAIT_MS
@@ -133,3 +134,72 @@ def test_without_checkpoints_a_request_fails_in_one_line(make_controller, qtbot,
     assert "larger than their whole budget" in failed.args[0]
     train_paused(controller, qtbot, 20)  # training goes on, keeping nothing
     assert len(controller.snapshot.checkpoint_epochs) == 0
+
+
+# ----- scrubbing: a checkpoint drawn instead of the run ---------------------------------------
+def test_showing_a_checkpoint_draws_it_and_keeps_the_run(make_controller, qtbot):
+    config = Config(dataset="xor")
+    controller = make_controller(config)
+    last = train_paused(controller, qtbot, 200)
+    rows_drawn = controller.snapshot.new_history.shape[0]
+    controller.show_checkpoint(60)
+    qtbot.waitUntil(lambda: controller.snapshot.scrubbed, timeout=WAIT_MS)
+    shown = controller.snapshot
+    assert shown.epoch == 60 and shown.live_epoch == last and not shown.running
+    assert not shown.history_reset and len(shown.new_history) == 0  # the loss curve stays the run's
+    reference = Trainer(config, make_data(config))
+    reference.train(60)
+    for drawn, kept in zip(shown.weights, reference.network.weights):
+        np.testing.assert_array_equal(drawn, kept)
+    assert shown.train_loss == reference.last_result().train_loss
+    assert rows_drawn  # (the run's rows were drawn before)
+    controller.show_checkpoint(None)
+    qtbot.waitUntil(lambda: not controller.snapshot.scrubbed, timeout=WAIT_MS)
+    assert controller.snapshot.epoch == last
+    controller.show_checkpoint(last + 1000)  # at or past the run's own epoch: the run itself
+    controller.show_checkpoint(5)
+    qtbot.waitUntil(lambda: controller.snapshot.epoch == 5, timeout=WAIT_MS)
+    controller.show_checkpoint(last + 1000)
+    qtbot.waitUntil(lambda: not controller.snapshot.scrubbed, timeout=WAIT_MS)
+
+
+def test_play_while_scrubbed_branches_with_the_settings_in_force(make_controller, qtbot):
+    config = Config(dataset="circle")
+    controller = make_controller(config)
+    last = train_paused(controller, qtbot, 150)
+    controller.show_checkpoint(40)
+    qtbot.waitUntil(lambda: controller.snapshot.epoch == 40, timeout=WAIT_MS)
+    controller.set_value("optimizer", "adam")  # chosen while looking at epoch 40
+    qtbot.waitUntil(lambda: controller.snapshot.config.optimizer == "adam", timeout=WAIT_MS)
+    assert controller.snapshot.scrubbed and controller.snapshot.epoch == 40
+    with qtbot.waitSignal(controller.branched, timeout=WAIT_MS) as blocker:
+        controller.step()  # trains: from the checkpoint shown, with Adam
+    assert blocker.args == [40]
+    qtbot.waitUntil(lambda: controller.snapshot.epoch == 41 and not controller.snapshot.scrubbed, timeout=WAIT_MS)
+    reference = Trainer(config, make_data(config))
+    reference.train(40)
+    reference.set_hyperparameters(optimizer="adam")
+    reference.train(1)
+    for drawn, expected in zip(controller.snapshot.weights, reference.network.weights):
+        np.testing.assert_array_equal(drawn, expected)
+    assert controller.snapshot.checkpoint_epochs[-1] == 41  # the later ones were discarded
+    with qtbot.waitSignal(controller.branch_undone, timeout=WAIT_MS) as undone:
+        controller.undo_branch()
+    assert undone.args == [last]
+
+
+def test_inspecting_while_scrubbed_takes_the_network_shown(make_controller, qtbot):
+    controller = make_controller(Config(dataset="gauss"))
+    train_paused(controller, qtbot, 80)
+    controller.show_checkpoint(12)
+    qtbot.waitUntil(lambda: controller.snapshot.epoch == 12, timeout=WAIT_MS)
+    with qtbot.waitSignal(controller.state_taken, timeout=WAIT_MS) as blocker:
+        controller.take_state()
+    state = blocker.args[0]  # (a bare state: its epoch is not kept)
+    shown = controller.snapshot
+    net = Network(shown.layer_sizes, "tanh", "tanh", params=state.params)
+    for taken, drawn in zip(net.weights, shown.weights):
+        np.testing.assert_array_equal(taken, drawn)
+    controller.regenerate()  # a change of points ends scrubbing: the run is drawn again
+    qtbot.waitUntil(lambda: not controller.snapshot.scrubbed, timeout=WAIT_MS)
+    assert controller.snapshot.epoch >= 80
