@@ -24,6 +24,7 @@ from playground.worker.snapshot import Snapshot
 
 TRAIN_COLOR = QColor(150, 150, 150)  # the playground: train grey, test black
 TEST_COLOR = QColor(20, 20, 20)
+MARKER_COLOR = QColor(0xD5, 0x5E, 0x00)  # the epoch looked back at: Okabe–Ito vermillion, apart from grey and black
 INITIAL_CAPACITY = 1024
 # Past this many epochs one frame's new rows move the curve by well under a pixel, while a
 # redraw (peak-downsampling every row, re-laying the axes) costs milliseconds: redraw at most
@@ -146,6 +147,20 @@ class LossPlot(QWidget):
         self.hover_line = pg.InfiniteLine(angle=90, movable=False, pen=line_pen)
         self.hover_line.setVisible(False)
         plot.addItem(self.hover_line, ignoreBounds=True)
+        # The epoch the window shows while looking back (history_bar.py): a line and the two losses.
+        self.marker_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(MARKER_COLOR, width=2))
+        self.marker_line.setVisible(False)
+        plot.addItem(self.marker_line, ignoreBounds=True)
+        # (PlotDataItems, not a scatter: they follow the log mode of the axis)
+        self.marker_dots = tuple(
+            pg.PlotDataItem(pen=None, symbol="o", symbolSize=7, symbolPen=pg.mkPen(MARKER_COLOR, width=1.5),
+                            symbolBrush=pg.mkBrush(color))
+            for color in (TRAIN_COLOR, TEST_COLOR)
+        )
+        for dot in self.marker_dots:
+            dot.setVisible(False)
+            plot.addItem(dot, ignoreBounds=True)
+        self._marker: tuple[int, float, float] | None = None
         self.readout = QLabel(self.plot_widget)
         self.readout.setObjectName("loss_hover_readout")
         self.readout.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
@@ -171,6 +186,26 @@ class LossPlot(QWidget):
             self._truncate(int(np.searchsorted(self._epochs[: self._count], epochs[0])))
         if len(rows):
             self.append(epochs, rows[:, 0], rows[:, 1])
+        self.set_marker(None if snapshot.live_epoch is None else (snapshot.epoch, snapshot.train_loss, snapshot.test_loss))
+
+    def set_marker(self, marker: tuple[int, float, float] | None) -> None:
+        """Mark (epoch, train loss, test loss) on the chart, or nothing (None)."""
+        if marker == self._marker:
+            return
+        self._marker = marker
+        self.marker_line.setVisible(marker is not None)
+        if marker is not None:
+            self.marker_line.setPos(marker[0])
+        for k, dot in enumerate(self.marker_dots):
+            loss = math.nan if marker is None else marker[1 + k]
+            shown = math.isfinite(loss) and (loss > 0 or not self._log)  # (an empty set's NaN: no dot)
+            dot.setVisible(shown)
+            if shown:
+                dot.setData([marker[0]], [loss])
+
+    @property
+    def marker(self) -> tuple[int, float, float] | None:
+        return self._marker
 
     def clear(self) -> None:
         self._truncate(0)

@@ -20,6 +20,7 @@ from playground.ui.class_thumbnails import ClassThumbnails
 from playground.ui.color_bar import ColorBar
 from playground.ui.confusion_matrix_view import ConfusionMatrixView, class_styles
 from playground.ui.gradient_norms_plot import GradientNormsPlot
+from playground.ui.history_bar import HistoryBar
 from playground.ui.loss_plot import LossPlot
 from playground.worker.snapshot import Snapshot
 
@@ -101,6 +102,7 @@ class OutputPanel(QWidget):
         self.loss_plot = LossPlot()
         self.gradient_norms_plot = GradientNormsPlot()
         self.confusion_view = ConfusionMatrixView()
+        self.history_bar = HistoryBar()  # the timeline under the charts: look back, continue, undo
         self.boundary_plot = BoundaryPlot()
         self.class_thumbnails = ClassThumbnails()
         self.class_thumbnails.hide()  # multiclass only
@@ -184,6 +186,7 @@ class OutputPanel(QWidget):
         self.charts.addWidget(self.confusion_view)  # CONFUSION_TAB
         self.charts.setFixedHeight(LOSS_PLOT_HEIGHT)
         layout.addWidget(self.charts)
+        layout.addWidget(self.history_bar)
         self.boundary_plot.setMinimumSize(240, 240)
         layout.addWidget(self.boundary_plot, stretch=1)
         layout.addWidget(self.class_thumbnails)
@@ -252,6 +255,7 @@ class OutputPanel(QWidget):
         self.chart_tabs.setTabVisible(CONFUSION_TAB, class_styles(snapshot) is not None)
         self.confusion_view.show_snapshot(snapshot)
         self.loss_plot.show_snapshot(snapshot)
+        self.history_bar.show_snapshot(snapshot)
         self.gradient_norms_plot.show_snapshot(snapshot)
         self.boundary_plot.show_snapshot(snapshot)
         self._class_maps = snapshot.class_maps if snapshot.multiclass else None

@@ -87,6 +87,10 @@ class RunView(QObject):
         self.output_panel.sample_hovered.connect(self._trace)
         self.output_panel.sample_left.connect(c.clear_trace_point)
         self.top_bar.inspect_clicked.connect(self.toggle_inspector)
+        history = self.output_panel.history_bar
+        history.show_requested.connect(c.show_checkpoint)
+        history.branch_requested.connect(c.branch_from)
+        history.undo_requested.connect(c.undo_branch)
         tools, plot = self.data_panel.draw_tools, self.output_panel.boundary_plot
         tools.mode_toggled.connect(plot.set_draw_mode)
         tools.undo_clicked.connect(c.undo_points)

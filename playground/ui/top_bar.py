@@ -143,7 +143,9 @@ class TopBar(QWidget):
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         self.epoch_label.setText(f"{snapshot.epoch:07,d}")
-        if snapshot.running and not len(snapshot.train_points):
+        if snapshot.scrubbed:  # looking back at a checkpoint (history_bar.py)
+            speed = f"looking back · run at {snapshot.live_epoch:,}"
+        elif snapshot.running and not len(snapshot.train_points):
             speed = "waiting for training points"  # Play on an empty plane: it starts at the first one drawn
         else:
             speed = f"{snapshot.epochs_per_second:,.0f} epochs/s" if snapshot.running else "paused"

@@ -58,6 +58,7 @@ class Snapshot:
     # run's epoch; the history (the loss curve) and ``config`` (the settings in force, which a
     # branch continues with) stay the live run's.
     live_epoch: int | None = None
+    branch_undoable: bool = False  # a branch was taken and undo_branch() can bring the run before it back
 
     @property
     def scrubbed(self) -> bool:

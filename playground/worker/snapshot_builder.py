@@ -45,6 +45,7 @@ class SnapshotBuilder:
         message: str = "",
         checkpoint_epochs: np.ndarray | None = None,
         shown: Trainer | None = None,
+        branch_undoable: bool = False,
     ) -> Snapshot:
         """``shown``: a trainer rebuilt from a checkpoint, drawn instead of ``trainer`` (scrubbing);
         the history and the settings stay ``trainer``'s."""
@@ -96,6 +97,7 @@ class SnapshotBuilder:
             trace=None if trace_point is None else trace_sample(net, trainer.config.features, *trace_point),
             checkpoint_epochs=NO_CHECKPOINTS if checkpoint_epochs is None else checkpoint_epochs,
             live_epoch=None if shown is None else live.epoch,
+            branch_undoable=branch_undoable,
         )
         self.history_sent, self.history_reset = len(history), False
         return snapshot

@@ -336,8 +336,8 @@ class TrainingWorker(QObject):
         self._checkpoints.truncate_after(state.epoch)
         self._checkpoints.refresh(trainer)  # the branch's first state: with the settings it goes on with
         self._leave_preview()
+        self._before_branch = before  # (before the snapshot _replace_run sends says it is undoable)
         self._replace_run(trainer)
-        self._before_branch = before
         self.branched.emit(state.epoch)
 
     def _adopt_settings(self, trainer: Trainer, state: TrainerState) -> None:
@@ -354,8 +354,8 @@ class TrainingWorker(QObject):
             return
         trainer, self._checkpoints = self._before_branch
         self._leave_preview()
-        self._replace_run(trainer)
         self._before_branch = None
+        self._replace_run(trainer)
         self.branch_undone.emit(trainer.epoch)
 
     def _replace_run(self, trainer: Trainer) -> None:
@@ -447,6 +447,7 @@ class TrainingWorker(QObject):
         snapshot = self._builder.build(
             self._trainer, running=self._running, epochs_per_second=self._speed(now), trace_point=self._traceable(),
             checkpoint_epochs=self._checkpoints.epochs(), shown=self._shown,
+            branch_undoable=self._before_branch is not None,
         )
         self.snapshot_ready.emit(snapshot)
 

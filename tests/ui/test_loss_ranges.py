@@ -78,14 +78,14 @@ def test_rows_sent_again_replace_what_was_drawn(qtbot):
     plot = LossPlot()
     qtbot.addWidget(plot)
     rows = np.column_stack([np.linspace(0.5, 0.3, 11), np.linspace(0.6, 0.4, 11), np.full(11, np.nan), np.full(11, np.nan)])
-    plot.show_snapshot(SimpleNamespace(train_points=POINTS, test_points=POINTS, history_reset=True, new_history=rows, history_epochs=np.arange(11.0)))
+    plot.show_snapshot(SimpleNamespace(live_epoch=None, train_points=POINTS, test_points=POINTS, history_reset=True, new_history=rows, history_epochs=np.arange(11.0)))
     # Epoch 10 re-evaluated after a weight was edited by hand: one row, sent again.
     again = np.array([[0.9, 1.1, np.nan, np.nan]])
-    plot.show_snapshot(SimpleNamespace(train_points=POINTS, test_points=POINTS, history_reset=False, new_history=again, history_epochs=np.array([10.0])))
+    plot.show_snapshot(SimpleNamespace(live_epoch=None, train_points=POINTS, test_points=POINTS, history_reset=False, new_history=again, history_epochs=np.array([10.0])))
     epochs, train, test = plot.losses()
     assert len(epochs) == 11 and epochs[-1] == 10
     assert (train[-1], test[-1]) == (0.9, 1.1) and train[-2] == rows[9, 0]
-    plot.show_snapshot(SimpleNamespace(train_points=POINTS, test_points=POINTS, history_reset=False, new_history=again, history_epochs=np.array([11.0])))
+    plot.show_snapshot(SimpleNamespace(live_epoch=None, train_points=POINTS, test_points=POINTS, history_reset=False, new_history=again, history_epochs=np.array([11.0])))
     assert plot.count == 12
 
 
@@ -109,7 +109,7 @@ def test_a_thinned_history_is_drawn_at_its_own_epochs_and_hovered_by_them(qtbot)
     qtbot.addWidget(plot)
     epochs = np.concatenate([np.arange(0, 100, 4), np.arange(100, 120)]).astype(float)  # thinned, then dense
     rows = np.column_stack([1 / (1 + epochs), 1 / (1 + epochs), np.full(epochs.size, np.nan), np.full(epochs.size, np.nan)])
-    plot.show_snapshot(SimpleNamespace(train_points=POINTS, test_points=POINTS, history_reset=True, new_history=rows, history_epochs=epochs))
+    plot.show_snapshot(SimpleNamespace(live_epoch=None, train_points=POINTS, test_points=POINTS, history_reset=True, new_history=rows, history_epochs=epochs))
     drawn, train, _ = plot.losses()
     np.testing.assert_array_equal(drawn, epochs)
     plot._redraw()
