@@ -17,15 +17,23 @@ from tqdm import tqdm
 
 from playground.cli_errors import EXIT_INTERRUPTED, OneLineParser, UsageError, fail
 from playground.cli_files import check_output_path, check_start_options, load_config_option, load_experiment_option
+from playground.engine.checkpoints import CheckpointStore
 from playground.engine.compiled import engine_description
 from playground.engine.config import CONFIG_KEYS, Config, ConfigError, parse_value
 from playground.engine.config_edits import DATA, LIVE_KEYS, NETWORK, effect, with_changes
 from playground.engine.data import make_data
 from playground.engine.datasets import DataError
-from playground.engine.experiment import DIVERGED_NOT_SAVED, ExperimentError, description_of, write_experiment
+from playground.engine.experiment import (
+    DIVERGED_NOT_SAVED,
+    ExperimentError,
+    description_of,
+    take_checkpoints,
+    write_experiment,
+)
 from playground.engine.metrics import class_labels, confusion_matrix, r_squared, rmse
 from playground.engine.pacing import EpochPacer
 from playground.engine.trainer import EpochResult, Trainer
+from playground.engine.trainer_state import TrainerState
 
 DEFAULT_EPOCHS = 1000
 PROGRESS_INTERVAL_S = 0.1  # how often the progress line is redrawn
@@ -43,6 +51,9 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--from", dest="source", metavar="EXPERIMENT", help="continue a saved experiment")
     parser.add_argument("--epochs", type=int, default=DEFAULT_EPOCHS, metavar="N", help="epochs to train (default 1000)")
     parser.add_argument("--out", metavar="EXPERIMENT", help="save the experiment here when done")
+    parser.add_argument("--checkpoints", action="store_true",
+                        help="keep the run's checkpoints (and those of --from) and write them into --out, so the "
+                             "window can scrub back through it (a larger file)")
     parser.add_argument("--quiet", action="store_true", help="no progress line, only the summary")
     keys = parser.add_argument_group("config keys (override the file or the defaults)")
     for key in CONFIG_KEYS:
@@ -121,9 +132,12 @@ def interrupts_deferred() -> Iterator[StopRequest]:
         signal.signal(signal.SIGINT, previous)
 
 
-def train_with_progress(trainer: Trainer, epochs: int, quiet: bool, stop: StopRequest | None = None) -> TrainingRun:
+def train_with_progress(
+    trainer: Trainer, epochs: int, quiet: bool, stop: StopRequest | None = None, store: CheckpointStore | None = None
+) -> TrainingRun:
     """Train `epochs` epochs (fewer on divergence, or when `stop` is requested), redrawing one
-    progress line on stderr; none when quiet or when there is nothing to train."""
+    progress line on stderr; none when quiet or when there is nothing to train. With a `store`,
+    each call stops where a checkpoint is due and the store keeps it (as the window's worker does)."""
     stop = stop or StopRequest()
     first = trainer.epoch
     target = first + epochs
@@ -137,7 +151,12 @@ def train_with_progress(trainer: Trainer, epochs: int, quiet: bool, stop: StopRe
             while trainer.epoch < target and (left := deadline - time.perf_counter()) > 0 and not result.diverged:
                 # As many epochs a call as the time left holds: the compiled kernel runs them in one.
                 call_start, call_first = time.perf_counter(), trainer.epoch
-                result = trainer.train(pacer.epochs_for(left, target - trainer.epoch))
+                count = pacer.epochs_for(left, target - trainer.epoch)
+                if store is not None:
+                    count = min(count, store.next_due(trainer.epoch) - trainer.epoch)
+                result = trainer.train(count)
+                if store is not None:
+                    store.keep(trainer)
                 pacer.measured(time.perf_counter() - call_start, trainer.epoch - call_first)
                 if stop.requested:
                     break
@@ -219,14 +238,17 @@ def main(argv: Sequence[str]) -> int:
     try:
         if args.out:
             check_output_path(args.out, "experiment")
+        elif args.checkpoints:
+            raise UsageError("--checkpoints are written into the saved experiment: add --out FILE.json")
         trainer = build_trainer(args)
         check_trainable(trainer, args)
     except (UsageError, ConfigError, DataError, ExperimentError) as exc:
         fail(str(exc))
+    store = CheckpointStore.for_run(trainer, kept=take_checkpoints(trainer)) if args.checkpoints else None
     with interrupts_deferred() as stop:
-        run = train_with_progress(trainer, args.epochs, args.quiet, stop)
+        run = train_with_progress(trainer, args.epochs, args.quiet, stop, store)
         print(summary_line(run), flush=True)
-        status = _finish(trainer, run, args.out)
+        status = _finish(trainer, run, args.out, store)
         return EXIT_INTERRUPTED if stop.requested and status == 0 else status
 
 
@@ -239,7 +261,7 @@ def check_trainable(trainer: Trainer, args: argparse.Namespace) -> None:
         )
 
 
-def _finish(trainer: Trainer, run: TrainingRun, out: str | None) -> int:
+def _finish(trainer: Trainer, run: TrainingRun, out: str | None, store: CheckpointStore | None = None) -> int:
     """Warn about divergence, or save to `out`; the exit status so far."""
     if run.result.diverged:
         print(f"warning: {run.result.message}", file=sys.stderr)
@@ -247,18 +269,21 @@ def _finish(trainer: Trainer, run: TrainingRun, out: str | None) -> int:
             print(f"warning: {DIVERGED_NOT_SAVED.format(path=out)}", file=sys.stderr)
         return EXIT_DIVERGED
     if out:
-        reason = save_or_reason(trainer, out)
+        reason = save_or_reason(trainer, out, checkpoints=store.states() if store is not None else ())
         if reason:
             fail(reason)
         print(f"saved {out}")
     return 0
 
 
-def save_or_reason(trainer: Trainer, out: str, description: str | None = None) -> str | None:
+def save_or_reason(
+    trainer: Trainer, out: str, description: str | None = None, checkpoints: Sequence[TrainerState] = ()
+) -> str | None:
     """Save the experiment atomically to `out` with `description` (by default that of the file
-    `trainer` was loaded from, if any); None when saved, else why not (one line)."""
+    `trainer` was loaded from, if any) and `checkpoints`; None when saved, else why not (one line)."""
     try:
-        write_experiment(trainer.state(), out, description if description is not None else description_of(trainer))
+        write_experiment(trainer.state(), out, description if description is not None else description_of(trainer),
+                         checkpoints)
     except OSError as exc:
         return f"cannot write experiment '{out}': {exc.strerror or exc}"
     except ExperimentError as exc:

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -102,11 +103,18 @@ class CheckpointStore:
         self._epochs: np.ndarray | None = None  # cached, read-only
 
     @classmethod
-    def for_run(cls, trainer: Trainer, budget: int | None = None) -> CheckpointStore:
-        """A new run's store, its first checkpoint the trainer as it is (epoch 0, or a loaded one)."""
+    def for_run(cls, trainer: Trainer, budget: int | None = None, kept: Sequence[TrainerState] = ()) -> CheckpointStore:
+        """A new run's store: ``kept`` (a saved run's checkpoints, rising, before its epoch), then
+        the trainer as it is (epoch 0, or a loaded one)."""
         store = cls(budget)
+        for state in kept:
+            store.add(state)
         store.add(checkpoint_of(trainer))
         return store
+
+    def states(self) -> list[TrainerState]:
+        """Every kept state, rising by epoch (each with the two-row history of ``nearest``)."""
+        return [self._restored(record) for record in self._records]
 
     def __len__(self) -> int:
         return len(self._records)

@@ -13,7 +13,8 @@
      "training": {"optimizer": {...},                   its state; flat vectors in params order
                   "dead": [D_0, ...],                    D_l: (n_in, n_out) booleans (L1)
                   "pending": {"count": n, "weights": [...], "biases": [...]},
-                  "last_update": {"count": n, "weights": [...], "biases": [...]}}}
+                  "last_update": {"count": n, "weights": [...], "biases": [...]}},
+     "checkpoints": [...]}                               optional: the run's past, checkpoint_files.py
 
 "pending" holds the summed derivatives of examples not yet in an update (carried into the next
 epoch); "last_update" the summed derivatives of the last update (what the edges are coloured by).
@@ -38,18 +39,34 @@ import json
 import math
 import os
 import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from playground.engine.checkpoint_files import CHECKPOINTS_KEY, checkpoints_from_list, checkpoints_to_list
 from playground.engine.config import Config, ConfigError
 from playground.engine.data import SplitData
-from playground.engine.datasets import DataError, first_bad_label
+from playground.engine.datasets import DataError
+from playground.engine.experiment_fields import (
+    ExperimentError,
+    check_finite,
+    check_keys,
+    expect,
+    layers_to_lists,
+    network_of,
+    number_array,
+    only_numbers,
+    read_data,
+    read_layers,
+    read_training,
+    training_to_dict,
+)
 from playground.engine.files import FileFormatError, atomic_write_text, read_json
 from playground.engine.history import EPOCH_COLUMN, HISTORY_COLUMNS
 from playground.engine.network import Network
-from playground.engine.optimizers import make_optimizer
-from playground.engine.trainer import Trainer, evaluate, output_activation
+from playground.engine.trainer import Trainer, evaluate
 from playground.engine.trainer_state import TrainerState
 
 FORMAT = "playground-experiment"
@@ -59,33 +76,47 @@ REQUIRED_KEYS = TOP_KEYS[:-1]
 DESCRIPTION_KEY = "description"  # optional, beside TOP_KEYS (written only when there is one)
 MAX_DESCRIPTION = 1000  # characters: a few sentences, not a manual
 REQUIRED_HISTORY = ("train_loss", "test_loss")
-TRAINING_KEYS = ("optimizer", "dead", "pending", "last_update")
 
 
 # What the command line and the window both say when asked to save a diverged run.
 DIVERGED_NOT_SAVED = "not saved to '{path}': a diverged network cannot continue"
 
 
-class ExperimentError(ValueError):
-    """An experiment file was refused; the message is one line."""
-
-
 # The description of each trainer load_experiment built, so that saving it keeps the text. Weak:
 # a trainer the worker replaces (reset, new network) is forgotten with it, and its successor has none.
 _DESCRIPTIONS: weakref.WeakKeyDictionary[Trainer, str] = weakref.WeakKeyDictionary()
+_CHECKPOINTS: weakref.WeakKeyDictionary[Trainer, tuple[TrainerState, ...]] = weakref.WeakKeyDictionary()
+
+
+@dataclass(frozen=True)
+class ExperimentDocument:
+    """What an experiment file holds: the state, and beside it its description and checkpoints."""
+
+    state: TrainerState
+    description: str | None
+    checkpoints: tuple[TrainerState, ...]  # rising by epoch, all before state.epoch; () without them
 
 
 # ----- the trainer's side: thin wrappers ----------------------------------------------
-def save_experiment(trainer: Trainer, path: str | os.PathLike[str]) -> None:
-    write_experiment(trainer.state(), path, description_of(trainer))
+def save_experiment(trainer: Trainer, path: str | os.PathLike[str], checkpoints: Sequence[TrainerState] = ()) -> None:
+    """``checkpoints``: the run's kept states to write with it (checkpoint_files.py); none by default."""
+    write_experiment(trainer.state(), path, description_of(trainer), checkpoints)
 
 
 def load_experiment(path: str | os.PathLike[str]) -> Trainer:
-    state, description = read_experiment_file(path)
-    trainer = Trainer.from_state(state)
-    if description is not None:
-        _DESCRIPTIONS[trainer] = description
+    document = read_experiment_document(path)
+    trainer = Trainer.from_state(document.state)
+    if document.description is not None:
+        _DESCRIPTIONS[trainer] = document.description
+    if document.checkpoints:
+        _CHECKPOINTS[trainer] = document.checkpoints
     return trainer
+
+
+def take_checkpoints(trainer: Trainer) -> tuple[TrainerState, ...]:
+    """The checkpoints the file this trainer was loaded from held, once (the caller keeps them:
+    a second call gives none, so they are not held twice)."""
+    return _CHECKPOINTS.pop(trainer, ())
 
 
 def description_of(trainer: Trainer) -> str | None:
@@ -94,52 +125,36 @@ def description_of(trainer: Trainer) -> str | None:
 
 
 # ----- saving -------------------------------------------------------------------------
-def state_to_dict(state: TrainerState, description: str | None = None) -> dict[str, Any]:
+def state_to_dict(
+    state: TrainerState, description: str | None = None, checkpoints: Sequence[TrainerState] = ()
+) -> dict[str, Any]:
     """The whole state as JSON-ready values; refuses a diverged state (JSON has no NaN)."""
-    if not np.isfinite(state.params).all():
-        raise ExperimentError("the network has diverged (a weight is NaN or infinite); reset it before saving")
-    for name, vector in (("pending gradient", state.pending_sum), ("last gradient", state.last_sum)):
-        if not np.isfinite(vector).all():
-            raise ExperimentError(f"the {name} is NaN or infinite (training diverged); reset before saving")
-    if not all(np.isfinite(v).all() for v in state.optimizer.values()):
-        raise ExperimentError("the optimizer state is NaN or infinite (training diverged); reset before saving")
-    net = _network(state.config)
-    optimizer = {k: v.tolist() if isinstance(v, np.ndarray) else v for k, v in state.optimizer.items()}
+    check_finite(state)
+    net = network_of(state.config)
     return {
         "format": FORMAT,
         "version": VERSION,
         **({} if description is None else {DESCRIPTION_KEY: checked_description(description)}),
         "config": state.config.to_dict(),
         "data": {"train": state.data.train.tolist(), "test": state.data.test.tolist()},
-        "network": _layers_to_lists(net, state.params),
+        "network": layers_to_lists(net, state.params),
         "epoch": state.epoch,
         "history": {
             k: [int(v) for v in vs.tolist()] if k == EPOCH_COLUMN else [v if math.isfinite(v) else None for v in vs.tolist()]
             for k, vs in state.history.items()
         },
-        "training": {
-            "optimizer": optimizer,
-            "dead": [w.tolist() for w in net.views(state.dead).weights],
-            "pending": {"count": state.pending_count, **_layers_to_lists(net, state.pending_sum)},
-            "last_update": {"count": state.last_count, **_layers_to_lists(net, state.last_sum)},
-        },
+        "training": training_to_dict(state, net),
+        **({CHECKPOINTS_KEY: checkpoints_to_list(checkpoints, state)} if checkpoints else {}),
     }
 
 
-def write_experiment(state: TrainerState, path: str | os.PathLike[str], description: str | None = None) -> None:
+def write_experiment(
+    state: TrainerState, path: str | os.PathLike[str], description: str | None = None,
+    checkpoints: Sequence[TrainerState] = (),
+) -> None:
     """Write atomically: the old file survives any failure."""
-    text = json.dumps(state_to_dict(state, description), allow_nan=False, separators=(",", ":"))
+    text = json.dumps(state_to_dict(state, description, checkpoints), allow_nan=False, separators=(",", ":"))
     atomic_write_text(path, text + "\n")
-
-
-def _network(config: Config) -> Network:
-    """An all-zero network of the config's shape, for its per-layer views of flat vectors."""
-    return Network(config.layer_sizes, config.activation, output_activation(config.problem))
-
-
-def _layers_to_lists(net: Network, flat: np.ndarray) -> dict[str, list]:
-    views = net.views(flat)
-    return {"weights": [w.tolist() for w in views.weights], "biases": [b.tolist() for b in views.biases]}
 
 
 # ----- loading ------------------------------------------------------------------------
@@ -150,9 +165,17 @@ def read_experiment(path: str | os.PathLike[str]) -> TrainerState:
 
 def read_experiment_file(path: str | os.PathLike[str]) -> tuple[TrainerState, str | None]:
     """The state a file holds and its description (None without one); refused as read_experiment."""
+    document = read_experiment_document(path)
+    return document.state, document.description
+
+
+def read_experiment_document(path: str | os.PathLike[str]) -> ExperimentDocument:
+    """Everything a file holds, checked before anything is built; refused as read_experiment."""
     try:
         document = read_json(path, "experiment")
-        return state_from_dict(document), description_from_dict(document)
+        state = state_from_dict(document)
+        checkpoints = checkpoints_from_list(document[CHECKPOINTS_KEY], state) if CHECKPOINTS_KEY in document else ()
+        return ExperimentDocument(state, description_from_dict(document), checkpoints)
     except FileFormatError as exc:
         raise ExperimentError(str(exc)) from None
     except (ConfigError, DataError, ExperimentError, ValueError, OverflowError) as exc:
@@ -198,17 +221,17 @@ def _json_kind(value: Any) -> str:
 def state_from_dict(document: Any) -> TrainerState:
     _check_header(document)
     description_from_dict(document)  # a bad description refuses the file, as any other bad key
-    config = Config.from_dict(_expect(document, "config", dict))
-    data = _read_data(_expect(document, "data", dict), config)
+    config = Config.from_dict(expect(document, "config", dict))
+    data = read_data(expect(document, "data", dict), config)
     data.check_fits(config.hidden)  # before the network measures them
-    net = _network(config)
-    net.params[...] = _read_layers(net, _expect(document, "network", dict), "network")
-    epoch = _expect(document, "epoch", int)
+    net = network_of(config)
+    net.params[...] = read_layers(net, expect(document, "network", dict), "network")
+    epoch = expect(document, "epoch", int)
     if epoch < 0:
         raise ExperimentError(f"'epoch' is {epoch}; allowed: an integer ≥ 0")
-    history = _read_history(_expect(document, "history", dict), epoch)
+    history = _read_history(expect(document, "history", dict), epoch)
     _fill_current_row(history, net, config, data)
-    training = _read_training(document.get("training", {}), net, config)
+    training = read_training(document.get("training", {}), net, config)
     return TrainerState(config=config, data=data, params=net.params, epoch=epoch, history=history, **training)
 
 
@@ -219,95 +242,21 @@ def _check_header(document: Any) -> None:
         raise ExperimentError(f"'format' is {document.get('format')!r}; allowed: {FORMAT!r}")
     if document.get("version") != VERSION:
         raise ExperimentError(f"'version' is {document.get('version')!r}; this program reads version {VERSION}")
-    _check_keys(document, "the experiment", (*TOP_KEYS, DESCRIPTION_KEY))
+    check_keys(document, "the experiment", (*TOP_KEYS, DESCRIPTION_KEY, CHECKPOINTS_KEY))
     for key in REQUIRED_KEYS:
-        _expect(document, key, object)
-
-
-def _expect(mapping: dict, key: str, kind: type) -> Any:
-    if key not in mapping:
-        raise ExperimentError(f"the key {key!r} is missing")
-    value = mapping[key]
-    if kind is not object and (isinstance(value, bool) or not isinstance(value, kind)):
-        raise ExperimentError(f"{key!r} must be {'an integer' if kind is int else 'a JSON ' + kind.__name__}")
-    return value
-
-
-def _check_keys(mapping: dict, what: str, keys: tuple[str, ...]) -> None:
-    unknown = sorted(set(mapping) - set(keys))
-    if unknown:
-        where = "" if what == "the experiment" else f" in {what}"
-        raise ExperimentError(f"unknown key {unknown[0]!r}{where}; allowed keys: {', '.join(keys)}")
-
-
-def _array(values: Any, shape: tuple[int, ...] | None, what: str) -> np.ndarray:
-    """Nested lists of JSON numbers (finite: JSON has no NaN) as a float64 array of ``shape``."""
-    if not _only_numbers(values):
-        raise ExperimentError(f"{what} must hold numbers only (no text, true/false or null)")
-    try:
-        array = np.array(values, dtype=np.float64)
-    except OverflowError:  # a JSON integer beyond float64, such as 1e400 written out in digits
-        raise ExperimentError(f"{what} holds a number too large for a 64-bit float") from None
-    except (TypeError, ValueError):
-        raise ExperimentError(f"{what} must be a list of numbers of consistent shape") from None
-    if shape is not None and array.shape != shape:
-        raise ExperimentError(f"{what} has shape {array.shape}; the config needs {shape}")
-    if not np.isfinite(array).all():
-        raise ExperimentError(f"{what} holds a value that is not a finite number")
-    return array
-
-
-def _only_numbers(values: Any) -> bool:
-    """True when every leaf of nested lists is an int or float (JSON numbers, not bools)."""
-    if isinstance(values, list):
-        return all(_only_numbers(v) for v in values)
-    return isinstance(values, (int, float)) and not isinstance(values, bool)
-
-
-def _read_data(data: dict, config: Config) -> SplitData:
-    _check_keys(data, "data", ("train", "test"))
-    parts = {}
-    for key in ("train", "test"):
-        rows = _array(_expect(data, key, list), None, f"data.{key}")
-        if rows.size == 0:
-            rows = rows.reshape(0, 3)
-        if rows.ndim != 2 or rows.shape[1] != 3:
-            raise ExperimentError(f"data.{key} must be rows of [x, y, label]; got shape {rows.shape}")
-        wrong = first_bad_label(rows[:, 2], config.problem, config.classes)
-        if wrong:
-            raise ExperimentError(f"data.{key}[{wrong[0]}] has label {wrong[1]}")
-        parts[key] = rows
-    return SplitData(parts["train"], parts["test"])
-
-
-def _read_layers(net: Network, layers: Any, what: str, keys: tuple[str, ...] = ("weights", "biases")) -> np.ndarray:
-    """A flat vector laid out like net.params from {"weights": [...], "biases": [...]}."""
-    if not isinstance(layers, dict):
-        raise ExperimentError(f"{what} must be a JSON object with {', '.join(keys)}")
-    _check_keys(layers, what, keys)
-    flat = np.zeros(net.size)
-    views = net.views(flat)
-    for key, targets in (("weights", views.weights), ("biases", views.biases)):
-        values = layers.get(key)
-        if not isinstance(values, list):
-            raise ExperimentError(f"{what}.{key} is missing or not a list; it needs {len(targets)} layers")
-        if len(values) != len(targets):
-            raise ExperimentError(f"{what}.{key} has {len(values)} layers; the config needs {len(targets)}")
-        for layer, (value, target) in enumerate(zip(values, targets)):
-            target[...] = _array(value, target.shape, f"{what}.{key}[{layer}]")
-    return flat
+        expect(document, key, object)
 
 
 def _read_history(history: dict, epoch: int) -> dict[str, np.ndarray]:
     """Every column, epoch + 1 entries; an absent accuracy column is all NaN (unknown). A thinned
     history (a very long run, engine/history.py) has fewer rows and an "epoch" list naming them."""
-    _check_keys(history, "history", (*HISTORY_COLUMNS, EPOCH_COLUMN))
+    check_keys(history, "history", (*HISTORY_COLUMNS, EPOCH_COLUMN))
     missing = [key for key in REQUIRED_HISTORY if key not in history]
     if missing:
         raise ExperimentError(f"history.{missing[0]} is missing; history needs {' and '.join(REQUIRED_HISTORY)}")
     columns, rows, what = {}, epoch + 1, f"epoch + 1 = {epoch + 1} values (entry 0 = before training)"
     if EPOCH_COLUMN in history:
-        epochs = _array(history[EPOCH_COLUMN], None, "history.epoch")
+        epochs = number_array(history[EPOCH_COLUMN], None, "history.epoch")
         if not (epochs.ndim == 1 and epochs.size and epochs[0] == 0 and epochs[-1] == epoch
                 and (np.diff(epochs) > 0).all() and (epochs == np.round(epochs)).all()):
             raise ExperimentError(f"history.epoch must list whole epochs rising strictly from 0 to {epoch}")
@@ -317,7 +266,7 @@ def _read_history(history: dict, epoch: int) -> dict[str, np.ndarray]:
         if not isinstance(values, list) or len(values) != rows:
             raise ExperimentError(f"history.{key} must list {what}")
         numbers = [0.0 if v is None else v for v in values]
-        if not _only_numbers(numbers):
+        if not only_numbers(numbers):
             raise ExperimentError(f"history.{key} must hold numbers or null only")
         columns[key] = np.array([math.nan if v is None else v for v in values], dtype=np.float64)
     return columns
@@ -333,58 +282,3 @@ def _fill_current_row(history: dict[str, np.ndarray], net: Network, config: Conf
     for key, value in zip(HISTORY_COLUMNS, row):
         if math.isnan(history[key][-1]):
             history[key][-1] = value
-
-
-def _read_training(training: Any, net: Network, config: Config) -> dict[str, Any]:
-    """The TrainerState fields of "training"; each absent part is a fresh start's."""
-    if not isinstance(training, dict):
-        raise ExperimentError("'training' must be a JSON object")
-    _check_keys(training, "training", TRAINING_KEYS)
-    optimizer = make_optimizer(config.optimizer, net.size)
-    if "optimizer" in training:
-        try:
-            optimizer.load_state(training["optimizer"])
-        except ValueError as exc:
-            raise ExperimentError(f"training.optimizer: {exc}") from None
-    result: dict[str, Any] = {"optimizer": optimizer.state()}
-    result["dead"] = _read_dead(training.get("dead"), net, config)
-    for key, sum_name, count_name in (("pending", "pending_sum", "pending_count"),
-                                      ("last_update", "last_sum", "last_count")):
-        result[sum_name], result[count_name] = _read_sum(training.get(key), net, f"training.{key}")
-    return result
-
-
-def _read_dead(dead_layers: Any, net: Network, config: Config) -> np.ndarray:
-    dead = np.zeros(net.size, dtype=bool)
-    if dead_layers is None:
-        return dead
-    if not isinstance(dead_layers, list) or len(dead_layers) != net.n_layers:
-        raise ExperimentError(f"training.dead must list {net.n_layers} layers of booleans, one per weight matrix")
-    for layer, (value, target) in enumerate(zip(dead_layers, net.views(dead).weights)):
-        if np.array(value).shape != target.shape or np.array(value).dtype != bool:
-            raise ExperimentError(f"training.dead[{layer}] must be booleans of shape {target.shape}")
-        target[...] = value
-    if dead.any() and config.regularization != "l1":
-        raise ExperimentError(
-            f"training.dead marks dead weights, but only L1 kills weights; config regularization is "
-            f"{config.regularization!r} (allowed: no dead weights, or regularization 'l1')"
-        )
-    if (net.params[dead] != 0.0).any():
-        raise ExperimentError("training.dead marks a weight dead that the network gives a non-zero value; "
-                              "allowed: dead weights are 0")
-    return dead
-
-
-def _read_sum(part: Any, net: Network, what: str) -> tuple[np.ndarray, int]:
-    """(summed derivatives, count) of {"count": n, "weights": [...], "biases": [...]}; absent: nothing."""
-    if part is None:
-        return np.zeros(net.size), 0
-    if not isinstance(part, dict):
-        raise ExperimentError(f"{what} must be a JSON object with count, weights, biases")
-    count = part.get("count")
-    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-        raise ExperimentError(f"{what}.count is {count!r}; allowed: an integer ≥ 0")
-    total = _read_layers(net, part, what, keys=("count", "weights", "biases"))
-    if count == 0 and total.any():
-        raise ExperimentError(f"{what} has count 0 but non-zero sums; allowed: zero sums when the count is 0")
-    return total, count

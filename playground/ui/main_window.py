@@ -180,6 +180,7 @@ class MainWindow(QMainWindow):
             examples.addAction(action)
         self._add_actions(file_menu, (
             ("&Save experiment…", QKeySequence.StandardKey.Save, self._ask_save),
+            ("Save experiment with &history…", None, self._ask_save_with_history),
             ("Load &points from CSV…", None, self._ask_csv),
         ))
         self.exporter.menu(file_menu)
@@ -268,11 +269,16 @@ class MainWindow(QMainWindow):
         if path:
             self.controller.load_experiment(path)
 
-    def _ask_save(self) -> None:
+    def _ask_save(self, with_history: bool = False) -> None:
         start = os.path.join(self._folder(), "experiment.json")
-        path, _ = QFileDialog.getSaveFileName(self, "Save experiment", start, EXPERIMENT_FILTER)
+        title = "Save experiment with its history" if with_history else "Save experiment"
+        path, _ = QFileDialog.getSaveFileName(self, title, start, EXPERIMENT_FILTER)
         if path:
-            self.controller.save_experiment(path)
+            self.controller.save_experiment(path, with_checkpoints=with_history)
+
+    def _ask_save_with_history(self) -> None:
+        """Save with the kept checkpoints: a larger file that opens with its past to scrub."""
+        self._ask_save(with_history=True)
 
     @Slot(str)
     def _on_saved(self, path: str) -> None:

@@ -37,7 +37,7 @@ class TrainingController(QObject):
     _set_parameter = Signal(int, int, int, float)
     _set_trace_point = Signal(object)
     _load = Signal(str)
-    _save = Signal(str)
+    _save = Signal(str, bool)
     _drawn = Signal(int)
     _take_state = Signal()
     _apply_shot = Signal(object)
@@ -179,8 +179,9 @@ class TrainingController(QObject):
     def load_experiment(self, path: str) -> None:
         self._load.emit(path)
 
-    def save_experiment(self, path: str) -> None:
-        self._save.emit(path)
+    def save_experiment(self, path: str, with_checkpoints: bool = False) -> None:
+        """Save the run; ``with_checkpoints``: with its kept checkpoints (Save with history)."""
+        self._save.emit(path, bool(with_checkpoints))
 
     def shutdown(self) -> None:
         """Stop the worker's timer in its own thread, then the thread; safe to call twice."""

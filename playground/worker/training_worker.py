@@ -18,7 +18,13 @@ from playground.engine.config import Config, ConfigError
 from playground.engine.config_edits import DATA, LIVE, LIVE_KEYS, NETWORK, Edit, needs_of
 from playground.engine.data import make_data
 from playground.engine.datasets import DataError, label_problem
-from playground.engine.experiment import DIVERGED_NOT_SAVED, ExperimentError, load_experiment, save_experiment
+from playground.engine.experiment import (
+    DIVERGED_NOT_SAVED,
+    ExperimentError,
+    load_experiment,
+    save_experiment,
+    take_checkpoints,
+)
 from playground.engine.pacing import EpochPacer
 from playground.engine.point_edits import PointEdit, PointHistory
 from playground.engine.trainer import Trainer
@@ -58,7 +64,7 @@ class TrainingWorker(QObject):
         self._drawing = PointHistory()  # undo/redo of points drawn on the plane
         self._epoch_times: deque[tuple[float, int]] = deque()  # (time, epoch) over the last second
         self._pacer = EpochPacer()  # sizes each call of the trainer to the time a chunk has left
-        self._checkpoints = CheckpointStore.for_run(trainer)  # of this run (engine/checkpoints.py)
+        self._checkpoints = CheckpointStore.for_run(trainer, kept=take_checkpoints(trainer))  # engine/checkpoints.py
         self._before_branch: tuple[Trainer, CheckpointStore] | None = None  # for undo_branch
         self._shown: Trainer | None = None  # scrubbing: a checkpoint rebuilt, drawn instead of the run
 
@@ -254,13 +260,15 @@ class TrainingWorker(QObject):
         self._changed()
         self.loaded.emit(path)
 
-    @Slot(str)
-    def save_experiment(self, path: str) -> None:
+    @Slot(str, bool)
+    def save_experiment(self, path: str, with_checkpoints: bool = False) -> None:
+        """Save the run (the live one, also while a checkpoint is shown); ``with_checkpoints``:
+        and its kept checkpoints, so that it opens with its past to scrub."""
         if self._trainer.last_result().diverged:
             self.failed.emit(DIVERGED_NOT_SAVED.format(path=path))
             return
         try:
-            save_experiment(self._trainer, path)
+            save_experiment(self._trainer, path, self._checkpoints.states() if with_checkpoints else ())
         except (ExperimentError, OSError) as exc:
             self.failed.emit(f"cannot save experiment '{path}': {getattr(exc, 'strerror', None) or exc}")
             return
@@ -369,7 +377,8 @@ class TrainingWorker(QObject):
 
     def _new_checkpoints(self) -> None:
         """A new run (reset, rebuild, load): a new store from the trainer as it is, no undo."""
-        self._checkpoints, self._before_branch = CheckpointStore.for_run(self._trainer), None
+        kept = take_checkpoints(self._trainer)  # a loaded file's (none for a new network)
+        self._checkpoints, self._before_branch = CheckpointStore.for_run(self._trainer, kept=kept), None
 
     # ----- the loop -----------------------------------------------------------------------
     def _has_training_points(self) -> bool:
