@@ -9,6 +9,11 @@
       (c) 7 features, hidden [64, 64, 64], Adam (thins down to the budget)
 (2) Real training of the default network for --epochs epochs, with the worker's rule (every
     call stops at the next due epoch, then the state is kept) and without: epochs/s of each.
+(3) Scrubbing: what the worker does for one frame of a dragged history slider (the nearest
+    checkpoint rebuilt into a Trainer, then a snapshot of it), median over random epochs, for
+    networks (a) and (b) after 20,000 epochs of real training.
+(4) A file saved with its history: the simulated million-epoch store of (a) written and read
+    back (size, seconds).
 
     .venv/bin/python benchmarks/checkpoints.py [--epochs 1000000] [--train-epochs 200000]
 """
@@ -17,14 +22,20 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
+import random
+import statistics
+import tempfile
 import time
 import tracemalloc
 
 from playground.engine.checkpoints import BUDGET_BYTES, CheckpointStore, checkpoint_of
 from playground.engine.config import FEATURE_NAMES, Config
 from playground.engine.data import make_data
+from playground.engine.experiment import read_experiment_document, write_experiment
 from playground.engine.history import EPOCH_COLUMN, HISTORY_COLUMNS
 from playground.engine.trainer import Trainer
+from playground.worker.snapshot_builder import SnapshotBuilder
 
 NETWORKS = {
     "(a) default, SGD": Config(),
@@ -40,7 +51,7 @@ def relabelled(state, epoch: int):
     return dataclasses.replace(state, epoch=epoch, history=history)
 
 
-def simulate(config: Config, last_epoch: int) -> None:
+def simulate(config: Config, last_epoch: int) -> CheckpointStore:
     state = checkpoint_of(Trainer(config, make_data(config)))
     tracemalloc.start()
     store = CheckpointStore()
@@ -55,6 +66,40 @@ def simulate(config: Config, last_epoch: int) -> None:
     print(f"  {len(store):>6} kept of {adds} added, D = {store.density:>3}, last epoch {store.epochs()[-1]:,}; "
           f"nbytes {store.nbytes / 2**20:6.2f} MiB (peak {peak_nbytes / 2**20:.2f}, budget {store.budget / 2**20:.0f}), "
           f"traced {traced / 2**20:6.2f} MiB; {seconds:.1f} s")
+    return store
+
+
+def scrub(config: Config, epochs: int = 20_000, frames: int = 200) -> None:
+    trainer = Trainer(config, make_data(config))
+    store = CheckpointStore.for_run(trainer)
+    while trainer.epoch < epochs:
+        trainer.train(store.next_due(trainer.epoch) - trainer.epoch)
+        store.keep(trainer)
+    builder, rng, times = SnapshotBuilder(), random.Random(1), []
+    for _ in range(frames):
+        start = time.perf_counter()
+        shown = Trainer.from_state(store.nearest(rng.randrange(epochs)))
+        builder.build(trainer, running=False, epochs_per_second=0.0, shown=shown)
+        times.append(time.perf_counter() - start)
+    median = statistics.median(times)
+    print(f"  {len(store):,} checkpoints; one scrub frame: median {1000 * median:.2f} ms "
+          f"(≤ {1 / median:,.0f} frames/s), p95 {1000 * sorted(times)[int(0.95 * frames)]:.2f} ms")
+
+
+def file_with_history(store: CheckpointStore) -> None:
+    states = store.states()
+    last = states[-1]
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "history.json")
+        start = time.perf_counter()
+        write_experiment(last, path, checkpoints=states)
+        written = time.perf_counter() - start
+        start = time.perf_counter()
+        document = read_experiment_document(path)
+        read = time.perf_counter() - start
+        size = os.path.getsize(path)
+    print(f"  {len(document.checkpoints):,} checkpoints: {size / 2**20:.1f} MiB "
+          f"({size / len(document.checkpoints) / 1024:.2f} KiB each), written in {written:.1f} s, read in {read:.1f} s")
 
 
 def train(last_epoch: int, keep: bool) -> float:
@@ -84,13 +129,20 @@ def main() -> None:
     parser.add_argument("--train-epochs", type=int, default=200_000, help="real training, default network")
     args = parser.parse_args()
     print(f"(1) simulated {args.epochs:,} epochs, budget {BUDGET_BYTES / 2**20:.0f} MiB")
+    stores = {}
     for name, config in NETWORKS.items():
         print(name)
-        simulate(config, args.epochs)
+        stores[name] = simulate(config, args.epochs)
     print(f"(2) training the default network for {args.train_epochs:,} epochs")
     without = train(args.train_epochs, keep=False)
     with_ = train(args.train_epochs, keep=True)
     print(f"  cost of checkpointing: {100 * (1 - with_ / without):.1f} % of the speed")
+    print("(3) scrubbing")
+    for name in list(NETWORKS)[:2]:
+        print(name)
+        scrub(NETWORKS[name])
+    print(f"(4) saved with its history: {list(NETWORKS)[0]} after {args.epochs:,} epochs")
+    file_with_history(stores[list(NETWORKS)[0]])
 
 
 if __name__ == "__main__":

@@ -15,7 +15,8 @@ The file's own state is the run's last checkpoint, so it is not repeated. A chec
 is, as in the store (checkpoints.py), two rows: the file's first and its own "row". Reading checks
 every checkpoint as fully as the file's own state, before anything is built. Writing them is a
 choice (Save with history, ``playground train --checkpoints``): a long run's file grows by about
-1.7 KB a checkpoint for the default network (3,305 checkpoints after 10^6 epochs: about 6 MB).
+1 KB a checkpoint for the default network (3,304 after 10^6 epochs: 3.2 MiB, written in
+0.4 s and read in 1 s, benchmarks/checkpoints.py).
 """
 
 from __future__ import annotations
