@@ -293,7 +293,7 @@ def unwritable(path: str) -> str | None:
     if os.path.isdir(path):
         return "it is a folder"
     if not os.path.isdir(folder):
-        return f"the folder '{folder}' does not exist"
+        return f"'{folder}' is not a folder" if os.path.exists(folder) else f"the folder '{folder}' does not exist"
     if not os.access(folder, os.W_OK | os.X_OK):
         return f"the folder '{folder}' is not writable"
     return None
