@@ -55,6 +55,7 @@ class AnimationDialog(QDialog):
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._render_next)
         self._build()
+        window.controller.snapshot_changed.connect(self._on_snapshot)
 
     # ----- construction ---------------------------------------------------------------
     def _spinbox(self, name: str, low: int, high: int, value: int, tip: str) -> QSpinBox:
@@ -129,17 +130,27 @@ class AnimationDialog(QDialog):
     # ----- opening ----------------------------------------------------------------------
     def open_for_window(self) -> None:
         """Show the dialog for the run as it is now (the whole run chosen the first time)."""
-        snapshot = self.window.controller.snapshot
-        if snapshot is None or self.rendering:
+        if self.window.controller.snapshot is None or self.rendering:
             return
-        whole = self.epochs_box.maximum() == self.epochs_box.value()
-        self.epochs_box.setMaximum(max(0, min(snapshot.epoch, 2**31 - 1)))
-        if whole or self.epochs_box.value() == 0:
-            self.epochs_box.setValue(self.epochs_box.maximum())
+        self._follow_run()
         self._offer_mp4()
         self._set_busy(False)
         self._update_count()
         self.open()
+
+    def _follow_run(self) -> None:
+        """The epochs' range ends at the run's epoch; "the whole run" stays the whole run."""
+        whole = self.epochs_box.maximum() == self.epochs_box.value()
+        self.epochs_box.setMaximum(max(0, min(self.window.controller.snapshot.epoch, 2**31 - 1)))
+        if whole or self.epochs_box.value() == 0:
+            self.epochs_box.setValue(self.epochs_box.maximum())
+
+    @Slot(object)
+    def _on_snapshot(self, _snapshot: object) -> None:
+        """While open (the run may go on training meanwhile), say what Export would draw now."""
+        if self.isVisible() and not self.rendering:
+            self._follow_run()
+            self._update_count()
 
     def epoch_range(self) -> tuple[int, int]:
         epoch = self.window.controller.snapshot.epoch

@@ -111,6 +111,10 @@ def test_an_unwritable_place_is_refused_before_drawing(open_window, qtbot, tmp_p
     window = trained_window(open_window, qtbot, epochs=20)
     (tmp_path / "notes.txt").write_text("not a folder")
     dialog = open_dialog(window, qtbot)
+    epoch = window.controller.snapshot.epoch
+    window.controller.step()  # the run moves on while the dialog is open: "the whole run" follows it
+    epochs = dialog.findChild(QSpinBox, "animation_epochs_spinbox")
+    qtbot.waitUntil(lambda: epochs.value() == epochs.maximum() == epoch + 1, timeout=WAIT_MS)
     answer_file_dialog(monkeypatch, tmp_path / "notes.txt" / "run.gif")
     qtbot.mouseClick(dialog.findChild(QPushButton, "animation_export_button"), Qt.MouseButton.LeftButton)
     error = window.findChild(QMessageBox, "error_dialog")
