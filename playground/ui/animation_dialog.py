@@ -47,7 +47,8 @@ class AnimationDialog(QDialog):
         self.setWindowTitle("Export an animation")
         self._states: list | None = None  # the frames' checkpoints, while rendering
         self._done = 0  # frames of them drawn
-        self._waiting = False  # for the worker's checkpoints_ready
+        self._waiting = False  # for the worker's checkpoints_ready to the last request
+        self._requests = 0  # requests not answered yet (one cancelled while waiting is answered all the same)
         self._path = ""
         self._writer = None
         self._renderer: FrameRenderer | None = None
@@ -56,6 +57,7 @@ class AnimationDialog(QDialog):
         self._timer.timeout.connect(self._render_next)
         self._build()
         window.controller.snapshot_changed.connect(self._on_snapshot)
+        window.controller.checkpoints_ready.connect(self._on_states)
 
     # ----- construction ---------------------------------------------------------------
     def _spinbox(self, name: str, low: int, high: int, value: int, tip: str) -> QSpinBox:
@@ -204,16 +206,15 @@ class AnimationDialog(QDialog):
             return False
         self._path, self._waiting = path, True
         self._set_busy(True)
-        controller = self.window.controller
         first, last = self.epoch_range()
-        controller.checkpoints_ready.connect(self._on_states)
-        controller.request_checkpoints(first, last, self.frames_box.value())
+        self._requests += 1
+        self.window.controller.request_checkpoints(first, last, self.frames_box.value())
         return True
 
     @Slot(object)
     def _on_states(self, states: object) -> None:
-        self.window.controller.checkpoints_ready.disconnect(self._on_states)
-        if not self._waiting:  # cancelled meanwhile
+        self._requests -= 1
+        if self._requests or not self._waiting:  # the answer to a request cancelled since
             return
         self._waiting = False
         if not states:

@@ -17,7 +17,6 @@ import subprocess
 import tempfile
 
 import numpy as np
-from PIL import Image
 
 from playground.engine.files import atomic_write_bytes
 
@@ -52,8 +51,11 @@ class GifWriter:
     """An animated GIF that loops forever; each frame gets its own best 256 colours."""
 
     def __init__(self, path: str | os.PathLike[str], fps: int) -> None:
+        from PIL import Image  # loaded when a GIF is made, not when the window opens (13 ms)
+
+        self._image = Image
         self.path, self.fps = os.fspath(path), int(fps)
-        self._frames: list[Image.Image] = []
+        self._frames: list = []  # PIL.Image.Image in mode P
         self._shape: tuple[int, ...] | None = None
 
     def add(self, frame: np.ndarray) -> None:
@@ -63,7 +65,9 @@ class GifWriter:
         # a spiral run at 960 px: 5 ms a frame, largest error 15 of 255 per channel, 1.6 MB;
         # median cut: 30 ms, error 68 (the maps' ramps band), 5.2 MB; one palette for all
         # frames: error 76. Dithered frames shimmer from one frame to the next and compress worse.
-        image = Image.fromarray(frame, "RGB").quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+        image_module = self._image
+        image = image_module.fromarray(frame, "RGB").quantize(
+            256, method=image_module.Quantize.FASTOCTREE, dither=image_module.Dither.NONE)
         self._frames.append(image)
 
     def finish(self) -> int:
