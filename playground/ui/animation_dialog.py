@@ -10,6 +10,7 @@ FrameRenderer, into a GIF or MP4 writer that writes the file atomically at the e
 from __future__ import annotations
 
 import os
+import threading
 
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtWidgets import (
@@ -27,11 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from playground.engine.checkpoints import DENSITY
+from playground.engine.files import size_text
 from playground.engine.frame_epochs import frame_epochs
 from playground.ui.animation_renderer import DEFAULT_SIZE, SIZES, FrameRenderer
 from playground.ui.animation_writer import GIF, MAX_FPS, MIN_FPS, MP4, ffmpeg_path, writer_for
 
-DEFAULT_FRAMES, MAX_FRAMES = 100, 500
+DEFAULT_FRAMES, MAX_FRAMES = 100, 300  # each GIF frame is held as 1 byte a pixel until the end: ≤ 233 MB at 1280 px
+WRITE_POLL_MS = 20
 DEFAULT_FPS = 10
 FORMAT_FILTERS = {GIF: "GIF animations (*.gif)", MP4: "MP4 videos (*.mp4)"}
 NO_FFMPEG = "MP4 needs the program ffmpeg on the PATH, which was not found; GIF needs nothing"
@@ -47,6 +50,8 @@ class AnimationDialog(QDialog):
         self.setWindowTitle("Export an animation")
         self._states: list | None = None  # the frames' checkpoints, while rendering
         self._done = 0  # frames of them drawn
+        self._writing: threading.Thread | None = None  # encoding and writing the file, after the last frame
+        self._written: list = []  # what the writing thread left: the file's size in bytes, or an exception
         self._waiting = False  # for the worker's checkpoints_ready to the last request
         self._requests = 0  # requests not answered yet (one cancelled while waiting is answered all the same)
         self._path = ""
@@ -198,7 +203,8 @@ class AnimationDialog(QDialog):
     def start(self, path: str) -> bool:
         """Draw the frames chosen and write them to ``path`` (no file dialog); False, after
         saying why, when the file could not be made at all (nothing drawn, nothing written)."""
-        problem = unwritable(path)
+        path = with_suffix(path, self.kind)
+        problem = unwritable(path) or wrong_suffix(path, self.kind)
         if problem is None and self.kind == MP4 and ffmpeg_path() is None:
             problem = NO_FFMPEG
         if problem is not None:
@@ -244,21 +250,52 @@ class AnimationDialog(QDialog):
 
     @Slot()
     def _render_next(self) -> None:
+        if self._writing is not None:
+            self._check_written()
+            return
         try:
-            if self._done < len(self._states):
-                self._writer.add(self._renderer.render(self._states[self._done]))
-                self._done += 1
-                self.progress.setValue(self._done)
-                return
-            self._timer.stop()
-            self.progress.setFormat("writing the file…")
-            size = self._writer.finish()
+            self._writer.add(self._renderer.render(self._states[self._done]))
         except (OSError, ValueError) as exc:
             self._fail(getattr(exc, "strerror", None) or str(exc))
             return
+        self._done += 1
+        self.progress.setValue(self._done)
+        if self._done == len(self._states):
+            self._start_writing()
+
+    def _start_writing(self) -> None:
+        """Encode and write in a Python thread (Pillow's encoder and ffmpeg release the GIL): 100
+        frames of 1280 px take over a second, which the window's thread must not wait for. The
+        timer polls the thread; Cancel waits too, as the file is about to be whole."""
+        self.progress.setRange(0, 0)
+        self.progress.setFormat("writing the file…")
+        self.cancel_button.setEnabled(False)
+        writer, result = self._writer, self._written
+
+        def write() -> None:
+            try:
+                result.append(writer.finish())
+            except (OSError, ValueError) as exc:
+                result.append(exc)
+
+        result.clear()
+        self._writing = threading.Thread(target=write, name="animation-writer", daemon=True)
+        self._writing.start()
+        self._timer.setInterval(WRITE_POLL_MS)
+
+    def _check_written(self) -> None:
+        if self._writing.is_alive():
+            return
+        self._writing.join()
+        self._writing = None
+        self.cancel_button.setEnabled(True)
+        outcome = self._written[0]
+        if isinstance(outcome, Exception):
+            self._fail(getattr(outcome, "strerror", None) or str(outcome))
+            return
         frames = len(self._states)
         self._finish_rendering()
-        self.window.statusBar().showMessage(f"Exported {frames} frames ({size / 1e6:.1f} MB) to {self._path}", 5000)
+        self.window.statusBar().showMessage(f"Exported {frames} frames ({size_text(outcome)}) to {self._path}", 5000)
         self.accept()
 
     def _fail(self, reason: str) -> None:
@@ -274,6 +311,7 @@ class AnimationDialog(QDialog):
 
     def _finish_rendering(self) -> None:
         self._timer.stop()
+        self._timer.setInterval(0)
         self._states, self._writer = None, None
         if self._renderer is not None:
             self._renderer.close()
@@ -291,6 +329,8 @@ class AnimationDialog(QDialog):
 
     def reject(self) -> None:
         """Cancel: while drawing, stop (nothing written) and stay open; otherwise close."""
+        if self._writing is not None:
+            return  # the file is being written: a moment, and it is whole
         if self.rendering:
             self._stop()
             self._update_count()
@@ -308,4 +348,17 @@ def unwritable(path: str) -> str | None:
         return f"'{folder}' is not a folder" if os.path.exists(folder) else f"the folder '{folder}' does not exist"
     if not os.access(folder, os.W_OK | os.X_OK):
         return f"the folder '{folder}' is not writable"
+    return None
+
+
+def with_suffix(path: str, kind: str) -> str:
+    """``path``, with ``.gif`` or ``.mp4`` added when its name has no suffix at all."""
+    return path if os.path.splitext(os.path.basename(path))[1] else f"{path}.{kind}"
+
+
+def wrong_suffix(path: str, kind: str) -> str | None:
+    """A name ending in the other format's suffix (run.mp4 chosen as GIF) is refused: why, or None."""
+    suffix = os.path.splitext(path)[1].lower().lstrip(".")
+    if suffix in FORMAT_FILTERS and suffix != kind:
+        return f"the name ends in .{suffix} but the format chosen is {kind.upper()}; allowed: a name ending in .{kind}"
     return None

@@ -125,6 +125,40 @@ def test_an_unwritable_place_is_refused_before_drawing(open_window, qtbot, tmp_p
     assert not dialog.rendering and sorted(os.listdir(tmp_path)) == ["notes.txt"]
 
 
+def test_a_write_that_fails_at_the_end_says_why_and_leaves_nothing(open_window, qtbot, tmp_path, monkeypatch):
+    window = trained_window(open_window, qtbot, epochs=40)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    dialog = open_dialog(window, qtbot)
+    answer_file_dialog(monkeypatch, folder / "run.gif")
+    qtbot.mouseClick(dialog.findChild(QPushButton, "animation_export_button"), Qt.MouseButton.LeftButton)
+    progress = dialog.findChild(QProgressBar, "animation_progress")
+    qtbot.waitUntil(lambda: progress.maximum() > 0 and progress.value() >= 1, timeout=WAIT_MS)
+    folder.rmdir()  # gone while the frames are drawn
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "error_dialog") is not None, timeout=WAIT_MS)
+    error = window.findChild(QMessageBox, "error_dialog")
+    qtbot.waitUntil(error.isVisible, timeout=WAIT_MS)
+    assert error.text() == f"cannot export the animation to '{folder / 'run.gif'}': No such file or directory"
+    error.close()
+    assert not dialog.rendering and dialog.isVisible() and os.listdir(tmp_path) == []
+
+
+def test_the_name_gets_the_format_s_suffix_and_the_other_one_is_refused(open_window, qtbot, tmp_path, monkeypatch):
+    window = trained_window(open_window, qtbot, epochs=20)
+    dialog = open_dialog(window, qtbot)
+    dialog.findChild(QSpinBox, "animation_frames_spinbox").setValue(3)
+    answer_file_dialog(monkeypatch, tmp_path / "run.mp4")  # GIF is chosen
+    qtbot.mouseClick(dialog.findChild(QPushButton, "animation_export_button"), Qt.MouseButton.LeftButton)
+    error = window.findChild(QMessageBox, "error_dialog")
+    qtbot.waitUntil(lambda: error is not None and error.isVisible(), timeout=WAIT_MS)
+    assert error.text().endswith("the name ends in .mp4 but the format chosen is GIF; allowed: a name ending in .gif")
+    error.close()
+    answer_file_dialog(monkeypatch, tmp_path / "run")
+    qtbot.mouseClick(dialog.findChild(QPushButton, "animation_export_button"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+    assert os.listdir(tmp_path) == ["run.gif"] and len(frames_of(tmp_path / "run.gif")) == 3
+
+
 def test_mp4_is_offered_only_with_ffmpeg(open_window, qtbot, tmp_path, monkeypatch):
     window = trained_window(open_window, qtbot, epochs=20)
     dialog = open_dialog(window, qtbot)
