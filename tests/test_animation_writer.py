@@ -40,7 +40,9 @@ def test_a_gif_reads_back_frame_for_frame(tmp_path):
         for k, frame in enumerate(ImageSequence.Iterator(image)):
             durations.append(frame.info["duration"])
             got = np.asarray(frame.convert("RGB")).astype(int)
-            assert np.abs(got - given[k]).max() <= 8, k  # the octree palette keeps the colours
+            assert np.array_equal(got[5:], given[k][5:]), k  # flat colours exactly
+            ramp_error = np.abs(got[:5].mean(axis=0) - given[k][:5].mean(axis=0)).mean()
+            assert ramp_error <= 2.5, k  # the grey ramp, dithered: each column close on average
     assert durations == [100, 100, 100, 100, 1500]  # the last frame held
     assert os.listdir(tmp_path) == ["run.gif"]  # no temporary file left
 

@@ -177,10 +177,12 @@ class AnimationDialog(QDialog):
         n = self.frame_count()
         first, last = self.epoch_range()
         seconds = n / self.fps_box.value()
+        kept = self.window.controller.snapshot.checkpoint_epochs
+        gap = int(kept[-1] - kept[-2]) if len(kept) > 1 else 1
+        density = f"; by now every {gap:,}th is kept, so frames are no closer than that" if gap > 1 else ""
         self.count_label.setText(
             f"{n} frame{'s' if n != 1 else ''} of epochs {first:,} to {last:,}, about {seconds:.1f} s. "
-            f"Every epoch is kept below {2 * DENSITY:,}, then fewer and fewer (log-spaced), so a long run "
-            "gives fewer frames late in the run than early.")
+            f"The run keeps every epoch below {2 * DENSITY:,}, then fewer and fewer (log-spaced){density}.")
         self.export_button.setEnabled(n >= 1 and not self.rendering)
 
     # ----- exporting --------------------------------------------------------------------
