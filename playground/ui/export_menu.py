@@ -1,4 +1,5 @@
-"""File › Export: the window as PNG, the loss curve as CSV, the points as CSV, the weights as JSON.
+"""File › Export: the window as PNG, the loss curve as CSV, the points as CSV, the weights as JSON,
+and an animation of the run (GIF or MP4, playground/ui/animation_dialog.py).
 
 Each export asks for a file name (a save dialog starting in the last folder used), then writes
 atomically what the window shows now; a failure is one error message naming the file and the
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu
 from playground.engine.datasets import save_csv
 from playground.engine.export_files import loss_csv_text, weights_json_text
 from playground.engine.files import atomic_write_text
+from playground.ui.animation_dialog import AnimationDialog
 from playground.ui.export import save_widget_png
 
 # kind → (menu text, default file name, dialog filter)
@@ -40,6 +42,7 @@ class Exporter:
 
     def __init__(self, window) -> None:
         self.window = window
+        self.animation_dialog: AnimationDialog | None = None  # made with the menu
 
     def menu(self, parent: QMenu) -> QMenu:
         menu = parent.addMenu("E&xport")
@@ -49,6 +52,12 @@ class Exporter:
             action.setObjectName(f"export_{kind}_action")
             action.triggered.connect(lambda _checked=False, k=kind: self.ask(k))
             menu.addAction(action)
+        self.animation_dialog = AnimationDialog(self.window)  # hidden until asked for
+        action = QAction("An &animation of the run (GIF/MP4)…", menu)
+        action.setObjectName("export_animation_action")
+        action.triggered.connect(self.animation_dialog.open_for_window)
+        menu.addSeparator()
+        menu.addAction(action)
         return menu
 
     def ask(self, kind: str) -> None:

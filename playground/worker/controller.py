@@ -25,6 +25,7 @@ class TrainingController(QObject):
     checkpoint_ready = Signal(object)  # TrainerState kept nearest the epoch request_checkpoint() asked for
     branched = Signal(object)  # int: branch_from() continued from this epoch (undo_branch() can undo it)
     branch_undone = Signal(object)  # int: undo_branch() brought back the run at this epoch
+    checkpoints_ready = Signal(object)  # list of TrainerStates asked for by request_checkpoints()
 
     # Requests, delivered to the worker's thread.
     _play = Signal()
@@ -48,6 +49,7 @@ class TrainingController(QObject):
     _show_checkpoint = Signal(object)
     _branch_from = Signal(object)
     _undo_branch = Signal()
+    _request_checkpoints = Signal(int, int, int)
 
     def __init__(self, trainer: Trainer, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -80,6 +82,7 @@ class TrainingController(QObject):
             (self._show_checkpoint, w.show_checkpoint),
             (self._branch_from, w.branch_from),
             (self._undo_branch, w.undo_branch),
+            (self._request_checkpoints, w.request_checkpoints),
         ):
             request.connect(slot)
         w.snapshot_ready.connect(self._on_snapshot)
@@ -90,6 +93,7 @@ class TrainingController(QObject):
         w.checkpoint_ready.connect(self._on_checkpoint_ready)
         w.branched.connect(self._on_branched)
         w.branch_undone.connect(self._on_branch_undone)
+        w.checkpoints_ready.connect(self._on_checkpoints_ready)
         self._thread.start()
         self._refresh.emit()  # the first snapshot
 
@@ -176,6 +180,11 @@ class TrainingController(QObject):
         """Bring back the run as it was before the last branch."""
         self._undo_branch.emit()
 
+    def request_checkpoints(self, first_epoch: int, last_epoch: int, max_frames: int) -> None:
+        """Ask for an animation's frames: at most ``max_frames`` kept states of these epochs
+        (engine/frame_epochs.py); the list arrives as ``checkpoints_ready``."""
+        self._request_checkpoints.emit(int(first_epoch), int(last_epoch), int(max_frames))
+
     def load_experiment(self, path: str) -> None:
         self._load.emit(path)
 
@@ -236,3 +245,8 @@ class TrainingController(QObject):
     def _on_branch_undone(self, epoch: object) -> None:
         if not self._stopped:
             self.branch_undone.emit(epoch)
+
+    @Slot(object)
+    def _on_checkpoints_ready(self, states: object) -> None:
+        if not self._stopped:
+            self.checkpoints_ready.emit(states)

@@ -13,7 +13,7 @@ from collections import deque
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
-from playground.engine.checkpoints import CheckpointStore, branch_state, same_points
+from playground.engine.checkpoints import CheckpointStore, branch_state, checkpoint_of, same_points
 from playground.engine.config import Config, ConfigError
 from playground.engine.config_edits import DATA, LIVE, LIVE_KEYS, NETWORK, Edit, needs_of
 from playground.engine.data import make_data
@@ -25,6 +25,7 @@ from playground.engine.experiment import (
     save_experiment,
     take_checkpoints,
 )
+from playground.engine.frame_epochs import frame_epochs
 from playground.engine.pacing import EpochPacer
 from playground.engine.point_edits import PointEdit, PointHistory
 from playground.engine.trainer import Trainer
@@ -47,6 +48,7 @@ class TrainingWorker(QObject):
     checkpoint_ready = Signal(object)  # the kept TrainerState nearest an epoch asked for (history: 2 rows)
     branched = Signal(object)  # int: the epoch a branch continues from
     branch_undone = Signal(object)  # int: the epoch of the run brought back
+    checkpoints_ready = Signal(object)  # list of TrainerStates (2-row histories): an animation's frames
 
     def __init__(self, trainer: Trainer) -> None:
         super().__init__()
@@ -297,6 +299,17 @@ class TrainingWorker(QObject):
             self.checkpoint_ready.emit(self._checkpoints.nearest(int(epoch)))
         except LookupError as exc:
             self.failed.emit(f"cannot show epoch {epoch}: {exc}")
+
+    @Slot(int, int, int)
+    def request_checkpoints(self, first_epoch: int, last_epoch: int, max_frames: int) -> None:
+        """Send as ``checkpoints_ready`` the kept states of epochs ``first_epoch``..``last_epoch``,
+        at most ``max_frames`` of them evenly spread (engine/frame_epochs.py), ending with the run
+        as it is now when that is in range (an empty list when nothing is)."""
+        trainer = self._trainer
+        current = None if trainer.last_result().diverged else trainer.epoch
+        epochs = frame_epochs(self._checkpoints.epochs(), first_epoch, last_epoch, max(1, max_frames), current)
+        self.checkpoints_ready.emit([
+            checkpoint_of(trainer) if e == current else self._checkpoints.nearest(int(e)) for e in epochs])
 
     @Slot(object)
     def show_checkpoint(self, epoch: object) -> None:

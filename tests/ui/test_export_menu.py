@@ -30,8 +30,9 @@ def test_the_menu_lists_every_export(open_window, qtbot):
     window = open_window(CONFIG)
     menu = window.findChild(QMenu, "export_menu")
     assert menu is not None
-    assert [a.objectName() for a in menu.actions()] == [
-        "export_png_action", "export_losses_action", "export_points_action", "export_weights_action"]
+    assert [a.objectName() for a in menu.actions() if not a.isSeparator()] == [
+        "export_png_action", "export_losses_action", "export_points_action", "export_weights_action",
+        "export_animation_action"]
 
 
 def test_each_export_reads_back_as_the_window_shows_it(open_window, qtbot, tmp_path):
