@@ -25,6 +25,7 @@ class TrainingController(QObject):
     checkpoint_ready = Signal(object)  # TrainerState kept nearest the epoch request_checkpoint() asked for
     branched = Signal(object)  # int: branch_from() continued from this epoch (undo_branch() can undo it)
     branch_undone = Signal(object)  # int: undo_branch() brought back the run at this epoch
+    fork_taken = Signal(object)  # TrainerState (history: first and last rows), asked for by take_fork()
 
     # Requests, delivered to the worker's thread.
     _play = Signal()
@@ -47,6 +48,8 @@ class TrainingController(QObject):
     _request_checkpoint = Signal(object)
     _branch_from = Signal(object)
     _undo_branch = Signal()
+    _take_fork = Signal()
+    _adopt_state = Signal(object, int)
 
     def __init__(self, trainer: Trainer, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -78,6 +81,8 @@ class TrainingController(QObject):
             (self._request_checkpoint, w.request_checkpoint),
             (self._branch_from, w.branch_from),
             (self._undo_branch, w.undo_branch),
+            (self._take_fork, w.take_fork),
+            (self._adopt_state, w.adopt_state),
         ):
             request.connect(slot)
         w.snapshot_ready.connect(self._on_snapshot)
@@ -88,6 +93,7 @@ class TrainingController(QObject):
         w.checkpoint_ready.connect(self._on_checkpoint_ready)
         w.branched.connect(self._on_branched)
         w.branch_undone.connect(self._on_branch_undone)
+        w.fork_taken.connect(self._on_fork_taken)
         self._thread.start()
         self._refresh.emit()  # the first snapshot
 
@@ -169,6 +175,14 @@ class TrainingController(QObject):
         """Bring back the run as it was before the last branch."""
         self._undo_branch.emit()
 
+    def take_fork(self) -> None:
+        """Pause and ask for the run's state to compare from; it arrives as ``fork_taken``."""
+        self._take_fork.emit()
+
+    def adopt_state(self, state: object, fork_epoch: int) -> None:
+        """Replace the run by a compared side's full state (forked at ``fork_epoch``), paused."""
+        self._adopt_state.emit(state, int(fork_epoch))
+
     def load_experiment(self, path: str) -> None:
         self._load.emit(path)
 
@@ -228,3 +242,8 @@ class TrainingController(QObject):
     def _on_branch_undone(self, epoch: object) -> None:
         if not self._stopped:
             self.branch_undone.emit(epoch)
+
+    @Slot(object)
+    def _on_fork_taken(self, state: object) -> None:
+        if not self._stopped:
+            self.fork_taken.emit(state)

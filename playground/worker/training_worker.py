@@ -13,7 +13,8 @@ from collections import deque
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
-from playground.engine.checkpoints import CheckpointStore, branch_state, same_points
+from playground.engine.checkpoints import CheckpointStore, branch_state, checkpoint_of, same_points
+from playground.engine.compare import joined_state
 from playground.engine.config import Config, ConfigError
 from playground.engine.config_edits import DATA, LIVE, LIVE_KEYS, NETWORK, Edit, needs_of
 from playground.engine.data import make_data
@@ -40,6 +41,7 @@ class TrainingWorker(QObject):
     checkpoint_ready = Signal(object)  # the kept TrainerState nearest an epoch asked for (history: 2 rows)
     branched = Signal(object)  # int: the epoch a branch continues from
     branch_undone = Signal(object)  # int: the epoch of the run brought back
+    fork_taken = Signal(object)  # TrainerState of the run now (history: its first and last rows), to compare from
 
     def __init__(self, trainer: Trainer) -> None:
         super().__init__()
@@ -208,6 +210,31 @@ class TrainingWorker(QObject):
         """Send a frozen copy of the trainer (its history left out: the inspector needs the
         network, the optimizer's state and the data, not a million rows of losses)."""
         self.state_taken.emit(self._trainer.bare_state())
+
+    @Slot()
+    def take_fork(self) -> None:
+        """Pause and send the run as it is, for a comparison: the whole state but the history,
+        whose rows stay here until adopt_state joins a kept side to them."""
+        self._running = False
+        self._changed()
+        self.fork_taken.emit(checkpoint_of(self._trainer))
+
+    @Slot(object, int)
+    def adopt_state(self, state: object, fork_epoch: int) -> None:
+        """A compared side kept: its full state replaces the run (paused), its history after the
+        fork joined to this run's before it; the checkpoints before the fork, the shared past, stay."""
+        try:
+            trainer = Trainer.from_state(joined_state(state, self._trainer.history, fork_epoch))
+        except ValueError as exc:
+            self.failed.emit(f"cannot keep the compared run: {exc}")
+            return
+        self._running, self._before_branch = False, None
+        self._checkpoints.truncate_after(fork_epoch - 1)
+        if len(self._checkpoints):
+            self._checkpoints.keep(trainer)
+        else:
+            self._checkpoints = CheckpointStore.for_run(trainer)
+        self._replace_run(trainer)
 
     @Slot(object)
     def apply_shot(self, points: object) -> None:
