@@ -14,10 +14,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from playground.ui.colors import CLASS_COLORS
-from playground.ui.loss_plot import ABSURD_FACTOR, nice_ceiling
+from playground.ui.loss_plot import ABSURD_FACTOR, LossAxis, nice_ceiling
 from playground.ui.plot_style import chart_widget, long_series, still_chart
 from playground.worker.snapshot import Snapshot
 
@@ -62,7 +62,10 @@ class CompareLossPlot(QWidget):
         self.setObjectName("compare_loss_plot")
         self.series = (SideSeries(), SideSeries())
         self._x_top = self._y_top = 0.0
-        self.plot_widget = chart_widget()
+        self._y_log_range: tuple[float, float] | None = None
+        self._log = False
+        self._fork_epoch = 0
+        self.plot_widget = chart_widget(axisItems={"left": LossAxis("left")})
         self.plot_widget.setObjectName("compare_loss_plot_view")
         self.plot_widget.setToolTip(
             "Loss after every epoch since the fork: A blue, B vermillion; solid = test points, dashed = training points"
@@ -90,32 +93,60 @@ class CompareLossPlot(QWidget):
         self.legend = QLabel(_legend_html())
         self.legend.setObjectName("compare_loss_legend")
         self.legend.setToolTip("Which curve is which: the colour and the letter at its end name the side")
+        self.log_scale_checkbox = QCheckBox("Log scale")
+        self.log_scale_checkbox.setObjectName("compare_log_scale_checkbox")
+        self.log_scale_checkbox.setToolTip("Log y axis: small losses (and the gap between A and B) become visible")
+        self.log_scale_checkbox.toggled.connect(self.set_log_scale)
+        header = QHBoxLayout()
+        header.addWidget(self.legend)
+        header.addStretch(1)
+        header.addWidget(self.log_scale_checkbox)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addWidget(self.legend)
+        layout.addLayout(header)
         layout.addWidget(self.plot_widget, 1)
 
     def show_snapshot(self, snapshot) -> None:
         """A CompareSnapshot: both sides' new rows, then one redraw."""
         for series, side in zip(self.series, snapshot.sides):
             series.show_snapshot(side, snapshot.fork_epoch)
-        self._redraw(snapshot.fork_epoch)
+        self._fork_epoch = snapshot.fork_epoch
+        self._redraw()
 
-    def _redraw(self, fork_epoch: int) -> None:
+    def set_log_scale(self, on: bool) -> None:
+        """Log y axis; zero and NaN losses are left out of the drawing (pyqtgraph's finite check)."""
+        self._log = bool(on)
+        self.plot_item.setLogMode(x=False, y=self._log)
+        self._y_top, self._y_log_range = 0.0, None
+        self._redraw()
+
+    def _redraw(self) -> None:
+        fork_epoch = self._fork_epoch
         last = fork_epoch
-        for series, (train, test), label in zip(self.series, self.curves, self.end_labels):
+        for series, (train, test) in zip(self.series, self.curves):
             rows = series.filled
             train.setData(rows[:, 0], rows[:, 1])
             test.setData(rows[:, 0], rows[:, 2])
             if len(rows):
                 last = max(last, int(rows[-1, 0]))
-            self._place_label(label, rows)
         x_top = fork_epoch + nice_ceiling(max(last - fork_epoch, 10))
         if x_top != self._x_top:
             self._x_top = x_top
             self.plot_item.setXRange(fork_epoch, x_top, padding=0.0)
-        y_top = nice_ceiling(self.sensible_top())
+        self._step_y_range()
+        for series, label in zip(self.series, self.end_labels):
+            self._place_label(label, series.filled)
+
+    def _step_y_range(self) -> None:
+        low, high = self.sensible_range()
+        if self._log:
+            y_range = (math.floor(math.log10(low)), math.log10(nice_ceiling(high)))
+            if y_range != self._y_log_range:
+                self._y_log_range = y_range
+                self.plot_item.setYRange(*y_range, padding=0.02)
+            return
+        y_top = nice_ceiling(high)
         if y_top != self._y_top:
             self._y_top = y_top
             self.plot_item.setYRange(0, y_top, padding=0.02)
@@ -126,17 +157,23 @@ class CompareLossPlot(QWidget):
             finite = np.flatnonzero(np.isfinite(rows[:, column]))
             if finite.size:
                 row = rows[finite[-1]]
-                label.setPos(float(row[0]), min(float(row[column]), self._y_top or math.inf))
-                label.show()
-                return
+                y = float(row[column])
+                if self._log:  # a diverging side's letter stays at the top of the chart
+                    y = min(math.log10(y), self._y_log_range[1]) if y > 0 and self._y_log_range else math.nan
+                elif self._y_top:
+                    y = min(y, self._y_top)
+                if math.isfinite(y):
+                    label.setPos(float(row[0]), y)
+                    label.show()
+                    return
         label.hide()
 
-    def sensible_top(self) -> float:
-        """The largest finite loss within ABSURD_FACTOR × the largest first-epoch loss (a diverging
-        side's 1e30 leaves the chart at the top, as in the main chart); 1 when there is none."""
+    def sensible_range(self) -> tuple[float, float]:
+        """(smallest positive, largest) finite loss within ABSURD_FACTOR × the largest first-epoch
+        loss (a diverging side's 1e30 leaves the chart at the top, as in the main chart)."""
         losses = [series.filled[:, 1:] for series in self.series if series.count]
         if not losses:
-            return 1.0
+            return 1.0, 1.0
         firsts = np.concatenate([rows[0] for rows in losses])
         firsts = firsts[np.isfinite(firsts)]
         cap = ABSURD_FACTOR * max(float(np.abs(firsts).max()) if firsts.size else 1.0, 1e-300)
@@ -144,7 +181,8 @@ class CompareLossPlot(QWidget):
         with np.errstate(invalid="ignore"):
             shown = values[np.isfinite(values) & (values <= cap)]
         top = float(shown.max(initial=0.0))
-        return top if top > 0 else 1.0
+        top = top if top > 0 else 1.0
+        return float(shown[shown > 0].min(initial=top)), top
 
     def losses(self, side: int) -> np.ndarray:
         """(n, 3) epoch, train loss, test loss of side ``side`` as drawn."""

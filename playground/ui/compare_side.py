@@ -3,6 +3,8 @@ small drawing of its network and its numbers. It shows plain Snapshots, as the m
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSize, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
@@ -35,7 +37,7 @@ GRID = (("learning_rate", "optimizer", "activation"), ("regularization", "regula
 
 
 class NetworkThumbnail(QWidget):
-    """The network in miniature: a dot per neuron, a line per weight, its width |w| and its colour
+    """The network in miniature: a dot per neuron, a line per weight, its width growing with |w|, its colour
     the sign (blue positive, orange negative, as the main network view colours weights)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -72,7 +74,7 @@ class NetworkThumbnail(QWidget):
                 if not np.isfinite(value):
                     pen = QPen(QColor(0x70, 0x70, 0x70), 1.0)
                 else:
-                    pen = QPen(QColor(*(POSITIVE if value > 0 else NEGATIVE)), min(0.4 + abs(value), 4.0))
+                    pen = QPen(QColor(*(POSITIVE if value > 0 else NEGATIVE)), edge_width(value))
                 painter.setPen(pen)
                 painter.drawLine(columns[l][i], columns[l + 1][j])
         painter.setPen(QPen(QColor("#5f6b7a"), 1.0))
@@ -82,6 +84,12 @@ class NetworkThumbnail(QWidget):
             for centre in column:
                 painter.drawEllipse(QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius))
         painter.end()
+
+
+def edge_width(weight: float) -> float:
+    """0.3 px for w = 0, growing with |w| and levelling off towards 3.3 px: small weights stay told
+    apart and large ones do not bury the drawing (the same scale on both sides)."""
+    return 0.3 + 3.0 * math.tanh(abs(weight) / 2.0)
 
 
 class ComparePanel(QWidget):
@@ -170,7 +178,7 @@ class ComparePanel(QWidget):
         self.network.show_snapshot(snapshot)
         self.numbers.setText(numbers_text(snapshot))
         self.message.setVisible(bool(snapshot.diverged))
-        self.message.setText(snapshot.message if snapshot.diverged else "")
+        self.message.setText(f"{snapshot.message} (Back to the fork starts both sides again.)" if snapshot.diverged else "")
         if snapshot.config != self._shown_config:
             self._shown_config = snapshot.config
             self._show_config(snapshot.config)

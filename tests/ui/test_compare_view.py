@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QPushButton, QSpinBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QCheckBox, QComboBox, QLabel, QPushButton, QSpinBox, QWidget
 
 from playground.engine.config import Config
 from playground.engine.data import make_data
@@ -136,6 +136,12 @@ def test_a_diverged_side_cannot_be_kept(open_window, qtbot):
     qtbot.waitUntil(lambda: not find(window, QPushButton, "compare_keep_b_button").isEnabled(), timeout=WAIT_MS)
     assert find(window, QLabel, "compare_b_message").isVisible()
     assert find(window, QPushButton, "compare_keep_a_button").isEnabled()
+    plot = window.comparison.view.loss_plot
+    qtbot.waitUntil(lambda: np.isnan(plot.losses(1)[-1, 1]), timeout=WAIT_MS)  # B's last row: NaN
+    low, high = plot.sensible_range()
+    assert 0 < low <= high < 1e6  # B's blow-up leaves the chart at the top
+    qtbot.mouseClick(find(window, QCheckBox, "compare_log_scale_checkbox"), Qt.MouseButton.LeftButton)
+    assert plot.plot_item.getAxis("left").logMode and plot.end_labels[0].isVisible()
 
 
 def test_closing_the_window_while_comparing_stops_both_threads(open_window, qtbot):
