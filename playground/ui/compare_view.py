@@ -5,14 +5,14 @@ asks for its state (``TrainingController.take_fork``); a CompareController forks
 a CompareView replaces the window's centre. Keep A / Keep B hand that side's full state to the main
 worker (``adopt_state``: its history after the fork joined to the main run's before it) and bring the
 run's panels back, paused; Cancel brings them back with the main run as it was. While comparing,
-the window's menus and shortcuts are off (they act on the main run); Space plays or pauses the
-comparison and → steps it. Esc does nothing: one key should not throw away both runs.
+the window's menus, actions and shortcuts are off (they act on the main run); Space plays or pauses
+the comparison. Esc does nothing: one key should not throw away both runs.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QStyle, QVBoxLayout, QWidget
 
 from playground.engine.trainer_state import TrainerState
@@ -47,17 +47,17 @@ class CompareView(QWidget):
         self.loss_plot.setFixedHeight(LOSS_PLOT_HEIGHT)
         column.addWidget(self.loss_plot)
         controller.snapshot_changed.connect(self.show_snapshot)
-        for key, slot in ((Qt.Key.Key_Space, controller.toggle_running), (Qt.Key.Key_Right, controller.step)):
-            shortcut = QShortcut(QKeySequence(key), self)  # connect(), not activated=: see main_window.py
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
+        # The window's own Space is off while comparing (Comparison), so this one is not ambiguous.
+        # No → key: it would take the arrow from focused fields and spin boxes (main_window.py forwards it by hand).
+        self.space = QShortcut(QKeySequence(Qt.Key.Key_Space), self)  # connect(), not activated=: see main_window.py
+        self.space.activated.connect(controller.toggle_running)
 
     def _build_bar(self) -> QHBoxLayout:
         style = self.style()
         icon = style.standardIcon
         self.play_button = _button("Play", "compare_play_button", "Train both sides / pause (Space)",
                                    icon(QStyle.StandardPixmap.SP_MediaPlay))
-        self.step_button = _button("Step", "compare_step_button", "Train each side exactly one epoch (Right arrow)",
+        self.step_button = _button("Step", "compare_step_button", "Train each side exactly one epoch",
                                    icon(QStyle.StandardPixmap.SP_MediaSkipForward))
         self.reset_button = _button("Back to the fork", "compare_reset_button",
                                     "Both sides back to the fork point, each keeping its settings",
@@ -164,11 +164,12 @@ class Comparison(QObject):
         self.started.emit()
 
     def _switch_off_window_controls(self) -> None:
-        """The menus and the window's shortcuts act on the main run: off while comparing."""
+        """The menus, their actions' keys and the window's shortcuts act on the main run: off while
+        comparing (a disabled menu bar alone would leave Ctrl+S working)."""
         menu_bar = self.window.menuBar()
-        self._switched_off = [s for s in self.window.findChildren(QShortcut) if s.isEnabled()]
-        if menu_bar.isEnabled():
-            self._switched_off.append(menu_bar)
+        shortcuts = [s for s in self.window.findChildren(QShortcut) if s.isEnabled()]
+        actions = [a for a in self.window.findChildren(QAction) if a.isEnabled() and not a.shortcut().isEmpty()]
+        self._switched_off = [*shortcuts, *actions, *([menu_bar] if menu_bar.isEnabled() else [])]
         for item in self._switched_off:
             item.setEnabled(False)
 

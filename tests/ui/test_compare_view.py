@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractButton, QCheckBox, QComboBox, QLabel, QPushButton, QSpinBox, QWidget
 
 from playground.engine.config import Config
@@ -99,12 +100,15 @@ def test_cancel_leaves_the_main_run_unchanged(open_window, qtbot):
     open_comparison(window, qtbot, epochs=4)
     before = window.controller.snapshot
     assert not window.menuBar().isEnabled()
+    keyed = [a for a in window.findChildren(QAction) if not a.shortcut().isEmpty()]
+    assert keyed and not any(a.isEnabled() for a in keyed)  # Ctrl+S would save the main run
     type_value(qtbot, find(window, QComboBox, "compare_a_learning_rate"), "1")
-    qtbot.keyClick(window.comparison.view, Qt.Key.Key_Space)  # Space plays the comparison, not the main run
+    qtbot.keyClick(window, Qt.Key.Key_Space)  # Space plays the comparison, not the main run
     qtbot.waitUntil(lambda: sides(window)[0].epoch >= 30, timeout=WAIT_MS)
     qtbot.mouseClick(find(window, QPushButton, "compare_cancel_button"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.comparison.active, timeout=WAIT_MS)
     assert window.menuBar().isEnabled() and window.run_view.network_view.isVisible()
+    assert all(a.isEnabled() for a in keyed)
     window.controller.step()  # the main run goes on from where it was forked
     qtbot.waitUntil(lambda: window.controller.snapshot.epoch == 5, timeout=WAIT_MS)
     alone = Trainer(Config(), make_data(Config()))
@@ -115,11 +119,11 @@ def test_cancel_leaves_the_main_run_unchanged(open_window, qtbot):
     assert window.run_view.output_panel.loss_plot.count == 6
 
 
-def test_step_right_arrow_and_back_to_the_fork(open_window, qtbot):
+def test_step_and_back_to_the_fork(open_window, qtbot):
     window = open_window()
     open_comparison(window, qtbot, epochs=1)
-    qtbot.mouseClick(find(window, QPushButton, "compare_step_button"), Qt.MouseButton.LeftButton)
-    qtbot.keyClick(window.comparison.view, Qt.Key.Key_Right)
+    for _ in range(2):
+        qtbot.mouseClick(find(window, QPushButton, "compare_step_button"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: [s.epoch for s in sides(window)] == [3, 3], timeout=WAIT_MS)
     assert window.controller.snapshot.epoch == 1  # the main run stays where it was forked
     qtbot.mouseClick(find(window, QPushButton, "compare_reset_button"), Qt.MouseButton.LeftButton)
