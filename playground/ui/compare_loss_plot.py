@@ -9,15 +9,16 @@ loss the dashed one. Each side's rows arrive incrementally, as the main loss cha
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from playground.ui.colors import CLASS_COLORS
-from playground.ui.loss_plot import ABSURD_FACTOR, LossAxis, nice_ceiling
+from playground.ui.loss_plot import ABSURD_FACTOR, SHORT_REDRAW_INTERVAL, LossAxis, nice_ceiling
 from playground.ui.plot_style import chart_widget, long_series, still_chart
 from playground.worker.snapshot import Snapshot
 
@@ -65,6 +66,12 @@ class CompareLossPlot(QWidget):
         self._y_log_range: tuple[float, float] | None = None
         self._log = False
         self._fork_epoch = 0
+        # Four curves, two of them dashed, and the end letters cost the GUI thread more than the
+        # rest of a frame: redrawn at most every SHORT_REDRAW_INTERVAL, as the main loss chart is.
+        self._last_redraw = 0.0
+        self._redraw_timer = QTimer(self)
+        self._redraw_timer.setSingleShot(True)
+        self._redraw_timer.timeout.connect(self._redraw)
         self.plot_widget = chart_widget(axisItems={"left": LossAxis("left")})
         self.plot_widget.setObjectName("compare_loss_plot_view")
         self.plot_widget.setToolTip(
@@ -76,6 +83,8 @@ class CompareLossPlot(QWidget):
         long_series(plot)
         plot.disableAutoRange()
         plot.setLabel("bottom", "epoch")
+        for name in ("left", "bottom"):  # re-rendered only when their range changes
+            plot.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.curves: list[tuple[pg.PlotDataItem, pg.PlotDataItem]] = []
         self.end_labels: list[pg.TextItem] = []
         for color, letter in zip(SIDE_COLORS, SIDE_LETTERS):
@@ -112,7 +121,12 @@ class CompareLossPlot(QWidget):
         for series, side in zip(self.series, snapshot.sides):
             series.show_snapshot(side, snapshot.fork_epoch)
         self._fork_epoch = snapshot.fork_epoch
-        self._redraw()
+        if not self._redraw_timer.isActive():
+            wait = SHORT_REDRAW_INTERVAL - (time.monotonic() - self._last_redraw)
+            if wait <= 0 or any(side.history_reset for side in snapshot.sides):
+                self._redraw()
+            else:
+                self._redraw_timer.start(int(wait * 1000) + 1)
 
     def set_log_scale(self, on: bool) -> None:
         """Log y axis; zero and NaN losses are left out of the drawing (pyqtgraph's finite check)."""
@@ -122,6 +136,8 @@ class CompareLossPlot(QWidget):
         self._redraw()
 
     def _redraw(self) -> None:
+        self._redraw_timer.stop()
+        self._last_redraw = time.monotonic()
         fork_epoch = self._fork_epoch
         last = fork_epoch
         for series, (train, test) in zip(self.series, self.curves):
