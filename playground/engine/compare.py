@@ -41,11 +41,6 @@ def fork(state: TrainerState, config: Config) -> Trainer:
     return trainer
 
 
-def other_settings(config: Config, base: Config) -> dict[str, Any]:
-    """The SIDE_KEYS in which ``config`` differs from ``base``, with ``config``'s values."""
-    return {key: getattr(config, key) for key in SIDE_KEYS if getattr(config, key) != getattr(base, key)}
-
-
 def joined_state(side: TrainerState, before: History, fork_epoch: int) -> TrainerState:
     """A compared side kept: ``side`` (a full state, its history from the fork on) with the rows of
     the run it forked from (``before``, possibly thinned) before ``fork_epoch`` in front of its own,
