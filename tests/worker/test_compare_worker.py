@@ -149,6 +149,17 @@ def test_adopting_a_side_joins_its_history_to_the_main_runs(forked, make_compare
     np.testing.assert_array_equal(snap.history_epochs, np.arange(8))
     np.testing.assert_array_equal(snap.new_history[:4, 0], alone.history.column("train_loss")[:4])
     np.testing.assert_array_equal(snap.weights[0], compare.snapshot.sides[1].weights[0])
+    assert list(snap.checkpoint_epochs) == [0, 1, 2, 3, 7]  # the shared past before the fork, then B's run
     main.step()  # and it trains on from there
     qtbot.waitUntil(lambda: main.snapshot.epoch == 8, timeout=WAIT_MS)
 
+
+
+def test_shutdown_while_training_stops_the_thread_and_may_be_repeated(forked, make_compare, qtbot):
+    _, state = forked(epochs=1)
+    compare = make_compare(state)
+    compare.play()
+    qtbot.waitUntil(lambda: compare.snapshot.running and compare.snapshot.sides[0].epoch > 50, timeout=WAIT_MS)
+    compare.shutdown()
+    assert not compare.thread_running
+    compare.shutdown()
