@@ -140,6 +140,11 @@ class Comparison(QObject):
         """Pause the main run and fork it (once: a second press while comparing does nothing)."""
         if self.active or self._waiting:
             return
+        snapshot = self.window.controller.snapshot
+        if snapshot is not None and snapshot.diverged:
+            self.window.show_error("The run has diverged: there is nothing to compare from. "
+                                   "Reset it (or lower the learning rate and reset), then press Compare.")
+            return
         if self.window.run_view.inspector_is_open:
             self.window.run_view.toggle_inspector()
         self._waiting = True

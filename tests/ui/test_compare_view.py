@@ -186,3 +186,12 @@ def test_other_problems_compare_too(open_window, qtbot, problem, dataset):
     play_until(window, qtbot, 10)
     a, b = sides(window)
     assert a.epoch == b.epoch and a.config.regularization == "l2" and b.config.regularization == "none"
+
+
+def test_a_diverged_run_is_not_forked(open_window, qtbot):
+    window = open_window(Config(problem="regression", dataset="plane", learning_rate=10, hidden=(8, 8, 8)))
+    window.controller.play()
+    qtbot.waitUntil(lambda: window.controller.snapshot.diverged, timeout=WAIT_MS)
+    qtbot.mouseClick(find(window, QPushButton, "compare_button"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.findChild(QWidget, "error_dialog") is not None, timeout=WAIT_MS)
+    assert "diverged" in window.findChild(QWidget, "error_dialog").text() and not window.comparison.active
