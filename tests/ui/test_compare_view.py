@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QAbstractButton, QCheckBox, QComboBox, QLabel, QPushButton, QSpinBox, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
 
 from playground.engine.config import Config
 from playground.engine.data import make_data
 from playground.engine.trainer import Trainer
+from tests.ui.stress_tools import GARBAGE, close_dialogs, type_keys
 from tests.ui.test_main_window import choose, type_value
 from tests.ui.test_object_names import CONTROL_TYPES, readme_names
 
@@ -195,3 +207,49 @@ def test_a_diverged_run_is_not_forked(open_window, qtbot):
     qtbot.mouseClick(find(window, QPushButton, "compare_button"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.findChild(QWidget, "error_dialog") is not None, timeout=WAIT_MS)
     assert "diverged" in window.findChild(QWidget, "error_dialog").text() and not window.comparison.active
+
+
+def test_random_use_of_the_comparison_leaves_it_working(open_window, qtbot):
+    """A few hundred random clicks, picks, typed values and keys, then both ways out still work."""
+    rng = random.Random(7)
+    window = open_window()
+    open_comparison(window, qtbot, epochs=2)
+    view = window.comparison.view
+    buttons = [find(view, QPushButton, name) for name in ("compare_play_button", "compare_step_button",
+                                                          "compare_reset_button")]
+    combos = [c for c in view.findChildren(QComboBox) if c.objectName().startswith("compare_")]
+    spins = view.findChildren(QSpinBox)
+    for _ in range(300):
+        kind = rng.randrange(5)
+        if kind == 0:
+            qtbot.mouseClick(rng.choice(buttons), Qt.MouseButton.LeftButton)
+        elif kind == 1:
+            combo = rng.choice(combos)
+            if combo.isEditable():  # (keyClicks aborts beyond ASCII: type_keys)
+                combo.lineEdit().selectAll()
+                type_keys(combo.lineEdit(), rng.choice(GARBAGE))
+                qtbot.keyClick(combo.lineEdit(), Qt.Key.Key_Return)
+            else:
+                choose(combo, combo.itemData(rng.randrange(combo.count())))
+        elif kind == 2:
+            spin = rng.choice(spins)
+            spin.setValue(rng.choice((1, 2, 10, 30, 500)))
+        elif kind == 3:
+            qtbot.keyClick(window, Qt.Key.Key_Space)
+        else:
+            qtbot.mouseClick(find(view, QCheckBox, "compare_log_scale_checkbox"), Qt.MouseButton.LeftButton)
+        close_dialogs(window)
+        QApplication.processEvents()
+    a, b = sides(window)
+    assert a.epoch == b.epoch or a.diverged or b.diverged
+    qtbot.mouseClick(find(window, QPushButton, "compare_cancel_button"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.comparison.active, timeout=WAIT_MS)
+    close_dialogs(window)
+    window.controller.step()
+    qtbot.waitUntil(lambda: window.controller.snapshot.epoch == 3, timeout=WAIT_MS)
+    qtbot.mouseClick(find(window, QPushButton, "compare_button"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.comparison.active and window.comparison.controller.snapshot is not None,
+                    timeout=WAIT_MS)
+    qtbot.mouseClick(find(window, QPushButton, "compare_keep_a_button"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.comparison.active, timeout=WAIT_MS)
+    assert window.controller.snapshot.epoch == 3
