@@ -1,7 +1,7 @@
 """`playground compare`: one saved experiment forked into runs A and B, trained side by side headless.
 
 Both sides start from the same TrainerState (weights, optimizer state, dead weights, carried
-remainder, data, epoch); each may change the settings of SIDE_KEYS through `--a-<key>` / `--b-<key>`.
+remainder, data, epoch; forked by engine/compare.py, as in the window); each may change the settings of SIDE_KEYS through `--a-<key>` / `--b-<key>`.
 They train in step (rounds of the same number of epochs each, so Ctrl-C leaves them level), then
 each prints the summary `playground train` prints, labelled A and B, and one line says which ended
 with the lower test loss.
@@ -10,7 +10,6 @@ with the lower test loss.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import math
 import os
 import sys
@@ -22,21 +21,13 @@ from tqdm import tqdm
 
 from playground.cli_errors import EXIT_INTERRUPTED, OneLineParser, UsageError, fail
 from playground.cli_files import check_output_path, check_start_options, load_experiment_option
-from playground.engine.config import (
-    ACTIVATION_NAMES,
-    CONFIG_KEYS,
-    OPTIMIZER_NAMES,
-    REGULARIZATION_NAMES,
-    Config,
-    ConfigError,
-    parse_value,
-)
-from playground.engine.config_edits import LIVE_KEYS, with_changes
+from playground.engine.compare import CHOICES, SIDE_KEYS, SIDES, fork
+from playground.engine.config import CONFIG_KEYS, Config, ConfigError, parse_value
+from playground.engine.config_edits import with_changes
 from playground.engine.datasets import DataError
 from playground.engine.experiment import DIVERGED_NOT_SAVED, ExperimentError, description_of
 from playground.engine.pacing import EpochPacer
 from playground.engine.trainer import EpochResult, Trainer
-from playground.engine.trainer_state import TrainerState
 from playground.train_command import (
     DEFAULT_EPOCHS,
     EXIT_DIVERGED,
@@ -50,11 +41,6 @@ from playground.train_command import (
     save_or_reason,
     summary_line,
 )
-
-SIDES = ("a", "b")
-# What each side may set: the live settings, and the activation (a new network, the same weights).
-SIDE_KEYS: tuple[str, ...] = (*LIVE_KEYS, "activation")
-CHOICES = {"optimizer": OPTIMIZER_NAMES, "regularization": REGULARIZATION_NAMES, "activation": ACTIVATION_NAMES}
 
 
 def _flag(key: str, side: str | None = None) -> str:
@@ -119,23 +105,6 @@ def side_config(base: Config, side: str, overrides: dict[str, str]) -> Config:
         except ConfigError as exc:
             raise UsageError(f"{_flag(key, side)}: {exc}") from None
     return config
-
-
-def fork(state: TrainerState, config: Config) -> Trainer:
-    """A trainer that continues `state` under `config` (which differs from the state's only in
-    SIDE_KEYS). Another activation is the same network of the same weights computing another
-    function: the current history row is measured again; the live keys change as the window
-    changes them (set_hyperparameters: another optimizer starts fresh, leaving L1 revives)."""
-    if config.activation != state.config.activation:
-        state = dataclasses.replace(state, config=state.config.replace(activation=config.activation))
-        trainer = Trainer.from_state(state)
-        trainer.reevaluate()
-    else:
-        trainer = Trainer.from_state(state)
-    live = {key: getattr(config, key) for key in LIVE_KEYS if getattr(config, key) != getattr(state.config, key)}
-    if live:
-        trainer.set_hyperparameters(**live)
-    return trainer
 
 
 def check_outputs(out_a: str | None, out_b: str | None) -> None:

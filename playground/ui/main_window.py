@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QScrollArea,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +32,7 @@ from playground.engine.config_edits import LoadPoints
 from playground.engine.datasets import save_csv
 from playground.engine.experiment import read_description
 from playground.resource_files import example_paths, examples_folder, lesson_paths, lesson_title, lessons_folder
+from playground.ui.compare_view import Comparison
 from playground.ui.export_menu import Exporter, all_points
 from playground.ui.lesson_note import LessonNote
 from playground.ui.run_view import RunView
@@ -77,6 +79,7 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self._connect()
         self._build_menu()
+        self.comparison = Comparison(self, self.centre)  # A and B side by side, in place of the panels
         self._size_to_screen()
 
     def _build_layout(self) -> None:
@@ -106,7 +109,9 @@ class MainWindow(QMainWindow):
         view.output_panel.setMinimumWidth(400)
         row.addWidget(view.output_panel, stretch=2)
         column.addLayout(row, stretch=1)
-        self.setCentralWidget(central)
+        self.centre = QStackedWidget()  # page 0 the run's panels; a comparison adds its own while it lasts
+        self.centre.addWidget(central)
+        self.setCentralWidget(self.centre)
 
     def _size_to_screen(self) -> None:
         """The remembered geometry, else the preferred size, never beyond the screen's free area."""
@@ -333,6 +338,7 @@ class MainWindow(QMainWindow):
             if self.controller.snapshot is not None:
                 self.settings.set_last_config(self.controller.config)
             self.settings.sync()
+        self.comparison.shutdown()
         self.controller.shutdown()
         super().closeEvent(event)
 

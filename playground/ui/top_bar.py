@@ -48,6 +48,7 @@ class TopBar(QWidget):
     step_clicked = Signal()
     reset_clicked = Signal()
     inspect_clicked = Signal()
+    compare_clicked = Signal()
     setting_changed = Signal(str, object)  # config key, new value
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -76,6 +77,15 @@ class TopBar(QWidget):
         self.inspect_button.setMinimumHeight(40)
         self.inspect_button.clicked.connect(self.inspect_clicked)
         row.addWidget(self.inspect_button)
+        self.compare_button = QPushButton("Compare")
+        self.compare_button.setObjectName("compare_button")
+        self.compare_button.setToolTip(
+            "Pause and fork this run into A and B from the same weights and data, give each its own "
+            "settings, and train them side by side"
+        )
+        self.compare_button.setMinimumHeight(40)
+        self.compare_button.clicked.connect(self.compare_clicked)
+        row.addWidget(self.compare_button)
         self.epoch_label = QLabel("000,000")
         self.epoch_label.setObjectName("epoch_label")
         self.epoch_label.setToolTip("Epochs trained: one epoch is one pass over every training point")

@@ -26,6 +26,7 @@ class TrainingController(QObject):
     branched = Signal(object)  # int: branch_from() continued from this epoch (undo_branch() can undo it)
     branch_undone = Signal(object)  # int: undo_branch() brought back the run at this epoch
     checkpoints_ready = Signal(object)  # list of TrainerStates asked for by request_checkpoints()
+    fork_taken = Signal(object)  # TrainerState (history: first and last rows), asked for by take_fork()
 
     # Requests, delivered to the worker's thread.
     _play = Signal()
@@ -50,6 +51,8 @@ class TrainingController(QObject):
     _branch_from = Signal(object)
     _undo_branch = Signal()
     _request_checkpoints = Signal(int, int, int)
+    _take_fork = Signal()
+    _adopt_state = Signal(object, int)
 
     def __init__(self, trainer: Trainer, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -83,6 +86,8 @@ class TrainingController(QObject):
             (self._branch_from, w.branch_from),
             (self._undo_branch, w.undo_branch),
             (self._request_checkpoints, w.request_checkpoints),
+            (self._take_fork, w.take_fork),
+            (self._adopt_state, w.adopt_state),
         ):
             request.connect(slot)
         w.snapshot_ready.connect(self._on_snapshot)
@@ -94,6 +99,7 @@ class TrainingController(QObject):
         w.branched.connect(self._on_branched)
         w.branch_undone.connect(self._on_branch_undone)
         w.checkpoints_ready.connect(self._on_checkpoints_ready)
+        w.fork_taken.connect(self._on_fork_taken)
         self._thread.start()
         self._refresh.emit()  # the first snapshot
 
@@ -185,6 +191,14 @@ class TrainingController(QObject):
         (engine/frame_epochs.py); the list arrives as ``checkpoints_ready``."""
         self._request_checkpoints.emit(int(first_epoch), int(last_epoch), int(max_frames))
 
+    def take_fork(self) -> None:
+        """Pause and ask for the run's state to compare from; it arrives as ``fork_taken``."""
+        self._take_fork.emit()
+
+    def adopt_state(self, state: object, fork_epoch: int) -> None:
+        """Replace the run by a compared side's full state (forked at ``fork_epoch``), paused."""
+        self._adopt_state.emit(state, int(fork_epoch))
+
     def load_experiment(self, path: str) -> None:
         self._load.emit(path)
 
@@ -250,3 +264,8 @@ class TrainingController(QObject):
     def _on_checkpoints_ready(self, states: object) -> None:
         if not self._stopped:
             self.checkpoints_ready.emit(states)
+
+    @Slot(object)
+    def _on_fork_taken(self, state: object) -> None:
+        if not self._stopped:
+            self.fork_taken.emit(state)

@@ -14,6 +14,7 @@ from collections import deque
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from playground.engine.checkpoints import CheckpointStore, branch_state, checkpoint_of, same_points
+from playground.engine.compare import joined_state
 from playground.engine.config import Config, ConfigError
 from playground.engine.config_edits import DATA, LIVE, LIVE_KEYS, NETWORK, Edit, needs_of
 from playground.engine.data import make_data
@@ -49,6 +50,7 @@ class TrainingWorker(QObject):
     branched = Signal(object)  # int: the epoch a branch continues from
     branch_undone = Signal(object)  # int: the epoch of the run brought back
     checkpoints_ready = Signal(object)  # list of TrainerStates (2-row histories): an animation's frames
+    fork_taken = Signal(object)  # TrainerState of the run now (history: its first and last rows), to compare from
 
     def __init__(self, trainer: Trainer) -> None:
         super().__init__()
@@ -227,6 +229,33 @@ class TrainingWorker(QObject):
         """Send a frozen copy of the trainer (its history left out: the inspector needs the
         network, the optimizer's state and the data, not a million rows of losses)."""
         self.state_taken.emit((self._shown or self._trainer).bare_state())  # the network drawn
+
+    @Slot()
+    def take_fork(self) -> None:
+        """Pause and send the run as it is, for a comparison: the whole state but the history,
+        whose rows stay here until adopt_state joins a kept side to them. While a checkpoint is
+        shown (scrubbing), that is what is forked: "what if Adam from epoch 50"."""
+        self._running = False
+        self._changed()
+        self.fork_taken.emit(checkpoint_of(self._shown or self._trainer))
+
+    @Slot(object, int)
+    def adopt_state(self, state: object, fork_epoch: int) -> None:
+        """A compared side kept: its full state replaces the run (paused), its history after the
+        fork joined to this run's before it; the checkpoints before the fork, the shared past, stay."""
+        try:
+            trainer = Trainer.from_state(joined_state(state, self._trainer.history, fork_epoch))
+        except ValueError as exc:
+            self.failed.emit(f"cannot keep the compared run: {exc}")
+            return
+        self._running, self._before_branch = False, None
+        self._leave_preview()
+        self._checkpoints.truncate_after(fork_epoch - 1)
+        if len(self._checkpoints):
+            self._checkpoints.keep(trainer)
+        else:
+            self._checkpoints = CheckpointStore.for_run(trainer)
+        self._replace_run(trainer)
 
     @Slot(object)
     def apply_shot(self, points: object) -> None:

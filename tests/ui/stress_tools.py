@@ -298,6 +298,7 @@ GARBAGE = (
     "+.5", ".", "-", "e", "١٢", "é", "9" * 40, "0.000001", "10", "2147483648", "42", "1 2", "0.03", "1e-5",
 )
 NOT_CLICKED = {"load_csv_button", "save_points_button"}  # open a modal file dialog, which would wait for a person
+NOT_CLICKED |= {"compare_button"}  # the comparison replaces the panels the monkey drives (its own: test_compare_view.py)
 TEXT_ENDS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Escape, None)
 COMBO_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
 SLIDER_KEYS = (*COMBO_KEYS, Qt.Key.Key_Left, Qt.Key.Key_Right)
