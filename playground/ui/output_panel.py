@@ -187,7 +187,7 @@ class OutputPanel(QWidget):
         self.charts.setFixedHeight(LOSS_PLOT_HEIGHT)
         layout.addWidget(self.charts)
         layout.addWidget(self.history_bar)
-        self.boundary_plot.setMinimumSize(240, 240)
+        self.boundary_plot.setMinimumSize(240, 210)  # (a short screen: the timeline above took 30 px)
         layout.addWidget(self.boundary_plot, stretch=1)
         layout.addWidget(self.class_thumbnails)
         boxes = QHBoxLayout()
