@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QStackedL
 
 from playground.engine.number_text import number as format_number
 from playground.engine.slope import SlopeData
-from playground.ui.colors import GRAD_NEGATIVE, GRAD_POSITIVE
+from playground.ui.colors import palette
 from playground.ui.loss_plot import TRAIN_COLOR
 from playground.ui.plot_style import chart_widget, still_chart
 
@@ -70,8 +70,8 @@ def slider_h(position: int) -> float:
 
 def tangent_color(slope: float) -> QColor:
     if slope > 0:
-        return QColor(*GRAD_POSITIVE)
-    return QColor(*GRAD_NEGATIVE) if slope < 0 else FLAT_COLOR
+        return QColor(*palette.grad_positive)  # the gradient scale in force
+    return QColor(*palette.grad_negative) if slope < 0 else FLAT_COLOR
 
 
 class CurveMarker(pg.TargetItem):
