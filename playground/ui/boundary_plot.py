@@ -17,8 +17,8 @@ from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QPainter, QResizeEvent, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy, QWidget
 
-from playground.ui.class_maps import MAP_CLASS_RAMPS
 from playground.ui import theme
+from playground.ui.class_maps import MAP_CLASS_RAMPS
 from playground.ui.colors import CLASS_COLORS, NAN_COLOR, lut_index, palette
 from playground.ui.map_image import MapImage
 from playground.ui.plot_style import chart_widget

@@ -9,9 +9,9 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QWidget
 
+from playground.ui import theme
 from playground.ui.boundary_plot import CLASS_OUTPUT_COLOURS, OUTPUT_COLOURS
 from playground.ui.class_maps import CLASS_RAMPS
-from playground.ui import theme
 from playground.ui.colors import NAN_COLOR, class_color, palette
 
 VALUE_TIP = f"{OUTPUT_COLOURS} The points: their labels on the same scale."

@@ -31,8 +31,8 @@ from playground.engine.config_edits import LoadPoints
 from playground.engine.datasets import save_csv
 from playground.engine.experiment import read_description
 from playground.resource_files import example_paths, examples_folder, lesson_paths, lesson_title, lessons_folder
-from playground.ui.export_menu import Exporter, all_points
 from playground.ui.colors import palette
+from playground.ui.export_menu import Exporter, all_points
 from playground.ui.lesson_note import LessonNote
 from playground.ui.run_view import RunView
 from playground.ui.settings import AppSettings

@@ -26,12 +26,15 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
-from playground.ui.class_maps import class_pixels
 from playground.ui import theme
+from playground.ui.class_maps import class_pixels
 from playground.ui.colors import NAN_COLOR, class_color, colour_pixels, lut_indices, packed_lut, palette, pixmap
 
 RING_WIDTH = 4.0
 HOVER_HALO = QColor(40, 44, 52, 90)  # behind the edge under the pointer
+
+
+RING_IDLE = QColor(theme.LIGHT.ring_idle)  # the frame of a square when no sample is traced (light theme)
 
 
 def ring_idle() -> QColor:

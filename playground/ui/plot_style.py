@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor, QFont
 from playground.ui import theme
 
 AXIS_WIDTH = 42  # px of the left axis: room for its labels
+TICK_POINTS = 8.0  # the tick labels' size that presentation mode enlarges
 
 
 def chart_widget(**options) -> pg.PlotWidget:
@@ -33,8 +34,10 @@ class ChartStyler(QObject):
     def restyle(self) -> None:
         colours = theme.current()
         self.widget.setBackground(colours.chart)
-        font = QFont(self.widget.font())
-        font.setPointSizeF(font.pointSizeF() * theme.font_scale())
+        font = None  # pyqtgraph's own tick font; presentation mode: a larger one
+        if theme.font_scale() != 1.0:
+            font = QFont()
+            font.setPointSizeF(TICK_POINTS * theme.font_scale())
         plot = self.widget.getPlotItem()
         for name in ("left", "bottom", "right", "top"):
             axis = plot.getAxis(name)
