@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, QObject, Qt, Slot
+from PySide6.QtCore import QObject, QRect, Qt, Slot
 from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
 from playground.ui import theme
@@ -24,7 +24,7 @@ HIDDEN_HEADINGS = ("DRAW", "Seed")  # the data panel's unnamed labels over what 
 
 @dataclass
 class _Saved:
-    geometry: QByteArray
+    geometry: QRect  # the window's (not restoreGeometry's bytes: restoring them moves a frameless window)
     state: Qt.WindowState
     hidden: dict[QWidget, bool]  # each widget's own hidden flag before
 
@@ -61,7 +61,7 @@ class Presentation(QObject):
     def _enter(self) -> None:
         window = self.window
         widgets = self.widgets_hidden()
-        self._saved = _Saved(window.saveGeometry(), window.windowState(), {w: w.isHidden() for w in widgets})
+        self._saved = _Saved(QRect(window.geometry()), window.windowState(), {w: w.isHidden() for w in widgets})
         for widget in widgets:
             widget.hide()
         theme.set_presentation(FONT_SCALE, LINE_SCALE)
@@ -75,4 +75,4 @@ class Presentation(QObject):
             widget.setHidden(hidden)
         window.setWindowState(saved.state)
         if not saved.state & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
-            window.restoreGeometry(saved.geometry)
+            window.setGeometry(saved.geometry)
