@@ -227,7 +227,7 @@ class BoundaryPlot(QWidget):
         self.caption.setStyleSheet(caption_style())
         self.test_scatter.setPen(pg.mkPen(theme.current().outline, width=1.4))
         for scatter in (self.train_scatter, self.test_scatter):  # presentation mode: larger points
-            scatter.setSize(POINT_SIZE * theme.line_scale())
+            scatter.setSize(POINT_SIZE * (1.0 + (theme.line_scale() - 1.0) / 2))  # half as much: the plot is dense
         if self._output_map is not None and not self._node_map_shown:
             self._show_output()
         elif self.image_item.image is not None and self.image_item.class_maps is None and self.image_item.levels[0] < 0:

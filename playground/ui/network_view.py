@@ -145,12 +145,16 @@ class NetworkView(QWidget):
         enabled = self.snapshot.config.features
         for name, item in self._features.items():
             item.label.setBrush(_label_color(name in enabled))
+            item.label.setFont(_font(9.5))
         for title, subtitle in self._titles:
             title.setBrush(_label_color())
+            title.setFont(_font(9, bold=True))
             subtitle.setBrush(_title_color())
+            subtitle.setFont(_font(8))
         if self.snapshot.multiclass:
             for item in self._neurons[-1]:
                 item.label.setBrush(_label_color())
+                item.label.setFont(_font(8.5))
         self._thumbnailer, self._bias_shown, self._rings_idle = None, None, False
         self._relayout()  # new thumbnails in the scale in force
         self._draw_parameters(self.snapshot)
@@ -577,6 +581,6 @@ class NetworkView(QWidget):
 
 def _font(points: float, bold: bool = False) -> QFont:
     font = QFont()
-    font.setPointSizeF(points)
+    font.setPointSizeF(points * theme.font_scale())  # presentation mode: larger
     font.setBold(bold)
     return font

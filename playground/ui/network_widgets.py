@@ -83,7 +83,8 @@ class LayerHeader(QWidget):
             self.label.setText(f"<b>{name} {layer}</b><br>{count}")
         else:
             self.label.setText(f"<b>H{layer}</b><br>{self.size}")
-        self.label.setStyleSheet(f"color: {theme.current().strong}; font-size: {9 if width >= 60 else 7.5}pt;")
+        points = (9 if width >= 60 else 7.5) * theme.font_scale()
+        self.label.setStyleSheet(f"color: {theme.current().strong}; font-size: {points:g}pt;")
         self.label.setToolTip(f"Hidden layer {layer} has {count}")
 
     def retire(self) -> None:
@@ -127,7 +128,7 @@ class EdgeLegend(QWidget):
     def restyle(self) -> None:
         """The theme's text colour; the bar of the scale in force."""
         for widget in (self.title, self.low, self.bar, self.high, self.rest):
-            widget.setStyleSheet(f"color: {theme.current().text}; font-size: 8.5pt;")
+            widget.setStyleSheet(f"color: {theme.current().text}; font-size: {8.5 * theme.font_scale():g}pt;")
         self._set_bar(palette.gradient_lut if self._gradient else palette.value_lut)
 
     def _show_mode(self, mode: str, scale: float | None, no_scale: str) -> None:

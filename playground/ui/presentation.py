@@ -18,7 +18,8 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 from playground.ui import theme
 
 FONT_SCALE = 1.4
-LINE_SCALE = 1.6
+LINE_SCALE = 1.6  # (data points grow half as much: the plot is dense)
+COLUMN_SCALE = 1.3  # the data column is widened, its dataset names being larger
 HIDDEN_HEADINGS = ("DRAW", "Seed")  # the data panel's unnamed labels over what is hidden
 
 
@@ -27,6 +28,7 @@ class _Saved:
     geometry: QRect  # the window's (not restoreGeometry's bytes: restoring them moves a frameless window)
     state: Qt.WindowState
     hidden: dict[QWidget, bool]  # each widget's own hidden flag before
+    widths: dict[QWidget, tuple[int, int]]  # minimum and maximum width of the fixed-width data column
 
 
 class Presentation(QObject):
@@ -49,6 +51,11 @@ class Presentation(QObject):
             widgets += [label for label in panel.findChildren(QLabel) if label.text() in HIDDEN_HEADINGS]
         return widgets
 
+    def _fixed_width_column(self) -> list[QWidget]:
+        scroll = getattr(self.window, "data_scroll", None)
+        run_view = getattr(self.window, "run_view", None)
+        return [w for w in (scroll, run_view.data_panel if run_view is not None else None) if w is not None]
+
     @Slot(bool)
     def set_on(self, on: bool) -> None:
         if on == self.on:
@@ -61,9 +68,13 @@ class Presentation(QObject):
     def _enter(self) -> None:
         window = self.window
         widgets = self.widgets_hidden()
-        self._saved = _Saved(QRect(window.geometry()), window.windowState(), {w: w.isHidden() for w in widgets})
+        column = self._fixed_width_column()
+        self._saved = _Saved(QRect(window.geometry()), window.windowState(), {w: w.isHidden() for w in widgets},
+                             {w: (w.minimumWidth(), w.maximumWidth()) for w in column})
         for widget in widgets:
             widget.hide()
+        for widget in column:  # the larger dataset names need a wider data column
+            widget.setFixedWidth(round(widget.minimumWidth() * COLUMN_SCALE))
         theme.set_presentation(FONT_SCALE, LINE_SCALE)
         window.setWindowState(window.windowState() | Qt.WindowState.WindowFullScreen)
 
@@ -73,6 +84,9 @@ class Presentation(QObject):
         theme.set_presentation(1.0, 1.0)
         for widget, hidden in saved.hidden.items():
             widget.setHidden(hidden)
+        for widget, (low, high) in saved.widths.items():
+            widget.setMinimumWidth(low)
+            widget.setMaximumWidth(high)
         window.setWindowState(saved.state)
         if not saved.state & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
             window.setGeometry(saved.geometry)
