@@ -280,3 +280,15 @@ def test_rendered_boundary_points_stand_out_on_the_dark_map(qtbot):
     assert luminance(view, corner.x() - 6, corner.y() - 4) < 60  # the chart's surround is dark too
     assert isinstance(corner, QPoint)
     close(window)
+
+
+def test_dark_and_colour_blind_reach_the_gradient_norms_and_the_confusion_matrix(qtbot):
+    window = trained_window(qtbot)
+    panel = window.run_view.output_panel
+    norms, confusion = panel.gradient_norms_plot, panel.confusion_view
+    assert norms.curves and norms.curves[-1].opts["pen"].color().lightness() < 60  # the output: near-black on white
+    action(window, "theme_dark_action").trigger()
+    assert norms.curves[-1].opts["pen"].color().lightness() > 200  # near-white on dark
+    action(window, "colorblind_action").trigger()
+    assert [s.color for s in confusion.styles] == [COLORBLIND_SCALES.negative, COLORBLIND_SCALES.positive]
+    close(window)
