@@ -78,7 +78,9 @@ def run_window(
     if dark:
         theme.configure("dark", for_session=True)  # before the window: it is built dark
     elif settings is None:
-        theme.configure("light", for_session=True)  # a screenshot looks the same on every desktop
+        theme.configure("light")  # a screenshot looks the same on every desktop
+    else:
+        theme.configure(settings.theme(), settings.colorblind())  # before the window: built in it once
     window = MainWindow(controller, settings)
     if screenshot:
         window.resize(QSize(*size) if size else PREFERRED_SIZE)  # a picture, not a window on a screen: no screen to fit
