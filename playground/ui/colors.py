@@ -86,6 +86,9 @@ COLORBLIND_SCALES = Scales(
     (0xE6, 0x9F, 0x00), ZERO, (0x00, 0x72, 0xB2), (0x7B, 0x52, 0xAE), (0xB8, 0xA0, 0x00), ("orange", "blue", "purple", "gold"),
 )
 DARK_MAP_BASE = (0x2A, 0x2D, 0x33)  # the dark theme's heatmaps are blended with this instead of white
+# On the dark canvas the edges' zero is a dark grey, as the light one is near the white canvas: an
+# edge that carries nothing fades into the background instead of drawing a bright tangle.
+DARK_EDGE_ZERO = (0x4A, 0x4F, 0x57)
 
 
 class Palette:
@@ -100,8 +103,11 @@ class Palette:
         scales = self.scales = COLORBLIND_SCALES if colorblind else USUAL_SCALES
         self.negative, self.zero, self.positive = scales.negative, scales.zero, scales.positive
         self.grad_negative, self.grad_positive = scales.grad_negative, scales.grad_positive
-        self.value_lut = diverging_lut(scales.negative, scales.zero, scales.positive)
-        self.gradient_lut = diverging_lut(scales.grad_negative, scales.zero, scales.grad_positive)
+        self.value_lut = diverging_lut(scales.negative, scales.zero, scales.positive)  # neurons, maps, points
+        edge_zero = DARK_EDGE_ZERO if dark else scales.zero
+        self.gradient_lut = diverging_lut(scales.grad_negative, edge_zero, scales.grad_positive)  # edges, biases
+        # weights on the edges (Colour edges by weight, the inspector's aim): the value scale through edge_zero
+        self.edge_value_lut = diverging_lut(scales.negative, edge_zero, scales.positive) if dark else self.value_lut
         self.discrete_lut = np.array([scales.negative] * 128 + [scales.positive] * 128, dtype=np.uint8)
         base = DARK_MAP_BASE if dark else (255, 255, 255)
         self.map_lut = lightened(self.value_lut, base=base)

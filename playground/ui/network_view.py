@@ -493,7 +493,7 @@ class NetworkView(QWidget):
             values, lut = gradients / (scale or np.inf), palette.gradient_lut  # no scale: neutral (NaN stays NaN)
             biases = significant(np.concatenate(snap.bias_gradients)) / (scale or np.inf)
         else:
-            values, lut, biases = weights, palette.value_lut, np.concatenate(snap.biases)
+            values, lut, biases = weights, palette.edge_value_lut, np.concatenate(snap.biases)
         self._edges.restyle(values, lut, widths, dead)
         self._colour_biases(biases, lut)
         why = (

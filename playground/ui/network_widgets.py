@@ -129,7 +129,7 @@ class EdgeLegend(QWidget):
         """The theme's text colour; the bar of the scale in force."""
         for widget in (self.title, self.low, self.bar, self.high, self.rest):
             widget.setStyleSheet(f"color: {theme.current().text}; font-size: {8.5 * theme.font_scale():g}pt;")
-        self._set_bar(palette.gradient_lut if self._gradient else palette.value_lut)
+        self._set_bar(palette.gradient_lut if self._gradient else palette.edge_value_lut)
 
     def _show_mode(self, mode: str, scale: float | None, no_scale: str) -> None:
         """``scale`` None: no gradient to scale by, and ``no_scale`` says why."""
@@ -139,7 +139,7 @@ class EdgeLegend(QWidget):
         self.low.setText(no_scale if limit is None else f"−{limit:.2g}")
         self.high.setText("" if limit is None else f"+{limit:.2g}")  # (an unchanged text is not redrawn)
         self._gradient = gradient
-        self._set_bar(palette.gradient_lut if gradient else palette.value_lut)
+        self._set_bar(palette.gradient_lut if gradient else palette.edge_value_lut)
 
     def _set_bar(self, lut: np.ndarray) -> None:
         """The colour ramp of ``lut``; set only when it changes (setPixmap always redraws)."""

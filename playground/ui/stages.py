@@ -206,7 +206,7 @@ def largest_finite(values: np.ndarray) -> float:
 
 def _weights_on_edges(view: StageView, weights: list[np.ndarray], layer_of_edge: np.ndarray, lit: set[int]) -> None:
     view.edge_values = np.concatenate([w.ravel() for w in weights])  # the weight scale is fixed, as live
-    view.edge_lut = palette.value_lut
+    view.edge_lut = palette.edge_value_lut
     view.edge_lit = np.isin(layer_of_edge, sorted(lit))
 
 

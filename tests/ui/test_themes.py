@@ -292,3 +292,17 @@ def test_dark_and_colour_blind_reach_the_gradient_norms_and_the_confusion_matrix
     action(window, "colorblind_action").trigger()
     assert [s.color for s in confusion.styles] == [COLORBLIND_SCALES.negative, COLORBLIND_SCALES.positive]
     close(window)
+
+
+def test_an_open_inspector_redraws_its_stage_in_the_new_scales(qtbot):
+    window = open_themed_window(qtbot)
+    inspector = window.run_view.inspector
+    inspector.open()
+    qtbot.waitUntil(lambda: inspector.shot is not None and window.run_view.network_view.stage_view() is not None, timeout=WAIT_MS)
+    inspector.go_to_stage("blame")
+    before = window.run_view.network_view.stage_view().edge_lut
+    action(window, "colorblind_action").trigger()
+    after = window.run_view.network_view.stage_view().edge_lut
+    assert after is palette.gradient_lut and not np.array_equal(after, before)
+    assert "purple" in window.run_view.inspector_panel.stage_text.text()
+    close(window)
