@@ -124,15 +124,17 @@ class Layout:
         return self.xs[1] - self.xs[0] if len(self.xs) > 1 else self.width
 
 
-def compute_layout(column_sizes: list[int], width: float, height: float, right: float = 0.0) -> Layout:
+def compute_layout(column_sizes: list[int], width: float, height: float, right: float = 0.0,
+                   label_width: float = LABEL_WIDTH) -> Layout:
     """Spread the columns over ``width`` × ``height``; grow beyond it only when it is too small.
-    ``right``: room kept right of the last column (the class names of a multiclass output).
+    ``right``: room kept right of the last column (the class names of a multiclass output);
+    ``label_width``: left of the first column (the feature names: wider in presentation mode).
 
     A square is at most 0.42 of a column's spacing wide, so edges always have room between columns.
     """
     tallest = max(column_sizes)
     pitch = min(max((height - HEADER - MARGIN) / tallest, MIN_THUMB + 8.0), MAX_THUMB + 26.0)
-    left = MARGIN + LABEL_WIDTH
+    left = MARGIN + label_width
     usable = width - MARGIN - 6.0 - right - left
     n_gaps = max(len(column_sizes) - 1, 1)
     thumb = float(int(min(max(pitch - 16.0, MIN_THUMB), MAX_THUMB, max(0.42 * usable / (n_gaps + 0.42), MIN_THUMB))))

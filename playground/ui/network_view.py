@@ -32,6 +32,7 @@ from playground.ui.colors import lut_colors, lut_indices, palette, pixmap, value
 from playground.ui.gradient_scale import GRADIENT_FLOOR, GradientScale, significant
 from playground.ui.network_items import (
     CLASS_NAME_WIDTH,
+    LABEL_WIDTH,
     BiasItem,
     EdgeSet,
     LabelItem,
@@ -392,7 +393,8 @@ class NetworkView(QWidget):
         sizes, enabled, multiclass = self._structure
         viewport = self._canvas.viewport().size()
         width, height = float(viewport.width()), float(viewport.height())
-        lay = compute_layout([len(FEATURE_NAMES), *sizes[1:]], width, height, CLASS_NAME_WIDTH if multiclass else 0.0)
+        lay = compute_layout([len(FEATURE_NAMES), *sizes[1:]], width, height, CLASS_NAME_WIDTH if multiclass else 0.0,
+                             LABEL_WIDTH * theme.font_scale())
         t = lay.thumb
         for k, name in enumerate(FEATURE_NAMES):
             item = self._features[name]
