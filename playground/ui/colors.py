@@ -79,9 +79,10 @@ class Scales:
 
 USUAL_SCALES = Scales(NEGATIVE, ZERO, POSITIVE, GRAD_NEGATIVE, GRAD_POSITIVE, ("orange", "blue", "magenta", "green"))
 # Colour-blind safe: values on Okabe & Ito's orange and blue (the first two class colours); gradients
-# from a medium purple (PuOr-like; light enough to show on the dark canvas) to an olive gold. For protanopes and deuteranopes the
-# usual magenta and green both fade to greyish tones near zero (CIE76 ΔE of ±½ only 28 under
-# deuteranopia, 129 with normal vision); these keep ΔE ≥ 60 for ±½ under both (tests/ui/test_themes.py).
+# from a medium purple (PuOr-like; light enough to show on the dark canvas) to an olive gold. For
+# protanopes and deuteranopes the usual magenta and green both fade to greyish tones near zero
+# (CIE76 ΔE of ±½ only 28 under deuteranopia, 73 with normal vision); these keep ΔE ≥ 60 for ±½
+# under both (tests/ui/test_themes.py).
 COLORBLIND_SCALES = Scales(
     (0xE6, 0x9F, 0x00), ZERO, (0x00, 0x72, 0xB2), (0x7B, 0x52, 0xAE), (0xB8, 0xA0, 0x00), ("orange", "blue", "purple", "gold"),
 )
