@@ -53,6 +53,8 @@ def make_parser() -> argparse.ArgumentParser:
                         help="with --inspect: the stage shown (aim, fire, miss, blame, correct, fire_again)")
     parser.add_argument("--select", metavar="ITEM",
                         help="with --inspect: the item explained: edge:L,I,J, bias:L,J or neuron:LAYER,J")
+    parser.add_argument("--dark", action="store_true",
+                        help="use the dark theme (with --screenshot: the picture's theme; in the window: for this session)")
     parser.add_argument("--smoke-test", action="store_true", help="open offscreen, train, check, close, exit 0 or 1")
     parser.add_argument("--reset-settings", action="store_true",
                         help="forget the remembered window, configuration and recent files; start clean")
@@ -193,4 +195,5 @@ def main(argv: Sequence[str]) -> int:
     from playground.ui.app import run_window  # Qt is imported only now
 
     return run_window(trainer, screenshot=args.screenshot, smoke_test=args.smoke_test,
-                      reset_settings=args.reset_settings, inspect=inspect, size=size, source=args.source)
+                      reset_settings=args.reset_settings, inspect=inspect, size=size, source=args.source,
+                      dark=args.dark)

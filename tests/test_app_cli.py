@@ -270,3 +270,29 @@ def test_screenshot_size_sets_the_pictures_pixels(tmp_path):
 ])
 def test_a_bad_screenshot_size_is_refused_in_one_line(tmp_path, size, words):
     assert_refused(run("--screenshot", str(tmp_path / "x.png"), "--size", size), f"--size {size!r}", words)
+
+
+# ----- --dark: the screenshot's theme, and the window's for the session
+def _mean_luminance(path: Path, x0: int, y0: int, x1: int, y1: int) -> float:
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(path))
+    assert not image.isNull()
+    values = [image.pixelColor(x, y) for x in range(x0, x1, 4) for y in range(y0, y1, 4)]
+    return sum(0.2126 * c.red() + 0.7152 * c.green() + 0.0722 * c.blue() for c in values) / len(values)
+
+
+def test_dark_screenshot_is_dark_where_the_light_one_is_light(qapp, tmp_path: Path):
+    light, dark = tmp_path / "light.png", tmp_path / "dark.png"
+    for path, extra in ((light, ()), (dark, ("--dark",))):
+        result = run("--screenshot", str(path), "--size", "1000x680", *extra)
+        assert result.returncode == 0 and result.stderr == "", result.stderr
+    # The data panel's margin (left edge, middle height) and the network canvas's empty lower middle.
+    for box in ((0, 300, 10, 400), (420, 560, 560, 620)):
+        assert _mean_luminance(light, *box) > 200
+        assert _mean_luminance(dark, *box) < 60
+
+
+def test_dark_opens_the_window_dark_too():
+    result = run("--smoke-test", "--dark")
+    assert result.returncode == 0 and "smoke test passed" in result.stdout, result.stdout + result.stderr

@@ -25,7 +25,7 @@ from playground.engine.datasets import DataError
 from playground.engine.trainer import Trainer
 from playground.inspect_request import InspectRequest
 from playground.resource_files import icon_path, stylesheet
-from playground.ui import startup_probe
+from playground.ui import startup_probe, theme
 from playground.ui.error_report import install_error_dialog
 from playground.ui.main_window import PREFERRED_SIZE, WINDOW_TITLE, MainWindow
 from playground.ui.settings import AppSettings
@@ -64,15 +64,23 @@ def run_window(
     inspect: InspectRequest | None = None,
     size: tuple[int, int] | None = None,
     source: str | None = None,
+    dark: bool = False,
 ) -> int:
     """The window on ``trainer``; None: on the configuration in force when it last closed.
-    ``source``: the experiment file it was read from (its description is shown).
+    ``source``: the experiment file it was read from (its description is shown). ``dark``: the
+    dark theme for this session (else the remembered theme; a screenshot: the light one).
 
     Screenshots and smoke tests neither read nor write the user's settings.
     """
     app = make_application()
     settings = None if screenshot or smoke_test else AppSettings(reset=reset_settings)
     controller = TrainingController(trainer if trainer is not None else remembered_trainer(settings))
+    if dark:
+        theme.configure("dark", for_session=True)  # before the window: it is built dark
+    elif settings is None:
+        theme.configure("light")  # a screenshot looks the same on every desktop
+    else:
+        theme.configure(settings.theme(), settings.colorblind())  # before the window: built in it once
     window = MainWindow(controller, settings)
     if screenshot:
         window.resize(QSize(*size) if size else PREFERRED_SIZE)  # a picture, not a window on a screen: no screen to fit

@@ -13,12 +13,13 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QPainter, QResizeEvent, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QSizePolicy, QWidget
 
+from playground.ui import theme
 from playground.ui.class_maps import MAP_CLASS_RAMPS
-from playground.ui.colors import CLASS_COLORS, MAP_DISCRETE_LUT, MAP_LUT, NAN_COLOR, VALUE_LUT, lut_index
+from playground.ui.colors import CLASS_COLORS, NAN_COLOR, lut_index, palette
 from playground.ui.map_image import MapImage
 from playground.ui.plot_style import chart_widget
 from playground.worker.snapshot import Snapshot
@@ -52,10 +53,16 @@ def point_brushes(labels: np.ndarray, multiclass: bool = False) -> list[QBrush]:
         else:
             index = lut_index(label) if np.isfinite(label) else -1
         if index not in cache:
-            rgb = NAN_COLOR if index < 0 else CLASS_COLORS[index] if multiclass else VALUE_LUT[index]
+            rgb = NAN_COLOR if index < 0 else CLASS_COLORS[index] if multiclass else palette.value_lut[index]
             cache[index] = QBrush(QColor(*(int(c) for c in rgb)))
         brushes.append(cache[index])
     return brushes
+
+
+def caption_style() -> str:
+    colours = theme.current()
+    back = "rgba(32, 35, 40, 210)" if colours.dark else "rgba(255, 255, 255, 200)"
+    return f"background: {back}; color: {colours.strong}; padding: 1px 4px;"
 
 
 def _shown_if_any(scatter: pg.ScatterPlotItem) -> None:
@@ -116,7 +123,7 @@ class BoundaryPlot(QWidget):
         self.image_item.item.setZValue(-10)
         plot.addItem(self.image_item.item)
         self.train_scatter = self._scatter(TRAIN_OUTLINE, 1.0, z=10)
-        self.test_scatter = self._scatter(TEST_OUTLINE, 1.4, z=11)
+        self.test_scatter = self._scatter(QColor(theme.current().outline), 1.4, z=11)
         self.hover_ring = pg.ScatterPlotItem(size=POINT_SIZE + 11, brush=None, pxMode=True)  # halo + ring
         self.hover_ring.setZValue(20)
         plot.addItem(self.hover_ring)
@@ -140,6 +147,7 @@ class BoundaryPlot(QWidget):
         self.caption = self._build_caption()
         self.plot_widget.viewport().setMouseTracking(True)
         self.plot_widget.viewport().installEventFilter(self)
+        theme.follow_theme(self, self.restyle)
 
     def _set_tooltip(self, colours: str) -> None:
         self.plot_widget.setToolTip(f"{colours}\nPoints are the data; hover one to trace it through the network.")
@@ -163,7 +171,7 @@ class BoundaryPlot(QWidget):
         caption = QLabel("hovered neuron", self.plot_widget)
         caption.setObjectName("boundary_caption")
         caption.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        caption.setStyleSheet("background: rgba(255, 255, 255, 200); color: #222; padding: 1px 4px;")
+        caption.setStyleSheet(caption_style())
         caption.move(AXIS_LEFT + 10, MARGIN_TOP + 4)
         caption.hide()
         return caption
@@ -213,6 +221,20 @@ class BoundaryPlot(QWidget):
             self._set_points(snapshot.train_points, snapshot.test_points)
             self._data_version = snapshot.data_version
 
+    @Slot()
+    def restyle(self) -> None:
+        """The theme or the colour scales changed: the map, the points' fills, the outlines, the caption."""
+        self.caption.setStyleSheet(caption_style())
+        self.test_scatter.setPen(pg.mkPen(theme.current().outline, width=1.4))
+        for scatter in (self.train_scatter, self.test_scatter):  # presentation mode: larger points
+            scatter.setSize(POINT_SIZE * (1.0 + (theme.line_scale() - 1.0) / 2))  # half as much: the plot is dense
+        if self._output_map is not None and not self._node_map_shown:
+            self._show_output()
+        elif self.image_item.image is not None and self.image_item.class_maps is None and self.image_item.levels[0] < 0:
+            self._show_map(self.image_item.image, self.image_item.levels[1], palette.map_lut)  # a hovered neuron's map
+        if len(self._train) or len(self._test):
+            self._set_points(self._train, self._test)
+
     def set_discretize(self, on: bool) -> None:
         """Threshold the output at 0 (two colours) instead of the continuous scale."""
         self._discretize = bool(on)
@@ -239,7 +261,7 @@ class BoundaryPlot(QWidget):
         self.caption.adjustSize()
         self.caption.show()
         scale = display_scale(scale)
-        self._show_map(np.asarray(node_map, dtype=np.float32), scale, MAP_LUT)
+        self._show_map(np.asarray(node_map, dtype=np.float32), scale, palette.map_lut)
 
     def show_class_map(self, k: int | None) -> None:
         """Show multiclass class ``k``'s map p_k (white 0 … its colour 1) instead of the
@@ -260,7 +282,7 @@ class BoundaryPlot(QWidget):
         return self._node_map_shown
 
     def _output_lut(self) -> np.ndarray:
-        return MAP_DISCRETE_LUT if self._discretize else MAP_LUT
+        return palette.map_discrete_lut if self._discretize else palette.map_lut
 
     def _show_output(self) -> None:
         if self._multiclass:

@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QWidget
 
 from playground.engine.config import MAX_CLASSES
+from playground.ui import theme
 from playground.ui.class_maps import class_pixels
 from playground.ui.colors import class_color
 
@@ -63,7 +64,7 @@ class ClassThumbnail(QWidget):
         font = QFont(self.font())
         font.setPointSizeF(max(7.0, font.pointSizeF() - 1.5))
         painter.setFont(font)
-        painter.setPen(QColor(60, 60, 60))
+        painter.setPen(QColor(theme.current().text))
         caption = QRectF(0, rect.bottom() + 1, self.width(), CAPTION_HEIGHT)
         painter.drawText(caption, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop), f"class {self.k}")
         painter.end()

@@ -9,9 +9,10 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QWidget
 
+from playground.ui import theme
 from playground.ui.boundary_plot import CLASS_OUTPUT_COLOURS, OUTPUT_COLOURS
 from playground.ui.class_maps import CLASS_RAMPS
-from playground.ui.colors import NAN_COLOR, VALUE_LUT, class_color
+from playground.ui.colors import NAN_COLOR, class_color, palette
 
 VALUE_TIP = f"{OUTPUT_COLOURS} The points: their labels on the same scale."
 CLASS_TIP = f"{CLASS_OUTPUT_COLOURS} The points: filled with their class's colour."
@@ -39,8 +40,17 @@ class ColorBar(QWidget):
         # (lightened under the points) would be read as NaN.
         self.class_nan = False
         self.shown_class = -1  # ≥ 0: the scale of that class's p map instead of the swatches
-        self._strip = strip(VALUE_LUT)
+        self._strip_lut = palette.value_lut
+        self._strip = strip(self._strip_lut)
         self._class_strips = [strip(ramp) for ramp in CLASS_RAMPS]
+        theme.follow_theme(self, self.update)
+
+    def value_strip(self) -> QImage:
+        """The strip of the value scale in force (made again when the colour-blind option changes it)."""
+        if self._strip_lut is not palette.value_lut:
+            self._strip_lut = palette.value_lut
+            self._strip = strip(self._strip_lut)
+        return self._strip
 
     def set_scale(self, scale: float) -> None:
         self._scale = float(scale)
@@ -71,17 +81,17 @@ class ColorBar(QWidget):
             self._paint_classes(painter)
         else:
             s = self._scale
-            self._paint_scale(painter, self._strip, (f"{-s:g}", "0", f"{s:g}"))
+            self._paint_scale(painter, self.value_strip(), (f"{-s:g}", "0", f"{s:g}"))
         painter.end()
 
     def _paint_scale(self, painter: QPainter, image: QImage, texts: tuple[str, str, str]) -> None:
         nan_width = 46
         bar = QRectF(6, 2, self.width() - 12 - nan_width, 10)
         painter.drawImage(bar, image)
-        painter.setPen(QColor(120, 120, 120))
+        painter.setPen(QColor(theme.current().muted))
         painter.drawRect(bar)
         aligns = (Qt.AlignmentFlag.AlignLeft, Qt.AlignmentFlag.AlignHCenter, Qt.AlignmentFlag.AlignRight)
-        painter.setPen(QColor(60, 60, 60))
+        painter.setPen(QColor(theme.current().text))
         for text, align in zip(texts, aligns):
             below = QRectF(bar.left(), bar.bottom() + 1, bar.width(), 16)
             painter.drawText(below, int(align | Qt.AlignmentFlag.AlignTop), text)
@@ -89,7 +99,7 @@ class ColorBar(QWidget):
 
     def _paint_classes(self, painter: QPainter) -> None:
         """"class" then a swatch and the index of each class, then the NaN swatch."""
-        painter.setPen(QColor(60, 60, 60))
+        painter.setPen(QColor(theme.current().text))
         metrics = painter.fontMetrics()
         x, top = 6.0, 2.0
         word = "classes"
@@ -97,7 +107,7 @@ class ColorBar(QWidget):
         x += metrics.horizontalAdvance(word) + 8
         for k in range(self.classes):
             painter.fillRect(QRectF(x, top, SWATCH, SWATCH), class_color(k))
-            painter.setPen(QColor(60, 60, 60))
+            painter.setPen(QColor(theme.current().text))
             painter.drawText(QRectF(x + SWATCH + 3, top - 3, 16, 16), int(Qt.AlignmentFlag.AlignLeft), str(k))
             x += SWATCH + 3 + metrics.horizontalAdvance(str(k)) + 10
         painter.drawText(
@@ -111,5 +121,5 @@ class ColorBar(QWidget):
     def _paint_nan(self, painter: QPainter, x: float, top: float) -> None:
         swatch = QRectF(x, top, SWATCH, SWATCH)
         painter.fillRect(swatch, QColor(*NAN_COLOR))
-        painter.setPen(QColor(60, 60, 60))
+        painter.setPen(QColor(theme.current().text))
         painter.drawText(QRectF(swatch.right() + 4, swatch.top() - 3, 40, 16), int(Qt.AlignmentFlag.AlignLeft), "NaN")

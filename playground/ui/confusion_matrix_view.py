@@ -28,7 +28,8 @@ from playground.engine.metrics import (
     predicted_classes,
     row_fractions,
 )
-from playground.ui.colors import CLASS_COLORS, NEGATIVE, POSITIVE
+from playground.ui import theme
+from playground.ui.colors import CLASS_COLORS, NEGATIVE, POSITIVE, palette
 from playground.worker.snapshot import Snapshot
 
 MATRICES = ("train", "test")
@@ -50,8 +51,8 @@ BINARY_STYLES = (ClassStyle(BINARY_CLASSES[0], "−1", NEGATIVE), ClassStyle(BIN
 def class_styles(snapshot: Snapshot) -> tuple[ClassStyle, ...] | None:
     """The classes of the snapshot's problem in matrix order; None for regression."""
     config = snapshot.config
-    if config.problem == "classification":
-        return BINARY_STYLES
+    if config.problem == "classification":  # in the value scale in force (the colour-blind one, say)
+        return (ClassStyle(BINARY_CLASSES[0], "−1", palette.negative), ClassStyle(BINARY_CLASSES[1], "+1", palette.positive))
     labels = class_labels(config.problem, config.classes)
     if labels is None:
         return None
@@ -117,11 +118,11 @@ class MatrixGrid(QWidget):
         """The title, 'true' in the corner, the predicted classes across and the true ones down."""
         styles = self._view.styles
         painter.setFont(bold)
-        painter.setPen(QColor(40, 40, 40))
+        painter.setPen(QColor(theme.current().strong))
         title = f"{TITLES[self.matrix]} ({total} points)" if total else f"{TITLES[self.matrix]}: no points"
         painter.drawText(QRectF(0, 0, self.width(), TITLE_H), int(Qt.AlignmentFlag.AlignCenter), title)
         painter.setFont(small)
-        painter.setPen(QColor(110, 110, 110))
+        painter.setPen(QColor(theme.current().muted))
         names_top = TITLE_H + self.header_height - HEADER_H  # the row of column names
         painter.drawText(QRectF(0, names_top, HEADER_W, HEADER_H), int(Qt.AlignmentFlag.AlignCenter), "true")
         if len(styles) > 2:
@@ -233,9 +234,19 @@ class ConfusionMatrixView(QWidget):
         self._stack = QStackedLayout(self)
         self._stack.addWidget(matrices)
         self._stack.addWidget(self.note)
+        self._snapshot: Snapshot | None = None
+        theme.follow_theme(self, self.restyle)
+
+    def restyle(self) -> None:
+        """The theme or the colour scales changed: the last snapshot again, in the new colours."""
+        if self._snapshot is not None:
+            self.show_snapshot(self._snapshot)
+        for grid in self.grids.values():
+            grid.update()
 
     # ----- what it shows --------------------------------------------------------------
     def show_snapshot(self, snapshot: Snapshot) -> None:
+        self._snapshot = snapshot
         styles = class_styles(snapshot)
         if styles is None:
             self.styles, self.matrices = (), {}

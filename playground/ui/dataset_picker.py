@@ -17,11 +17,13 @@ from PySide6.QtWidgets import QButtonGroup, QGridLayout, QToolButton, QWidget
 from playground.engine.config import Config
 from playground.engine.data import data_rng, is_builtin_dataset
 from playground.engine.datasets import DATASET_LABELS, MIN_CLASSES, PROBLEM_LABELS, PROBLEM_NAMES, datasets_of, generate
-from playground.ui.colors import CLASS_COLORS, VALUE_LUT, lut_index
+from playground.ui import theme
+from playground.ui.colors import CLASS_COLORS, lut_index, palette
 
 PREVIEW_PIXELS = 64
 PREVIEW_NOISE = 0
 BACKGROUND = (0xF7, 0xF7, 0xF7)
+DARK_BACKGROUND = (0x1A, 0x1C, 0x20)  # the dark theme's chart background
 MULTICLASS_TIPS = {"spiral": "one arm per class", "blobs": "one cluster per class, centres on a circle"}
 
 
@@ -35,12 +37,12 @@ def dataset_preview(name: str, problem: str | None = None, classes: int = MIN_CL
     if problem == "multiclass":
         colours = np.array(CLASS_COLORS, dtype=np.uint8)[points[:, 2].astype(int)]  # (n, 3)
     else:
-        colours = VALUE_LUT[[lut_index(float(v)) for v in np.clip(points[:, 2], -1, 1)]]
+        colours = palette.value_lut[[lut_index(float(v)) for v in np.clip(points[:, 2], -1, 1)]]
     scale = pixels / 12.0  # the plane is [−6, 6]²
     columns = np.round((points[:, 0] + 6) * scale).astype(int)
     rows = np.round((6 - points[:, 1]) * scale).astype(int)
     canvas = np.empty((pixels, pixels, 3), dtype=np.uint8)
-    canvas[...] = BACKGROUND
+    canvas[...] = DARK_BACKGROUND if theme.is_dark() else BACKGROUND
     for dy in (-1, 0, 1):
         for dx in (-1, 0, 1):
             y, x = rows + dy, columns + dx
@@ -69,6 +71,8 @@ class DatasetPicker(QWidget):
         self._group = QButtonGroup(self)
         self._preview_classes = Config().classes  # the class count the multi-class thumbnails show
         self._drawn: set[str] = set()  # problems whose thumbnails are drawn: each when first shown
+        self._config: Config | None = None
+        theme.follow_theme(self, self.restyle)
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         for problem in PROBLEM_NAMES:  # one problem's shown at a time
@@ -94,8 +98,15 @@ class DatasetPicker(QWidget):
             problem = next(p for p in PROBLEM_NAMES if p != "multiclass" and name in datasets_of(p))
         return self.buttons[(problem, name)]
 
+    def restyle(self) -> None:
+        """The theme or the value scale changed: every thumbnail is drawn again when next shown."""
+        self._drawn.clear()
+        if self._config is not None:
+            self.show_config(self._config)
+
     def show_config(self, config: Config) -> None:
         """The problem's buttons, the dataset in use checked (none for the user's CSV file)."""
+        self._config = config
         if config.problem == "multiclass" and config.classes != self._preview_classes:
             self._preview_classes = config.classes
             self._drawn.discard("multiclass")

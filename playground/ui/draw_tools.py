@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.ui.colors import CLASS_COLORS, NEGATIVE, POSITIVE
+from playground.ui import theme
+from playground.ui.colors import CLASS_COLORS, NEGATIVE, POSITIVE, palette
 from playground.worker.snapshot import Snapshot
 
 BINARY_CLASSES = (("Blue (+1)", 1.0, POSITIVE), ("Orange (−1)", -1.0, NEGATIVE))  # text, label, colour
@@ -30,8 +31,8 @@ SWATCH_PIXELS = 12
 
 def class_entries(problem: str, classes: int) -> tuple[tuple[str, float, tuple[int, int, int]], ...]:
     """(text, label, colour) of each class a drawn point may have; none for a regression."""
-    if problem == "classification":
-        return BINARY_CLASSES
+    if problem == "classification":  # in the value scale in force (the colour-blind one, say)
+        return tuple((text, label, palette.positive if label > 0 else palette.negative) for text, label, _ in BINARY_CLASSES)
     if problem == "multiclass":
         return tuple((f"Class {k}", float(k), CLASS_COLORS[k]) for k in range(classes))
     return ()
@@ -78,6 +79,7 @@ class DrawTools(QWidget):
         self.class_combo.setObjectName("draw_class_combo")
         self.class_combo.setToolTip("The class of the points you draw")
         self._classes_listed = ("", 0)  # (problem, K) the class combo lists
+        theme.follow_theme(self, self.restyle)
         self._list_classes("classification", 0)
         self.value_box = QDoubleSpinBox()
         self.value_box.setObjectName("draw_value_box")
@@ -127,6 +129,11 @@ class DrawTools(QWidget):
     @property
     def to_test(self) -> bool:
         return self.test_checkbox.isChecked()
+
+    def restyle(self) -> None:
+        """The colour scales changed: the class swatches again."""
+        if self._classes_listed[0]:
+            self._list_classes(*self._classes_listed)
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         config = snapshot.config

@@ -19,6 +19,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
 from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QWidget
 
+from playground.ui import theme
 from playground.ui.loss_plot import nice_ceiling
 from playground.ui.plot_style import chart_widget, long_series, still_chart
 from playground.worker.snapshot import Snapshot
@@ -34,6 +35,9 @@ REDRAW_INTERVAL = 0.1  # seconds: ten redraws a second look continuous and leave
 # where the error starts its way back, in near-black (the loss chart's test colour).
 LIGHTEST, DARKEST = (140, 198, 235), (10, 62, 130)
 OUTPUT_COLOUR = (20, 20, 20)
+# On the dark theme the ramp runs the other way (the first hidden layer darkest, still clear of the
+# background) and the output is near-white, as the loss chart's test curve is there.
+DARK_LIGHTEST, DARK_DARKEST, DARK_OUTPUT_COLOUR = (200, 228, 248), (45, 120, 200), (240, 240, 240)
 LEGEND_ROWS = 8  # more layers than this: the legend names the first, the last two and "⋮"
 MAX_DECADE_LABELS = 4  # a 140 px chart has room for about this many labels on its y axis
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -90,11 +94,12 @@ def layer_names(n_layers: int) -> list[str]:
 
 def layer_colours(n_layers: int) -> list[QColor]:
     """The hidden layers on the ramp from LIGHTEST to DARKEST, then OUTPUT_COLOUR."""
-    light, dark = np.array(LIGHTEST, dtype=float), np.array(DARKEST, dtype=float)
+    ends = (DARK_DARKEST, DARK_LIGHTEST) if theme.is_dark() else (LIGHTEST, DARKEST)
+    light, dark = np.array(ends[0], dtype=float), np.array(ends[1], dtype=float)
     n_hidden = n_layers - 1
     steps = np.linspace(0.0, 1.0, n_hidden) if n_hidden > 1 else np.ones(n_hidden)
     hidden = [QColor(*(round(c) for c in light + (dark - light) * t)) for t in steps]
-    return [*hidden, QColor(*OUTPUT_COLOUR)]
+    return [*hidden, QColor(*(DARK_OUTPUT_COLOUR if theme.is_dark() else OUTPUT_COLOUR))]
 
 
 class GradientNormsPlot(QWidget):
@@ -150,6 +155,18 @@ class GradientNormsPlot(QWidget):
         layout.setSpacing(4)
         layout.addWidget(self.plot_widget, stretch=1)
         layout.addWidget(self.legend)
+        theme.follow_theme(self, self.restyle)
+
+    def restyle(self) -> None:
+        """The theme changed: the curves, their dots and the key in its colours."""
+        if not self.curves:
+            return
+        colours = layer_colours(len(self.curves))
+        for curve, colour in zip(self.curves, colours):
+            curve.setPen(pg.mkPen(colour, width=1.5))
+        self._brushes = [pg.mkBrush(colour) for colour in colours]
+        self._set_legend(layer_names(len(self.curves)), colours)
+        self._request_redraw()
 
     # ----- data -----------------------------------------------------------------------
     def show_snapshot(self, snapshot: Snapshot) -> None:

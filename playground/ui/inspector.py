@@ -29,7 +29,7 @@ from playground.engine.shot import (
 from playground.engine.slope import slope_data
 from playground.engine.trainer import config_targets
 from playground.engine.trainer_state import TrainerState
-from playground.ui import network_text
+from playground.ui import network_text, theme
 from playground.ui.boundary_plot import BoundaryPlot
 from playground.ui.inspector_panel import InspectorPanel
 from playground.ui.network_items import Target
@@ -72,6 +72,12 @@ class Inspector(QObject):
         self._timer.timeout.connect(self._advance)
         panel.hide()
         self._connect()
+        theme.follow_theme(self, self._restyle)
+
+    def _restyle(self) -> None:
+        """The theme or the colour scales changed: the stage again, coloured and worded in the new scales."""
+        if self.is_open and self.stage is not None:
+            self._show_stage()
 
     def _connect(self) -> None:
         p = self.panel

@@ -18,6 +18,7 @@ from playground.engine.chain_rule import ChainRule, chain_rule_markdown, term_na
 from playground.engine.number_text import factor as par
 from playground.engine.number_text import number as fmt
 from playground.engine.shot import Shot, parameter_index
+from playground.ui import theme
 from playground.ui.network_items import Target
 from playground.ui.stage_text import optimizer_memory
 
@@ -25,6 +26,19 @@ NameOf = Callable[[int, int], str]  # (node layer, neuron) → "neuron 2 of hidd
 CARD_STYLE = "QFrame#%s { background: #fbfcfd; border: 1px solid #d5dbe2; border-radius: 4px; }"
 FACTOR_STYLE = "QLabel { background: #eef2f6; border-radius: 3px; padding: 2px 5px; }"
 FACTOR_HOT = "QLabel { background: #ffe2a0; border-radius: 3px; padding: 2px 5px; }"
+
+
+def card_style(name: str) -> str:
+    """CARD_STYLE in the theme in force."""
+    c = theme.current()
+    return f"QFrame#{name} {{ background: {c.card}; border: 1px solid {c.card_border}; border-radius: 4px; }}"
+
+
+def factor_style(hot: bool = False) -> str:
+    """FACTOR_STYLE (FACTOR_HOT under the pointer) in the theme in force: amber stays amber, with dark text."""
+    if hot:
+        return FACTOR_HOT.replace("}", "color: #1f2630; }") if theme.is_dark() else FACTOR_HOT
+    return f"QLabel {{ background: {theme.current().chip}; border-radius: 3px; padding: 2px 5px; }}"
 
 
 class FactorLabel(QLabel):
@@ -36,17 +50,17 @@ class FactorLabel(QLabel):
         super().__init__(text)
         self.target = target
         self.setToolTip(tip)
-        self.setStyleSheet(FACTOR_STYLE)
+        self.setStyleSheet(factor_style())
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setWordWrap(True)  # a long factor wraps instead of widening the card past the panel
 
     def enterEvent(self, event: QEnterEvent) -> None:  # noqa: N802 (Qt's name)
-        self.setStyleSheet(FACTOR_HOT)
+        self.setStyleSheet(factor_style(hot=True))
         self.hovered.emit(self.target)
         super().enterEvent(event)
 
     def leaveEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        self.setStyleSheet(FACTOR_STYLE)
+        self.setStyleSheet(factor_style())
         self.hovered.emit(None)
         super().leaveEvent(event)
 
@@ -59,7 +73,7 @@ class ChainRuleCard(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("chain_rule_card")
-        self.setStyleSheet(CARD_STYLE % "chain_rule_card")
+        self.setStyleSheet(card_style("chain_rule_card"))
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.equation = QLabel()
@@ -200,7 +214,7 @@ class NeuronCard(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("neuron_card")
-        self.setStyleSheet(CARD_STYLE % "neuron_card")
+        self.setStyleSheet(card_style("neuron_card"))
         self.text = QLabel()
         self.text.setObjectName("neuron_card_text")
         self.text.setWordWrap(True)

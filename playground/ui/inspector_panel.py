@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from playground.ui import theme
 from playground.ui.gradient_check_view import GradientCheckView
-from playground.ui.inspector_cards import ChainRuleCard, NeuronCard
+from playground.ui.inspector_cards import ChainRuleCard, NeuronCard, card_style, factor_style
 from playground.ui.slope_view import SlopeView
 from playground.ui.stages import STAGE_NAMES, STAGE_WORDS
 
@@ -67,13 +68,30 @@ class InspectorPanel(QFrame):
         super().__init__(parent)
         self.setObjectName("inspector_panel")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # ←/→ step through the stages while it has focus
-        self.setStyleSheet("QFrame#inspector_panel { background: #f6f8fa; border-top: 1px solid #d5dbe2; }")
+        self._paint()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.setSpacing(5)
         layout.addLayout(self._build_shot_row())
         layout.addLayout(self._build_timeline())
         layout.addLayout(self._build_body(), 1)
+        theme.follow_theme(self, self.restyle)
+
+    def _paint(self) -> None:
+        c = theme.current()
+        back = "#1d2025" if c.dark else "#f6f8fa"
+        self.setStyleSheet(f"QFrame#inspector_panel {{ background: {back}; border-top: 1px solid {c.card_border}; }}")
+
+    def restyle(self) -> None:
+        """Built in the theme in force; restyled when it changes."""
+        self._paint()
+        self.stage_label.setStyleSheet(f"font-weight: bold; color: {theme.current().strong};")
+        self.hint.setStyleSheet(f"color: {theme.current().muted};")
+        self.neuron_card.setStyleSheet(card_style("neuron_card"))
+        self.chain_rule_card.setStyleSheet(card_style("chain_rule_card"))
+        for factor in self.chain_rule_card.findChildren(QLabel):
+            if factor.styleSheet().startswith("QLabel { background"):
+                factor.setStyleSheet(factor_style())
 
     # ----- building ------------------------------------------------------------------------
     def _build_shot_row(self) -> QHBoxLayout:
@@ -145,7 +163,7 @@ class InspectorPanel(QFrame):
     def _build_body(self) -> QHBoxLayout:
         self.stage_label = QLabel("")
         self.stage_label.setObjectName("stage_label")
-        self.stage_label.setStyleSheet("font-weight: bold; color: #1f2630;")
+        self.stage_label.setStyleSheet(f"font-weight: bold; color: {theme.current().strong};")
         self.stage_text = QLabel("")
         self.stage_text.setObjectName("stage_text")
         self.stage_text.setWordWrap(True)
@@ -154,7 +172,7 @@ class InspectorPanel(QFrame):
         self.stage_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hint = QLabel(HINT)
         self.hint.setObjectName("card_hint")
-        self.hint.setStyleSheet("color: #5f6b7a;")
+        self.hint.setStyleSheet(f"color: {theme.current().muted};")
         self.neuron_card = NeuronCard()
         self.chain_rule_card = ChainRuleCard()
         self.cards = QStackedWidget()

@@ -19,6 +19,7 @@ from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
 
+from playground.ui import theme
 from playground.ui.plot_style import chart_widget, long_series, still_chart
 from playground.worker.snapshot import Snapshot
 
@@ -170,6 +171,18 @@ class LossPlot(QWidget):
         self.readout.hide()
         self.plot_widget.viewport().setMouseTracking(True)
         self.plot_widget.viewport().installEventFilter(self)
+        theme.follow_theme(self, self.restyle)
+        self.restyle()
+
+    def restyle(self) -> None:
+        """The theme's colours (the test curve black on white, near white on dark) and line width."""
+        test, width = QColor(theme.current().test_line), theme.line_scale()
+        self.train_curve.setPen(pg.mkPen(TRAIN_COLOR, width=width))
+        self.test_curve.setPen(pg.mkPen(test, width=width))
+        self.legend.setText(f'<span style="color:{TRAIN_COLOR.name()}">━━</span> train&nbsp;&nbsp;'
+                            f'<span style="color:{test.name()}">━━</span> test')
+        back = "rgba(32, 35, 40, 215)" if theme.is_dark() else "rgba(255, 255, 255, 215)"
+        self.readout.setStyleSheet(f"background: {back}; color: {theme.current().strong}; padding: 1px 4px; font-size: 8pt;")
 
     # ----- data -----------------------------------------------------------------------
     def show_snapshot(self, snapshot: Snapshot) -> None:

@@ -32,11 +32,13 @@ from playground.engine.config_edits import LoadPoints
 from playground.engine.datasets import save_csv
 from playground.engine.experiment import read_description
 from playground.resource_files import example_paths, examples_folder, lesson_paths, lesson_title, lessons_folder
+from playground.ui.colors import palette
 from playground.ui.compare_view import Comparison
 from playground.ui.export_menu import Exporter, all_points
 from playground.ui.lesson_note import LessonNote
 from playground.ui.run_view import RunView
 from playground.ui.settings import AppSettings
+from playground.ui.view_menu import build_view_menu
 from playground.worker.controller import TrainingController
 
 WINDOW_TITLE = "Backprop Playground"
@@ -46,12 +48,12 @@ EXAMPLES = examples_folder()  # File > Open example lists example_paths()
 LESSONS = lessons_folder()  # the Lessons menu lists lesson_paths()
 EXPERIMENT_FILTER = "Experiments (*.json);;All files (*)"
 GUIDE = """<p><b>Each square</b> is one neuron, drawn as its output over the input plane (x from −6 to 6
-left to right, y from −6 to 6 bottom to top): <span style="color:#f59322"><b>orange</b></span> is −1,
-light grey 0, <span style="color:#0877bd"><b>blue</b></span> +1. Features are the inputs; the last
+left to right, y from −6 to 6 bottom to top): <span style="color:{negative_hex}"><b>{negative}</b></span> is −1,
+light grey 0, <span style="color:{positive_hex}"><b>{positive}</b></span> +1. Features are the inputs; the last
 square is the output, shown large on the right with the data points on top.</p>
 <p><b>Edges</b> carry the weights. Their width is |w|. Their colour is the gradient dE/dw of the last
-update: <span style="color:#c51b7d"><b>magenta</b></span> negative (the update will raise the
-weight), <span style="color:#2e8b22"><b>green</b></span> positive (it will lower it), on a scale that
+update: <span style="color:{grad_negative_hex}"><b>{grad_negative}</b></span> negative (the update will raise the
+weight), <span style="color:{grad_positive_hex}"><b>{grad_positive}</b></span> positive (it will lower it), on a scale that
 follows the gradients so small ones stay visible; gradients too small to matter draw grey. Tick
 "Colour edges by weight" for the weights themselves. The small square beside each neuron is its bias.</p>
 <p><b>Hover a data point</b> to trace that one sample: each neuron's ring takes its activation for it.
@@ -197,6 +199,7 @@ class MainWindow(QMainWindow):
             action.setData(str(path))
             action.triggered.connect(self._open_action_file)
             lessons.addAction(action)
+        self.view_menu = build_view_menu(self)  # View: theme, colour-blind-safe colours, presentation (F11)
         help_menu = self.menuBar().addMenu("&Help")
         self._add_actions(help_menu, (
             ("&What am I looking at?", QKeySequence.StandardKey.HelpContents, self.show_guide),
@@ -314,7 +317,7 @@ class MainWindow(QMainWindow):
         self._show_dialog(QMessageBox.Icon.Warning, WINDOW_TITLE, message, "error_dialog")
 
     def show_guide(self) -> None:
-        self._show_dialog(QMessageBox.Icon.Information, "What am I looking at?", GUIDE, "guide_dialog")
+        self._show_dialog(QMessageBox.Icon.Information, "What am I looking at?", GUIDE.format(**palette.words()), "guide_dialog")
 
     def show_about(self) -> None:
         text = (

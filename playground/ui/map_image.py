@@ -14,7 +14,7 @@ from PySide6.QtGui import QTransform
 from PySide6.QtWidgets import QGraphicsPixmapItem
 
 from playground.ui.class_maps import boundary_pixels
-from playground.ui.colors import MAP_LUT, colour_pixels, packed_lut, pixmap
+from playground.ui.colors import colour_pixels, packed_lut, palette, pixmap
 
 
 class MapImage:
@@ -27,8 +27,8 @@ class MapImage:
         self.image: np.ndarray | None = None  # (res, res) float32, row 0 = bottom (multiclass: p_max)
         self.class_maps: np.ndarray | None = None  # (K, res, res) p_k when classes are shown
         self.levels = (-1.0, 1.0)
-        self.lut = MAP_LUT
-        self._packed = packed_lut(MAP_LUT)
+        self.lut = palette.map_lut
+        self._packed = packed_lut(self.lut)
         self._extent = extent
 
     def set_image(self, image: np.ndarray, scale: float, lut: np.ndarray, low: float | None = None) -> None:

@@ -26,12 +26,21 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
+from playground.ui import theme
 from playground.ui.class_maps import class_pixels
-from playground.ui.colors import NAN_COLOR, VALUE_LUT, class_color, colour_pixels, lut_indices, packed_lut, pixmap
+from playground.ui.colors import NAN_COLOR, class_color, colour_pixels, lut_indices, packed_lut, palette, pixmap
 
-RING_IDLE = QColor("#dde2e8")  # the frame of a square when no sample is traced
 RING_WIDTH = 4.0
 HOVER_HALO = QColor(40, 44, 52, 90)  # behind the edge under the pointer
+
+
+RING_IDLE = QColor(theme.LIGHT.ring_idle)  # the frame of a square when no sample is traced (light theme)
+
+
+def ring_idle() -> QColor:
+    """The frame of a square when no sample is traced (the theme's)."""
+    return QColor(theme.current().ring_idle)
+
 EDGE_SAMPLES = 24  # points per edge for hit testing
 Target = tuple[Any, ...]
 
@@ -52,12 +61,12 @@ class Thumbnailer:
     [−1, 1], NaN grey. Pixmaps are made at the size they are shown, so drawing them is a blit.
     """
 
-    def __init__(self, resolution: int, pixels: int, ratio: float, lut: np.ndarray = VALUE_LUT) -> None:
+    def __init__(self, resolution: int, pixels: int, ratio: float, lut: np.ndarray | None = None) -> None:
         self.key = (resolution, pixels, ratio)
         self.ratio = ratio
         centres = ((np.arange(pixels) + 0.5) * (resolution / pixels)).astype(np.intp)  # (pixels,)
         self.rows, self.columns = centres[::-1, None], centres[None, :]  # flipped: row 0 = top
-        self.packed = packed_lut(lut)
+        self.packed = packed_lut(palette.value_lut if lut is None else lut)  # default: the value scale in force
 
     def pixmaps(self, maps: np.ndarray, scales: np.ndarray | None = None) -> list[QPixmap]:
         return [pixmap(image, self.ratio) for image in self.pixels(maps, scales)]
@@ -115,15 +124,17 @@ class Layout:
         return self.xs[1] - self.xs[0] if len(self.xs) > 1 else self.width
 
 
-def compute_layout(column_sizes: list[int], width: float, height: float, right: float = 0.0) -> Layout:
+def compute_layout(column_sizes: list[int], width: float, height: float, right: float = 0.0,
+                   label_width: float = LABEL_WIDTH) -> Layout:
     """Spread the columns over ``width`` × ``height``; grow beyond it only when it is too small.
-    ``right``: room kept right of the last column (the class names of a multiclass output).
+    ``right``: room kept right of the last column (the class names of a multiclass output);
+    ``label_width``: left of the first column (the feature names: wider in presentation mode).
 
     A square is at most 0.42 of a column's spacing wide, so edges always have room between columns.
     """
     tallest = max(column_sizes)
     pitch = min(max((height - HEADER - MARGIN) / tallest, MIN_THUMB + 8.0), MAX_THUMB + 26.0)
-    left = MARGIN + LABEL_WIDTH
+    left = MARGIN + label_width
     usable = width - MARGIN - 6.0 - right - left
     n_gaps = max(len(column_sizes) - 1, 1)
     thumb = float(int(min(max(pitch - 16.0, MIN_THUMB), MAX_THUMB, max(0.42 * usable / (n_gaps + 0.42), MIN_THUMB))))
@@ -147,7 +158,7 @@ class NodeItem(QGraphicsRectItem):
         self.thumb = QGraphicsPixmapItem(self)  # made at the displayed size: drawn unscaled
         self.thumb.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
         self.ring_width = RING_WIDTH  # the layout's; a stage of the inspector may draw it wider
-        self.setPen(QPen(RING_IDLE, RING_WIDTH))
+        self.setPen(QPen(ring_idle(), RING_WIDTH))
         self.setAcceptHoverEvents(True)
         self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton if clickable else Qt.MouseButton.NoButton)
         if clickable:
@@ -163,7 +174,7 @@ class NodeItem(QGraphicsRectItem):
 
     def set_ring(self, color: QColor | None, width: float | None = None) -> None:
         """The ring's colour (None: idle) and width (None: the layout's)."""
-        color = RING_IDLE if color is None else color
+        color = ring_idle() if color is None else color
         width = self.ring_width if width is None else width
         if self.pen().color() != color or self.pen().widthF() != width:
             self.setPen(QPen(color, width))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from itertools import chain
 
 import numpy as np
-from PySide6.QtCore import QPoint, QPointF, QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,12 +26,13 @@ from PySide6.QtWidgets import (
 
 from playground.engine.features import FEATURE_LABELS, FEATURE_NAMES
 from playground.engine.grid import GridEvaluator
-from playground.ui import network_text
+from playground.ui import network_text, theme
 from playground.ui.class_maps import class_value_color
-from playground.ui.colors import GRADIENT_LUT, VALUE_LUT, lut_colors, lut_indices, pixmap, value_color
+from playground.ui.colors import lut_colors, lut_indices, palette, pixmap, value_color
 from playground.ui.gradient_scale import GRADIENT_FLOOR, GradientScale, significant
 from playground.ui.network_items import (
     CLASS_NAME_WIDTH,
+    LABEL_WIDTH,
     BiasItem,
     EdgeSet,
     LabelItem,
@@ -59,7 +60,15 @@ GRADIENT, WEIGHT = "gradient", "weight"
 # |w| ≤ 0.5 draws 1 px wide (Qt's fast hairline path: most weights are that small), |w| ≥ 5 8 px.
 HAIRLINE_BELOW, WIDTH_AT, MAX_EDGE_WIDTH = 0.5, 5.0, 8.0
 TITLE_TOP = 28.0  # scene y of the column titles, level with the hidden layers' names
-TITLE_COLOR, LABEL_COLOR, FADED_COLOR = QColor("#5f6b7a"), QColor("#2b3440"), QColor("#a9b1bb")
+
+
+def _title_color() -> QColor:
+    return QColor(theme.current().muted)
+
+
+def _label_color(on: bool = True) -> QColor:
+    return QColor(theme.current().strong if on else theme.current().faded)
+
 
 
 class NetworkView(QWidget):
@@ -109,9 +118,8 @@ class NetworkView(QWidget):
         self._legend = EdgeLegend()
         self._build_toolbar()
         self.setAutoFillBackground(True)
-        palette = self.palette()
-        palette.setColor(QPalette.ColorRole.Window, QColor("#ffffff"))
-        self.setPalette(palette)
+        self._paint_background()
+        theme.follow_theme(self, self.restyle)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(2)
@@ -119,6 +127,39 @@ class NetworkView(QWidget):
         layout.addWidget(self._canvas, 1)
         layout.addWidget(self._legend)
         self._update_layer_controls()
+
+    def _paint_background(self) -> None:
+        colours = self.palette()
+        colours.setColor(QPalette.ColorRole.Window, QColor(theme.current().chart))
+        self.setPalette(colours)
+        self._canvas.setBackgroundBrush(QColor(theme.current().chart))
+
+    @Slot()
+    def restyle(self) -> None:
+        """The theme, the colour scales or the line scale changed: recolour every item from the last snapshot."""
+        self._paint_background()
+        self._legend.restyle()
+        for header in self._headers:
+            header.set_width(header.width())
+        if self.snapshot is None or self._structure is None:
+            return
+        enabled = self.snapshot.config.features
+        for name, item in self._features.items():
+            item.label.setBrush(_label_color(name in enabled))
+            item.label.setFont(_font(9.5))
+        for title, subtitle in self._titles:
+            title.setBrush(_label_color())
+            title.setFont(_font(9, bold=True))
+            subtitle.setBrush(_title_color())
+            subtitle.setFont(_font(8))
+        if self.snapshot.multiclass:
+            for item in self._neurons[-1]:
+                item.label.setBrush(_label_color())
+                item.label.setFont(_font(8.5))
+        self._thumbnailer, self._bias_shown, self._rings_idle = None, None, False
+        self._relayout()  # new thumbnails in the scale in force
+        self._draw_parameters(self.snapshot)
+        self._draw_rings(self.snapshot)
 
     def sizeHint(self) -> QSize:
         return QSize(660, 600)
@@ -306,7 +347,7 @@ class NetworkView(QWidget):
             item.label.setFont(_font(9.5))
             on = name in enabled
             item.setOpacity(1.0 if on else 0.35)
-            item.label.setBrush(LABEL_COLOR if on else FADED_COLOR)
+            item.label.setBrush(_label_color(on))
             self._scene.addItem(item)
             self._features[name] = item
         self._neurons = [[NodeItem(("node", l, j), self, clickable=self.inspecting) for j in range(n)] for l, n in enumerate(sizes) if l]
@@ -314,14 +355,14 @@ class NetworkView(QWidget):
         for item in [*sum(self._neurons, []), *sum(self._biases, [])]:
             self._scene.addItem(item)
         if snap.multiclass:
-            name_classes(self._neurons[-1], _font(8.5), LABEL_COLOR)
+            name_classes(self._neurons[-1], _font(8.5), _label_color())
         self._edges = EdgeSet(self._scene, list(zip(sizes[:-1], sizes[1:])))
         self._scene.edges = self._edges
         self._titles = []
         for text, note in (("Features", "click to toggle"), ("Output", "softmax" if snap.multiclass else "")):
             title, subtitle = self._scene.addSimpleText(text, _font(9, bold=True)), self._scene.addSimpleText(note, _font(8))
-            title.setBrush(LABEL_COLOR)
-            subtitle.setBrush(TITLE_COLOR)
+            title.setBrush(_label_color())
+            subtitle.setBrush(_title_color())
             self._titles.append((title, subtitle))
         self._sync_headers(sizes[1:-1])
         self._update_layer_controls()
@@ -352,7 +393,8 @@ class NetworkView(QWidget):
         sizes, enabled, multiclass = self._structure
         viewport = self._canvas.viewport().size()
         width, height = float(viewport.width()), float(viewport.height())
-        lay = compute_layout([len(FEATURE_NAMES), *sizes[1:]], width, height, CLASS_NAME_WIDTH if multiclass else 0.0)
+        lay = compute_layout([len(FEATURE_NAMES), *sizes[1:]], width, height, CLASS_NAME_WIDTH if multiclass else 0.0,
+                             LABEL_WIDTH * theme.font_scale())
         t = lay.thumb
         for k, name in enumerate(FEATURE_NAMES):
             item = self._features[name]
@@ -442,7 +484,7 @@ class NetworkView(QWidget):
         weights = np.concatenate([w.ravel() for w in snap.weights])
         dead = np.concatenate([d.ravel() for d in snap.dead])
         thickness = np.clip((np.abs(weights) - HAIRLINE_BELOW) / (WIDTH_AT - HAIRLINE_BELOW), 0.0, 1.0)
-        widths = 1.0 + thickness * (MAX_EDGE_WIDTH - 1.0)
+        widths = (1.0 + thickness * (MAX_EDGE_WIDTH - 1.0)) * theme.line_scale()
         widths[dead] = 1.0
         if self._overlay.active:
             self._draw_stage(snap, widths, dead)
@@ -450,10 +492,10 @@ class NetworkView(QWidget):
         scale = self.gradient_scale()
         if self.colour_mode == GRADIENT:
             gradients = significant(np.concatenate([g.ravel() for g in snap.weight_gradients]))
-            values, lut = gradients / (scale or np.inf), GRADIENT_LUT  # no scale: neutral (NaN stays NaN)
+            values, lut = gradients / (scale or np.inf), palette.gradient_lut  # no scale: neutral (NaN stays NaN)
             biases = significant(np.concatenate(snap.bias_gradients)) / (scale or np.inf)
         else:
-            values, lut, biases = weights, VALUE_LUT, np.concatenate(snap.biases)
+            values, lut, biases = weights, palette.edge_value_lut, np.concatenate(snap.biases)
         self._edges.restyle(values, lut, widths, dead)
         self._colour_biases(biases, lut)
         why = (
@@ -541,6 +583,6 @@ class NetworkView(QWidget):
 
 def _font(points: float, bold: bool = False) -> QFont:
     font = QFont()
-    font.setPointSizeF(points)
+    font.setPointSizeF(points * theme.font_scale())  # presentation mode: larger
     font.setBold(bold)
     return font

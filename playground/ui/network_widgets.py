@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from playground.ui.colors import GRADIENT_LUT, VALUE_LUT, colour_pixels, packed_lut, pixmap
+from playground.ui import theme
+from playground.ui.colors import colour_pixels, packed_lut, palette, pixmap
 
 if TYPE_CHECKING:
     from playground.ui.stages import StageView
@@ -82,7 +83,8 @@ class LayerHeader(QWidget):
             self.label.setText(f"<b>{name} {layer}</b><br>{count}")
         else:
             self.label.setText(f"<b>H{layer}</b><br>{self.size}")
-        self.label.setStyleSheet(f"color: #2b3440; font-size: {9 if width >= 60 else 7.5}pt;")
+        points = (9 if width >= 60 else 7.5) * theme.font_scale()
+        self.label.setStyleSheet(f"color: {theme.current().strong}; font-size: {points:g}pt;")
         self.label.setToolTip(f"Hidden layer {layer} has {count}")
 
     def retire(self) -> None:
@@ -117,12 +119,17 @@ class EdgeLegend(QWidget):
         row.setContentsMargins(8, 2, 8, 2)
         row.setSpacing(5)
         for widget in (self.title, self.low, self.bar, self.high, self.rest):
-            widget.setStyleSheet("color: #3c4652; font-size: 8.5pt;")
             row.addWidget(widget, 1 if widget is self.rest else 0)
-        ramp = np.repeat(np.linspace(-1.0, 1.0, 90)[None], 10, axis=0)  # (10, 90)
-        self._luts = {id(lut): pixmap(colour_pixels(ramp, packed_lut(lut))) for lut in (VALUE_LUT, GRADIENT_LUT)}
         self._bar_lut: np.ndarray | None = None  # the LUT the bar shows
+        self._gradient = True
+        self.restyle()
         self.show_mode("gradient", None)
+
+    def restyle(self) -> None:
+        """The theme's text colour; the bar of the scale in force."""
+        for widget in (self.title, self.low, self.bar, self.high, self.rest):
+            widget.setStyleSheet(f"color: {theme.current().text}; font-size: {8.5 * theme.font_scale():g}pt;")
+        self._set_bar(palette.gradient_lut if self._gradient else palette.edge_value_lut)
 
     def _show_mode(self, mode: str, scale: float | None, no_scale: str) -> None:
         """``scale`` None: no gradient to scale by, and ``no_scale`` says why."""
@@ -131,13 +138,15 @@ class EdgeLegend(QWidget):
         limit = 1.0 if not gradient else scale
         self.low.setText(no_scale if limit is None else f"−{limit:.2g}")
         self.high.setText("" if limit is None else f"+{limit:.2g}")  # (an unchanged text is not redrawn)
-        self._set_bar(GRADIENT_LUT if gradient else VALUE_LUT)
+        self._gradient = gradient
+        self._set_bar(palette.gradient_lut if gradient else palette.edge_value_lut)
 
     def _set_bar(self, lut: np.ndarray) -> None:
         """The colour ramp of ``lut``; set only when it changes (setPixmap always redraws)."""
         if self._bar_lut is not lut:
             self._bar_lut = lut
-            self.bar.setPixmap(self._luts[id(lut)])
+            ramp = np.repeat(np.linspace(-1.0, 1.0, 90)[None], 10, axis=0)  # (10, 90)
+            self.bar.setPixmap(pixmap(colour_pixels(ramp, packed_lut(lut))))
 
     def show_stage(self, view: StageView) -> None:
         """What an inspector stage's edge colours and rings mean."""
@@ -161,8 +170,8 @@ class ParameterEditor(QLineEdit):
     """A one-line field over the scene for typing a weight or bias; Enter applies, Esc cancels."""
 
     accepted = Signal(float)
-    NORMAL = "QLineEdit { border: 1px solid #5b8fd6; border-radius: 3px; padding: 1px 3px; background: white; }"
-    INVALID = "QLineEdit { border: 2px solid #d93025; border-radius: 3px; padding: 0px 2px; background: #fff4f3; }"
+    NORMAL = "QLineEdit { border: 1px solid #5b8fd6; border-radius: 3px; padding: 1px 3px; background: white; color: #1f2630; }"
+    INVALID = "QLineEdit { border: 2px solid #d93025; border-radius: 3px; padding: 0px 2px; background: #fff4f3; color: #1f2630; }"
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -229,7 +238,7 @@ class NetworkCanvas(QGraphicsView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFrameShape(QGraphicsView.Shape.NoFrame)
-        self.setBackgroundBrush(QColor("#ffffff"))
+        self.setBackgroundBrush(QColor(theme.current().chart))
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
     def resizeEvent(self, event: QResizeEvent) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QTabBar, QVBoxLayout, QWidget
 
 from playground.engine.metrics import r_squared, rmse
+from playground.ui import theme
 from playground.ui.boundary_plot import BoundaryPlot, display_scale
 from playground.ui.class_thumbnails import ClassThumbnails
 from playground.ui.color_bar import ColorBar
@@ -33,6 +34,17 @@ QTabBar::tab { border: none; border-bottom: 2px solid transparent; padding: 1px 
 QTabBar::tab:selected { color: #222222; border-bottom: 2px solid #0877bd; }
 QTabBar::tab:hover:!selected { color: #444444; border-bottom: 2px solid #cccccc; }
 """
+DARK_TAB_COLOURS = {"#777777": "#a3adb9", "#222222": "#eef1f5", "#444444": "#dfe3e8", "#cccccc": "#4a515b"}
+
+
+def chart_tabs_style() -> str:
+    """CHART_TABS_STYLE in the theme in force (its greys lightened on dark)."""
+    if not theme.is_dark():
+        return CHART_TABS_STYLE
+    style = CHART_TABS_STYLE
+    for light, dark in DARK_TAB_COLOURS.items():
+        style = style.replace(light, dark)
+    return style
 
 
 def format_number(value: float, digits: int = 3) -> str:
@@ -198,6 +210,9 @@ class OutputPanel(QWidget):
         layout.addWidget(self.color_bar)
         layout.addStretch(0)
 
+    def _restyle_tabs(self) -> None:
+        self.chart_tabs.setStyleSheet(chart_tabs_style())
+
     def _build_chart_header(self) -> QHBoxLayout:
         self.chart_tabs = QTabBar()
         self.chart_tabs.setObjectName("chart_tabs")
@@ -205,7 +220,8 @@ class OutputPanel(QWidget):
             "Loss: the loss per epoch. Gradient size per layer: how large each layer's gradient is"
             " (log scale), to see gradients vanish or explode. Confusion: which class is mistaken for which."
         )
-        self.chart_tabs.setStyleSheet(CHART_TABS_STYLE)
+        self.chart_tabs.setStyleSheet(chart_tabs_style())
+        theme.follow_theme(self, self._restyle_tabs)
         self.chart_tabs.setDrawBase(False)
         self.chart_tabs.setExpanding(False)
         self.chart_tabs.setUsesScrollButtons(False)  # three short tabs: always whole, never scrolled

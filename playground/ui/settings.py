@@ -1,5 +1,6 @@
 """What the window remembers between launches: its geometry, the last configuration, recent
-experiment files and the last folder of a file dialog, in QSettings (an INI file).
+experiment files, the last folder of a file dialog and the View menu's theme and colour-blind choice, in
+QSettings (an INI file).
 
 PLAYGROUND_SETTINGS_DIR, when set, names the folder that holds the file instead of the user's
 configuration folder: tests set it so they never read or write a person's real settings.
@@ -19,6 +20,7 @@ from playground.engine.config import Config, ConfigError
 SETTINGS_DIR_VARIABLE = "PLAYGROUND_SETTINGS_DIR"
 ORGANISATION, APPLICATION = "BackpropPlayground", "playground"
 MAX_RECENT = 8
+THEMES = ("system", "light", "dark")  # theme.MODES (not imported: settings stay free of the widgets)
 
 
 class AppSettings:
@@ -84,3 +86,18 @@ class AppSettings:
 
     def set_last_folder(self, folder: str) -> None:
         self._store.setValue("files/last_folder", folder)
+
+    # ----- appearance (View menu) -------------------------------------------------------
+    def theme(self) -> str:
+        """"system", "light" or "dark"; "system" when unset or unreadable."""
+        value = self._store.value("view/theme")
+        return value if value in THEMES else "system"
+
+    def set_theme(self, mode: str) -> None:
+        self._store.setValue("view/theme", mode)
+
+    def colorblind(self) -> bool:
+        return str(self._store.value("view/colorblind", "false")).lower() == "true"
+
+    def set_colorblind(self, on: bool) -> None:
+        self._store.setValue("view/colorblind", "true" if on else "false")

@@ -23,14 +23,15 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QStackedL
 
 from playground.engine.number_text import number as format_number
 from playground.engine.slope import SlopeData
-from playground.ui.colors import GRAD_NEGATIVE, GRAD_POSITIVE
+from playground.ui import theme
+from playground.ui.colors import palette
 from playground.ui.loss_plot import TRAIN_COLOR
 from playground.ui.plot_style import chart_widget, still_chart
 
 SAMPLE_COLOR = QColor(0x15, 0x65, 0xC0)  # this sample / this mini-batch: blue
 TRAINING_COLOR = TRAIN_COLOR  # the whole training set: grey, as on the loss chart
 SECANT_COLOR = QColor(0xE0, 0x6C, 0x00)  # dashed orange
-STEP_COLOR = QColor(0x20, 0x20, 0x20)  # the optimizer's step: a black arrow
+STEP_COLOR = QColor(0x20, 0x20, 0x20)  # the optimizer's step: a black arrow (light on the dark theme)
 FLAT_COLOR = QColor(0x60, 0x60, 0x60)  # a tangent of slope 0 (or NaN)
 # The secant's h on the slider: 10^(−position / STEPS_PER_DECADE), from 1 down to 1e-4.
 STEPS_PER_DECADE = 100
@@ -68,10 +69,14 @@ def slider_h(position: int) -> float:
     return 10.0 ** (-position / STEPS_PER_DECADE)
 
 
+def step_color() -> QColor:
+    return QColor(theme.current().outline) if theme.is_dark() else STEP_COLOR
+
+
 def tangent_color(slope: float) -> QColor:
     if slope > 0:
-        return QColor(*GRAD_POSITIVE)
-    return QColor(*GRAD_NEGATIVE) if slope < 0 else FLAT_COLOR
+        return QColor(*palette.grad_positive)  # the gradient scale in force
+    return QColor(*palette.grad_negative) if slope < 0 else FLAT_COLOR
 
 
 class CurveMarker(pg.TargetItem):
@@ -140,14 +145,15 @@ class SlopeView(QWidget):
         self.secant = plot.plot(pen=pg.mkPen(SECANT_COLOR, width=2, style=Qt.PenStyle.DashLine))
         self.secant_points = pg.ScatterPlotItem(size=7, brush=pg.mkBrush(SECANT_COLOR), pen=None)
         plot.addItem(self.secant_points)
-        self.step_line = plot.plot(pen=pg.mkPen(STEP_COLOR, width=2))
+        self.step_line = plot.plot(pen=pg.mkPen(step_color(), width=2))
         self.prediction = pg.ScatterPlotItem(size=11, brush=pg.mkBrush(None), pen=pg.mkPen(FLAT_COLOR, width=2))
         plot.addItem(self.prediction)
-        self.landing = pg.ScatterPlotItem(size=6, brush=pg.mkBrush(STEP_COLOR), pen=None)
+        self.landing = pg.ScatterPlotItem(size=6, brush=pg.mkBrush(step_color()), pen=None)
         plot.addItem(self.landing)
         self.arrow = pg.ArrowItem(headLen=ARROW_HEAD, tipAngle=36, tailLen=None,
-                                  pen=pg.mkPen(STEP_COLOR), brush=pg.mkBrush(STEP_COLOR))
+                                  pen=pg.mkPen(step_color()), brush=pg.mkBrush(step_color()))
         plot.addItem(self.arrow)
+        theme.follow_theme(self, self._restyle_step)
         self.marker = CurveMarker(
             size=12, symbol="o", pen=pg.mkPen("w", width=1.5), brush=pg.mkBrush(SAMPLE_COLOR),
             hoverPen=pg.mkPen(SAMPLE_COLOR, width=2), hoverBrush=pg.mkBrush(255, 255, 255),
@@ -298,11 +304,18 @@ class SlopeView(QWidget):
         self._place_arrow()
         self.step_readout.setText(self._step_text(data))
 
+    def _restyle_step(self) -> None:
+        """The step's arrow in the theme in force (black on white, light on dark)."""
+        colour = step_color()
+        self.step_line.setPen(pg.mkPen(colour, width=2))
+        self.landing.setBrush(pg.mkBrush(colour))
+        self.arrow.setStyle(pen=pg.mkPen(colour), brush=pg.mkBrush(colour))
+
     def _step_text(self, data: SlopeData) -> str:
         """The step and the change of E it makes, beside the change the tangent predicted (the
         changes, not the two losses: a small step changes E in the sixth decimal). Each phrase
         is kept on one line when the label wraps."""
-        s, arrow = self._symbol, _swatch(STEP_COLOR, "➜")
+        s, arrow = self._symbol, _swatch(step_color(), "➜")
         if data.step == 0.0:
             return _phrase(arrow, f"the optimizer's step leaves {s} where it is")
         with np.errstate(all="ignore"):

@@ -20,6 +20,7 @@ from playground.engine.number_text import factor as par
 from playground.engine.number_text import number as fmt
 from playground.engine.shot import Shot, ShotStep, parameter_of
 from playground.engine.trainer import output_activation
+from playground.ui.colors import palette
 from playground.ui.stages import Stage, layer_name
 
 MAX_ROWS = 8  # neurons listed per layer before "…"
@@ -161,7 +162,7 @@ def _blame(shot: Shot, stage: Stage, config: Config, sample: int, n: int) -> str
             head += " Here k runs over the classes: every class's p − y reaches every neuron."
     tail = (
         "<br>Every weight into these neurons gets ∂E/∂w<sub>ij</sub> = a<sub>i</sub>·δ<sub>j</sub> "
-        "(edge colour; green +, magenta −) and every bias ∂E/∂b<sub>j</sub> = δ<sub>j</sub> (ring). "
+        f"(edge colour; {palette.scales.words[3]} +, {palette.scales.words[2]} −) and every bias ∂E/∂b<sub>j</sub> = δ<sub>j</sub> (ring). "
         "Click an edge for its chain rule."
     )
     return head + "<br>" + "<br>".join(rows) + _more(shot.z[layer].shape[1]) + tail

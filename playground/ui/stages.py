@@ -24,7 +24,7 @@ from playground.engine.network import Network
 from playground.engine.number_text import number as fmt
 from playground.engine.shot import Shot
 from playground.inspect_request import STAGE_NAMES
-from playground.ui.colors import GRADIENT_LUT, VALUE_LUT, value_color
+from playground.ui.colors import palette, value_color
 
 STAGE_WORDS = {
     "aim": "Aim",
@@ -88,7 +88,7 @@ class StageView:
     lit: set[int] = field(default_factory=set)  # node layers drawn at full strength
     nodes: dict[tuple[int, int], NodeMark] = field(default_factory=dict)  # (node layer, j) → mark
     edge_values: np.ndarray | None = None  # (n_edges,) in [−1, 1], EdgeSet order; None: as live
-    edge_lut: np.ndarray = field(default_factory=lambda: GRADIENT_LUT)
+    edge_lut: np.ndarray = field(default_factory=lambda: palette.gradient_lut)
     edge_lit: np.ndarray | None = None  # (n_edges,) bool: edges drawn at full strength
     legend: tuple[str, float | None, str] = ("Edge colour = weight w", 1.0, WEIGHT_RINGS)  # title, ±scale, rest
 
@@ -184,7 +184,7 @@ def _mark_deltas(view: StageView, shot: Shot, layers: set[int]) -> None:
             size = abs(float(delta)) / largest if np.isfinite(delta) else 1.0
             view.nodes[(layer + 1, j)] = NodeMark(
                 f"δ {fmt(float(delta))}",
-                value_color(float(np.sign(delta)) * max(size, 0.35) if delta else 0.0, GRADIENT_LUT),
+                value_color(float(np.sign(delta)) * max(size, 0.35) if delta else 0.0, palette.gradient_lut),
                 MIN_RING + (MAX_RING - MIN_RING) * size,
             )
 
@@ -206,7 +206,7 @@ def largest_finite(values: np.ndarray) -> float:
 
 def _weights_on_edges(view: StageView, weights: list[np.ndarray], layer_of_edge: np.ndarray, lit: set[int]) -> None:
     view.edge_values = np.concatenate([w.ravel() for w in weights])  # the weight scale is fixed, as live
-    view.edge_lut = VALUE_LUT
+    view.edge_lut = palette.edge_value_lut
     view.edge_lit = np.isin(layer_of_edge, sorted(lit))
 
 
@@ -215,7 +215,7 @@ def _gradients_on_edges(view: StageView, shot: Shot, layer_of_edge: np.ndarray, 
     view.legend = ("Edge colour = ∂E/∂w = a·δ", largest, "ring: colour = sign of δ, width = |δ|")
     view.edge_lit = np.isin(layer_of_edge, sorted(lit))
     view.edge_values = np.where(view.edge_lit, gradients, 0.0)
-    view.edge_lut = GRADIENT_LUT
+    view.edge_lut = palette.gradient_lut
 
 
 def _changes_on_edges(view: StageView, shot: Shot, change: np.ndarray, layer_of_edge: np.ndarray) -> None:
@@ -223,7 +223,7 @@ def _changes_on_edges(view: StageView, shot: Shot, change: np.ndarray, layer_of_
     steps = np.concatenate([w.ravel() for w in views.weights])
     view.edge_values, largest = _scaled(steps)
     view.legend = ("Edge colour = the step Δw", largest, "label = Δb, the bias's step")
-    view.edge_lut = GRADIENT_LUT
+    view.edge_lut = palette.gradient_lut
     view.edge_lit = np.ones(len(steps), dtype=bool)
     for layer, bias_steps in enumerate(views.biases):
         for j, delta in enumerate(bias_steps):
