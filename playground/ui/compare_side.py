@@ -14,8 +14,9 @@ from playground.engine.activations import ACTIVATION_LABELS
 from playground.engine.config import MAX_BATCH_SIZE, PRESETS, Config
 from playground.engine.optimizers import OPTIMIZER_LABELS
 from playground.engine.regularization import REGULARIZATION_LABELS
+from playground.ui import theme
 from playground.ui.boundary_plot import BoundaryPlot
-from playground.ui.colors import NEGATIVE, POSITIVE
+from playground.ui.colors import palette
 from playground.ui.compare_loss_plot import SIDE_COLORS, SIDE_LETTERS
 from playground.ui.output_panel import NO_POINTS, format_number, format_percent
 from playground.ui.top_bar import config_problem
@@ -44,6 +45,7 @@ class NetworkThumbnail(QWidget):
         super().__init__(parent)
         self._layer_sizes: tuple[int, ...] = ()
         self._weights: tuple[np.ndarray, ...] = ()
+        theme.follow_theme(self, self.update)  # its canvas and the weight colours in force
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
         return QSize(220, 150)
@@ -66,7 +68,8 @@ class NetworkThumbnail(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), QColor("white"))
+        colours = theme.current()
+        painter.fillRect(self.rect(), QColor(colours.chart))
         columns = self.positions()
         for l, w in enumerate(self._weights):  # (n_in, n_out)
             for i, j in np.ndindex(w.shape):
@@ -74,11 +77,11 @@ class NetworkThumbnail(QWidget):
                 if not np.isfinite(value):
                     pen = QPen(QColor(0x70, 0x70, 0x70), 1.0)
                 else:
-                    pen = QPen(QColor(*(POSITIVE if value > 0 else NEGATIVE)), edge_width(value))
+                    pen = QPen(QColor(*(palette.positive if value > 0 else palette.negative)), edge_width(value))
                 painter.setPen(pen)
                 painter.drawLine(columns[l][i], columns[l + 1][j])
-        painter.setPen(QPen(QColor("#5f6b7a"), 1.0))
-        painter.setBrush(QColor("white"))
+        painter.setPen(QPen(QColor(colours.muted), 1.0))
+        painter.setBrush(QColor(colours.chart))
         radius = max(2.5, min(6.0, (self.height() - 20) / (2.5 * max(self._layer_sizes, default=1))))
         for column in columns:
             for centre in column:
