@@ -201,3 +201,16 @@ def test_inspecting_while_scrubbed_takes_the_network_shown(make_controller, qtbo
     controller.regenerate()  # a change of points ends scrubbing: the run is drawn again
     qtbot.waitUntil(lambda: not controller.snapshot.scrubbed, timeout=WAIT_MS)
     assert controller.snapshot.epoch >= 80
+
+
+def test_a_fork_taken_while_scrubbed_is_the_epoch_shown(make_controller, qtbot):
+    config = Config(dataset="xor")
+    controller = make_controller(config)
+    train_paused(controller, qtbot, 120)
+    controller.show_checkpoint(40)
+    qtbot.waitUntil(lambda: controller.snapshot.epoch == 40, timeout=WAIT_MS)
+    with qtbot.waitSignal(controller.fork_taken, timeout=WAIT_MS) as blocker:
+        controller.take_fork()
+    reference = Trainer(config, make_data(config))
+    reference.train(40)
+    assert blocker.args[0].is_identical_to(checkpoint_of(reference))
