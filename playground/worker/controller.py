@@ -7,18 +7,17 @@ then acknowledged so the worker may send the next one.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from playground.engine.config import Config
 from playground.engine.config_edits import Edit, SetValue
 from playground.engine.trainer import Trainer
 from playground.worker.snapshot import Snapshot
 from playground.worker.training_worker import TrainingWorker
+from playground.worker.worker_thread import WorkerThread
 
 
-class TrainingController(QObject):
-    snapshot_changed = Signal(object)  # Snapshot, for the views
-    failed = Signal(str)  # a one-line message to show the user
+class TrainingController(WorkerThread):
     saved = Signal(str)  # an experiment was written to this path
     loaded = Signal(str)  # an experiment was read from this path and is now shown
     state_taken = Signal(object)  # TrainerState (history left out), asked for by take_state()
@@ -40,7 +39,6 @@ class TrainingController(QObject):
     _set_trace_point = Signal(object)
     _load = Signal(str)
     _save = Signal(str, bool)
-    _drawn = Signal(int)
     _take_state = Signal()
     _apply_shot = Signal(object)
     _edit_points = Signal(object)
@@ -57,13 +55,8 @@ class TrainingController(QObject):
     def __init__(self, trainer: Trainer, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.snapshot: Snapshot | None = None  # the latest, as drawn
-        self._stopped = False
-        self._thread = QThread()
-        self._thread.setObjectName("training-worker")
-        self._worker = TrainingWorker(trainer)
-        self._worker.moveToThread(self._thread)
-        w = self._worker
-        for request, slot in (
+        w = TrainingWorker(trainer)
+        requests = (
             (self._play, w.play),
             (self._pause, w.pause),
             (self._step, w.step),
@@ -75,7 +68,6 @@ class TrainingController(QObject):
             (self._set_trace_point, w.set_trace_point),
             (self._load, w.load_experiment),
             (self._save, w.save_experiment),
-            (self._drawn, w.snapshot_drawn),
             (self._take_state, w.take_state),
             (self._apply_shot, w.apply_shot),
             (self._edit_points, w.edit_points),
@@ -88,19 +80,18 @@ class TrainingController(QObject):
             (self._request_checkpoints, w.request_checkpoints),
             (self._take_fork, w.take_fork),
             (self._adopt_state, w.adopt_state),
-        ):
-            request.connect(slot)
-        w.snapshot_ready.connect(self._on_snapshot)
-        w.failed.connect(self._on_failed)
-        w.saved.connect(self._on_saved)
-        w.loaded.connect(self._on_loaded)
-        w.state_taken.connect(self._on_state_taken)
-        w.checkpoint_ready.connect(self._on_checkpoint_ready)
-        w.branched.connect(self._on_branched)
-        w.branch_undone.connect(self._on_branch_undone)
-        w.checkpoints_ready.connect(self._on_checkpoints_ready)
-        w.fork_taken.connect(self._on_fork_taken)
-        self._thread.start()
+        )
+        outputs = (
+            (w.saved, self._on_saved),
+            (w.loaded, self._on_loaded),
+            (w.state_taken, self._on_state_taken),
+            (w.checkpoint_ready, self._on_checkpoint_ready),
+            (w.branched, self._on_branched),
+            (w.branch_undone, self._on_branch_undone),
+            (w.checkpoints_ready, self._on_checkpoints_ready),
+            (w.fork_taken, self._on_fork_taken),
+        )
+        self._start(w, "training-worker", requests, outputs)
         self._refresh.emit()  # the first snapshot
 
     # ----- what the views may ask -------------------------------------------------------
@@ -108,10 +99,6 @@ class TrainingController(QObject):
     def config(self) -> Config:
         assert self.snapshot is not None, "no snapshot yet"
         return self.snapshot.config
-
-    @property
-    def running(self) -> bool:
-        return bool(self.snapshot and self.snapshot.running)
 
     def play(self) -> None:
         self._play.emit()
@@ -206,32 +193,7 @@ class TrainingController(QObject):
         """Save the run; ``with_checkpoints``: with its kept checkpoints (Save with history)."""
         self._save.emit(path, bool(with_checkpoints))
 
-    def shutdown(self) -> None:
-        """Stop the worker's timer in its own thread, then the thread; safe to call twice."""
-        if self._stopped:
-            return
-        self._stopped = True
-        QMetaObject.invokeMethod(self._worker, "stop", Qt.ConnectionType.BlockingQueuedConnection)
-        self._thread.quit()
-        self._thread.wait()
-
-    @property
-    def thread_running(self) -> bool:
-        return self._thread.isRunning()
-
     # ----- from the worker ---------------------------------------------------------------
-    @Slot(object)
-    def _on_snapshot(self, snapshot: Snapshot) -> None:
-        if self._stopped:
-            return
-        self.snapshot = snapshot
-        self.snapshot_changed.emit(snapshot)  # views draw synchronously here
-        self._drawn.emit(snapshot.serial)
-
-    @Slot(str)
-    def _on_failed(self, message: str) -> None:
-        self.failed.emit(message)
-
     @Slot(str)
     def _on_saved(self, path: str) -> None:
         self.saved.emit(path)
