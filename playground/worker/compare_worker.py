@@ -11,7 +11,6 @@ both sides, and none goes out before the last was acknowledged.
 from __future__ import annotations
 
 import time
-from collections import deque
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
@@ -22,14 +21,12 @@ from playground.engine.config_edits import LIVE_KEYS, with_changes
 from playground.engine.pacing import EpochPacer
 from playground.engine.trainer import Trainer
 from playground.engine.trainer_state import TrainerState
+from playground.worker.frame_clock import FrameClock, SpeedMeter
 from playground.worker.snapshot import Snapshot
 from playground.worker.snapshot_builder import SnapshotBuilder
 
-CHUNK_SECONDS = 0.010
-ACK_POLL_SECONDS = 0.002
 MAX_SNAPSHOTS_PER_SECOND = 30  # each frame is two runs' maps and points: half the main window's rate
 MAX_EPOCHS_PER_CALL = 100_000
-SPEED_WINDOW_SECONDS = 1.0
 SIDE_NAMES = ("A", "B")
 
 
@@ -61,15 +58,15 @@ class CompareWorker(QObject):
         self._running = False
         self._awaiting_ack = False
         self._dirty = True
-        self._last_emit = 0.0
+        self._clock = FrameClock(MAX_SNAPSHOTS_PER_SECOND)  # when chunks stop and frames go out
         self._pacer = EpochPacer()  # an epoch of both sides together
-        self._epoch_times: deque[tuple[float, int]] = deque()
+        self._speed_meter = SpeedMeter()  # epochs per second, shown while running
 
     # ----- requests (queued slots, between chunks) -------------------------------------------
     @Slot()
     def play(self) -> None:
         self._running = bool(self._live())
-        self._epoch_times.clear()
+        self._speed_meter.clear()
         self._changed()
 
     @Slot()
@@ -157,21 +154,14 @@ class CompareWorker(QObject):
     @Slot()
     def _tick(self) -> None:
         if self._running:
-            self._train_until(self._chunk_deadline())
+            self._train_until(self._clock.chunk_deadline(time.perf_counter(), self._awaiting_ack))
             self._dirty = True
         if not self._running:  # both diverged: the views must see it now
             self._changed()
             return
         now = time.perf_counter()
-        if not self._awaiting_ack and now - self._last_emit >= 1.0 / MAX_SNAPSHOTS_PER_SECOND:
+        if not self._awaiting_ack and self._clock.due(now):
             self._emit_snapshot()
-
-    def _chunk_deadline(self) -> float:
-        now = time.perf_counter()
-        due = self._last_emit + 1.0 / MAX_SNAPSHOTS_PER_SECOND
-        if self._awaiting_ack:
-            return min(now + CHUNK_SECONDS, max(due, now + ACK_POLL_SECONDS))
-        return min(now + CHUNK_SECONDS, due)
 
     def _train_until(self, deadline: float) -> None:
         """Calls of the same number of epochs for every live side, sized to the time left."""
@@ -188,8 +178,7 @@ class CompareWorker(QObject):
 
     def _emit_snapshot(self) -> None:
         now = time.perf_counter()
-        slot = self._last_emit + 1.0 / MAX_SNAPSHOTS_PER_SECOND
-        self._last_emit = slot if 0.0 <= now - slot < 1.0 / MAX_SNAPSHOTS_PER_SECOND else now
+        self._clock.sent(now)
         self._dirty, self._awaiting_ack = False, True
         speed = self._speed(now)
         self._serial += 1
@@ -202,11 +191,6 @@ class CompareWorker(QObject):
     def _speed(self, now: float) -> float:
         """Epochs per second of the furthest side over the last SPEED_WINDOW_SECONDS, else 0."""
         if not self._running:
-            self._epoch_times.clear()
+            self._speed_meter.clear()
             return 0.0
-        times = self._epoch_times
-        times.append((now, max(t.epoch for t in self._trainers)))
-        while len(times) > 2 and now - times[0][0] > SPEED_WINDOW_SECONDS:
-            times.popleft()
-        (t0, e0), (t1, e1) = times[0], times[-1]
-        return (e1 - e0) / (t1 - t0) if t1 > t0 else 0.0
+        return self._speed_meter.measure(now, max(t.epoch for t in self._trainers))

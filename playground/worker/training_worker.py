@@ -9,7 +9,6 @@ at most MAX_SNAPSHOTS_PER_SECOND, and never while the views have not acknowledge
 from __future__ import annotations
 
 import time
-from collections import deque
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
@@ -31,12 +30,10 @@ from playground.engine.pacing import EpochPacer
 from playground.engine.point_edits import PointEdit, PointHistory
 from playground.engine.trainer import Trainer
 from playground.engine.trainer_state import TrainerState
+from playground.worker.frame_clock import FrameClock, SpeedMeter
 from playground.worker.snapshot_builder import SnapshotBuilder
 
-CHUNK_SECONDS = 0.010
-ACK_POLL_SECONDS = 0.002  # chunks this short while a frame is due but not yet acknowledged
 MAX_SNAPSHOTS_PER_SECOND = 60  # a frame every 16.7 ms at most, none before the last was drawn
-SPEED_WINDOW_SECONDS = 1.0
 MAX_EPOCHS_PER_CALL = 100_000  # bounds one call's history rows
 
 
@@ -63,10 +60,10 @@ class TrainingWorker(QObject):
         self._running = False
         self._awaiting_ack = False
         self._dirty = True  # something changed that the views have not seen
-        self._last_emit = 0.0  # when the last frame was due (see _emit_snapshot)
+        self._clock = FrameClock(MAX_SNAPSHOTS_PER_SECOND)  # when chunks stop and frames go out
         self._trace_point: tuple[float, float, float] | None = None
         self._drawing = PointHistory()  # undo/redo of points drawn on the plane
-        self._epoch_times: deque[tuple[float, int]] = deque()  # (time, epoch) over the last second
+        self._speed_meter = SpeedMeter()  # epochs per second, shown while running
         self._pacer = EpochPacer()  # sizes each call of the trainer to the time a chunk has left
         self._checkpoints = CheckpointStore.for_run(trainer, kept=take_checkpoints(trainer))  # engine/checkpoints.py
         self._before_branch: tuple[Trainer, CheckpointStore] | None = None  # for undo_branch
@@ -82,7 +79,7 @@ class TrainingWorker(QObject):
             self._changed()
             return
         self._running = True
-        self._epoch_times.clear()
+        self._speed_meter.clear()
         self._changed()
 
     @Slot()
@@ -413,7 +410,7 @@ class TrainingWorker(QObject):
             self._builder.data_changed()
             self._drawing.forget()  # the undo steps of points drawn since do not apply to these
         self._trainer = trainer
-        self._epoch_times.clear()  # the speed is measured afresh on the run brought in
+        self._speed_meter.clear()  # the speed is measured afresh on the run brought in
         self._builder.restart_history()
         self._changed()
 
@@ -446,24 +443,14 @@ class TrainingWorker(QObject):
             self._changed()
             return
         if self._running:
-            self._train_until(self._chunk_deadline())
+            self._train_until(self._clock.chunk_deadline(time.perf_counter(), self._awaiting_ack))
             self._dirty = True
         if not self._running:  # paused by divergence: the views must see it now
             self._changed()
             return
         now = time.perf_counter()
-        if self._dirty and not self._awaiting_ack and now - self._last_emit >= 1.0 / MAX_SNAPSHOTS_PER_SECOND:
+        if self._dirty and not self._awaiting_ack and self._clock.due(now):
             self._emit_snapshot()
-
-    def _chunk_deadline(self) -> float:
-        """When this chunk stops: when the next frame is due, so frames go out on time. While
-        the views still draw the last one, train on until it is due, then in short slices so
-        their acknowledgement is seen at once; a frame already due and acknowledged: no chunk."""
-        now = time.perf_counter()
-        due = self._last_emit + 1.0 / MAX_SNAPSHOTS_PER_SECOND
-        if self._awaiting_ack:
-            return min(now + CHUNK_SECONDS, max(due, now + ACK_POLL_SECONDS))
-        return min(now + CHUNK_SECONDS, due)
 
     def _train_until(self, deadline: float) -> None:
         """Train in calls of as many epochs as the time left holds at the speed last measured: the
@@ -489,11 +476,7 @@ class TrainingWorker(QObject):
 
     def _emit_snapshot(self) -> None:
         now = time.perf_counter()
-        # Frames keep to a grid of 1/MAX_SNAPSHOTS_PER_SECOND while they can: the little each
-        # one goes out late (the last call of a chunk overshoots) does not add up, so the
-        # views get 60 a second, not 59; a frame more than a period late starts the grid anew.
-        slot = self._last_emit + 1.0 / MAX_SNAPSHOTS_PER_SECOND
-        self._last_emit = slot if 0.0 <= now - slot < 1.0 / MAX_SNAPSHOTS_PER_SECOND else now
+        self._clock.sent(now)
         self._dirty, self._awaiting_ack = False, True
         snapshot = self._builder.build(
             self._trainer, running=self._running, epochs_per_second=self._speed(now), trace_point=self._traceable(),
@@ -505,11 +488,6 @@ class TrainingWorker(QObject):
     def _speed(self, now: float) -> float:
         """Epochs per second over the last SPEED_WINDOW_SECONDS while running, else 0."""
         if not self._running:
-            self._epoch_times.clear()
+            self._speed_meter.clear()
             return 0.0
-        times = self._epoch_times
-        times.append((now, self._trainer.epoch))
-        while len(times) > 2 and now - times[0][0] > SPEED_WINDOW_SECONDS:
-            times.popleft()
-        (t0, e0), (t1, e1) = times[0], times[-1]
-        return (e1 - e0) / (t1 - t0) if t1 > t0 else 0.0
+        return self._speed_meter.measure(now, self._trainer.epoch)
