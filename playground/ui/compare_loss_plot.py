@@ -18,7 +18,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from playground.ui.colors import CLASS_COLORS
-from playground.ui.loss_plot import ABSURD_FACTOR, SHORT_REDRAW_INTERVAL, LossAxis, nice_ceiling
+from playground.ui.loss_plot import ABSURD_FACTOR, SHORT_REDRAW_INTERVAL, LossAxis, SteppedYRange, nice_ceiling
 from playground.ui.plot_style import chart_widget, long_series, still_chart
 from playground.worker.snapshot import Snapshot
 
@@ -62,8 +62,7 @@ class CompareLossPlot(QWidget):
         super().__init__(parent)
         self.setObjectName("compare_loss_plot")
         self.series = (SideSeries(), SideSeries())
-        self._x_top = self._y_top = 0.0
-        self._y_log_range: tuple[float, float] | None = None
+        self._x_top = 0.0
         self._log = False
         self._fork_epoch = 0
         # Four curves, two of them dashed, and the end letters cost the GUI thread more than the
@@ -82,6 +81,7 @@ class CompareLossPlot(QWidget):
         still_chart(plot)
         long_series(plot)
         plot.disableAutoRange()
+        self.y_range = SteppedYRange(plot)
         plot.setLabel("bottom", "epoch")
         for name in ("left", "bottom"):  # re-rendered only when their range changes
             plot.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -132,7 +132,7 @@ class CompareLossPlot(QWidget):
         """Log y axis; zero and NaN losses are left out of the drawing (pyqtgraph's finite check)."""
         self._log = bool(on)
         self.plot_item.setLogMode(x=False, y=self._log)
-        self._y_top, self._y_log_range = 0.0, None
+        self.y_range.forget()
         self._redraw()
 
     def _redraw(self) -> None:
@@ -150,22 +150,9 @@ class CompareLossPlot(QWidget):
         if x_top != self._x_top:
             self._x_top = x_top
             self.plot_item.setXRange(fork_epoch, x_top, padding=0.0)
-        self._step_y_range()
+        self.y_range.show(*self.sensible_range(), self._log)
         for series, label in zip(self.series, self.end_labels):
             self._place_label(label, series.filled)
-
-    def _step_y_range(self) -> None:
-        low, high = self.sensible_range()
-        if self._log:
-            y_range = (math.floor(math.log10(low)), math.log10(nice_ceiling(high)))
-            if y_range != self._y_log_range:
-                self._y_log_range = y_range
-                self.plot_item.setYRange(*y_range, padding=0.02)
-            return
-        y_top = nice_ceiling(high)
-        if y_top != self._y_top:
-            self._y_top = y_top
-            self.plot_item.setYRange(0, y_top, padding=0.02)
 
     def _place_label(self, label: pg.TextItem, rows: np.ndarray) -> None:
         """The side's letter just right of its test curve's last finite point (train's if none)."""
@@ -175,9 +162,10 @@ class CompareLossPlot(QWidget):
                 row = rows[finite[-1]]
                 y = float(row[column])
                 if self._log:  # a diverging side's letter stays at the top of the chart
-                    y = min(math.log10(y), self._y_log_range[1]) if y > 0 and self._y_log_range else math.nan
-                elif self._y_top:
-                    y = min(y, self._y_top)
+                    top = self.y_range.log_range
+                    y = min(math.log10(y), top[1]) if y > 0 and top else math.nan
+                elif self.y_range.top:
+                    y = min(y, self.y_range.top)
                 if math.isfinite(y):
                     label.setPos(float(row[0]), y)
                     label.show()

@@ -80,6 +80,34 @@ def legend_tip(train_empty: bool = False, test_empty: bool = False) -> str:
     return LEGEND_TIP + (f" The {' and '.join(empty)} set has no points." if empty else "")
 
 
+class SteppedYRange:
+    """A loss chart's y axis, changed in steps (NICE_STEPS) so its labels move about ten times a
+    decade, not every frame; shared by the loss chart and the comparison's."""
+
+    def __init__(self, plot_item: pg.PlotItem) -> None:
+        self.plot_item = plot_item
+        self.forget()
+
+    def forget(self) -> None:
+        """Set anew at the next show (another axis mode)."""
+        self.top = 0.0  # the linear axis's top in force (0: not set yet)
+        self.log_range: tuple[float, float] | None = None  # the log axis's (log10 bottom, log10 top)
+
+    def show(self, low: float, high: float, log: bool) -> None:
+        """Losses from ``low`` (smallest positive) to ``high`` (largest) on the axis."""
+        if log:
+            # log10 of a decade below the smallest positive loss shown up to the top one
+            log_range = (math.floor(math.log10(low)), math.log10(nice_ceiling(high)))
+            if log_range != self.log_range:
+                self.log_range = log_range
+                self.plot_item.setYRange(*log_range, padding=0.02)
+            return
+        top = nice_ceiling(high)
+        if top != self.top:
+            self.top = top
+            self.plot_item.setYRange(0, top, padding=0.02)
+
+
 class LossAxis(pg.AxisItem):
     """In log mode label only 1, 2 and 5 × 10^k (only 10^k over many decades), so the labels
     of a short chart never pile up."""
@@ -109,8 +137,7 @@ class LossPlot(QWidget):
         self._all_finite = True  # every stored loss is finite
         self._all_positive = True  # every stored loss is > 0 (log mode can skip its check)
         self._log = False
-        self._x_top = self._y_top = 0.0  # the axis ranges in force (0: not set yet)
-        self._y_log_range: tuple[float, float] | None = None  # the same in log mode
+        self._x_top = 0.0  # the x axis's range in force (0: not set yet)
         self._last_redraw = 0.0  # time.monotonic() of the last setData
         self._redraw_timer = QTimer(self)  # a deferred redraw of a long history
         self._redraw_timer.setSingleShot(True)
@@ -133,6 +160,7 @@ class LossPlot(QWidget):
             # Axes are re-rendered only when their range changes, not on every new point.
             plot.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         plot.disableAutoRange()
+        self.y_range = SteppedYRange(plot)
         # The key sits outside the plot (the output panel puts it in the chart's header), so
         # no curve ever runs through it.
         self.legend = QLabel(
@@ -285,18 +313,7 @@ class LossPlot(QWidget):
         if x_top != self._x_top:
             self._x_top = x_top
             self.plot_item.setXRange(0, x_top, padding=0.0)
-        low, high = self.sensible_range()
-        if self._log:
-            # log10 of a decade below the smallest positive loss shown up to the top one
-            y_range = (math.floor(math.log10(low)), math.log10(nice_ceiling(high)))
-            if y_range != self._y_log_range:
-                self._y_log_range = y_range
-                self.plot_item.setYRange(*y_range, padding=0.02)
-            return
-        y_top = nice_ceiling(high)
-        if y_top != self._y_top:
-            self._y_top = y_top
-            self.plot_item.setYRange(0, y_top, padding=0.02)
+        self.y_range.show(*self.sensible_range(), self._log)
 
     def sensible_range(self) -> tuple[float, float]:
         """(smallest positive, largest) finite loss within ABSURD_FACTOR × the larger of the
@@ -358,7 +375,7 @@ class LossPlot(QWidget):
         """Log y axis; zero, negative and NaN losses are left out of the drawing."""
         self._log = bool(on)
         self.plot_item.setLogMode(x=False, y=self._log)
-        self._y_top, self._y_log_range = 0.0, None  # set anew for the new axis
+        self.y_range.forget()  # set anew for the new axis
         self._redraw()
 
     @property
