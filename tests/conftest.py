@@ -1,5 +1,6 @@
-"""Test-wide settings: Qt renders offscreen, so the suite runs on machines with no display, and
-the window's remembered settings live in a throwaway folder, never in the user's own."""
+"""Test-wide settings: Qt renders offscreen, so the suite runs on machines with no display; the
+window's remembered settings live in a throwaway folder, never in the user's own; and garbage is
+collected on the GUI thread only, as in the app (playground/ui/gui_gc.py), whatever test runs first."""
 
 from __future__ import annotations
 
@@ -11,6 +12,13 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _SETTINGS_DIR = tempfile.TemporaryDirectory(prefix="playground-test-settings-")
 os.environ["PLAYGROUND_SETTINGS_DIR"] = _SETTINGS_DIR.name
+
+
+@pytest.fixture(autouse=True, scope="session")
+def collect_garbage_on_the_gui_thread(qapp):
+    from playground.ui.gui_gc import collect_on_gui_thread
+
+    collect_on_gui_thread(qapp)
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ from playground.inspect_request import InspectRequest
 from playground.resource_files import icon_path, stylesheet
 from playground.ui import startup_probe, theme
 from playground.ui.error_report import install_error_dialog
+from playground.ui.gui_gc import collect_on_gui_thread
 from playground.ui.main_window import PREFERRED_SIZE, WINDOW_TITLE, MainWindow
 from playground.ui.settings import AppSettings
 from playground.worker.controller import TrainingController
@@ -53,6 +54,7 @@ def make_application() -> QApplication:
     app.setApplicationName(WINDOW_TITLE)
     app.setStyleSheet(stylesheet())
     app.setWindowIcon(QIcon(str(icon_path())))
+    collect_on_gui_thread(app)  # never in the training thread (gui_gc.py)
     return app
 
 
