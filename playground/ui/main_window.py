@@ -65,7 +65,12 @@ weights), <b>fire</b> (the forward pass, layer by layer), <b>miss</b> (the error
 its chain rule, slope and gradient check; ← and → step through the stages.</p>
 <p><b>Loss</b> is the mean of ½(output − label)² over the training and the test points; it should
 fall as the network learns. If it turns to NaN the network has diverged (drawn dark grey): lower the
-learning rate and reset.</p>"""
+learning rate and reset, or drag the timeline back to before it went wrong, lower the rate there and
+continue.</p>
+<p><b>The timeline</b> under the loss chart goes back in time: drag it and the whole window shows the
+network as it was at that epoch (a line marks it on the loss curve). <b>Continue from here</b>, Play
+or Step train on from there with the settings in force now; <b>Undo continue</b> brings the later
+run back. <b>Compare</b> runs two copies side by side from the same start, each with its own settings.</p>"""
 
 
 class MainWindow(QMainWindow):

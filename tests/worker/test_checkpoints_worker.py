@@ -214,3 +214,20 @@ def test_a_fork_taken_while_scrubbed_is_the_epoch_shown(make_controller, qtbot):
     reference = Trainer(config, make_data(config))
     reference.train(40)
     assert blocker.args[0].is_identical_to(checkpoint_of(reference))
+
+
+def test_a_diverged_run_continues_from_an_earlier_epoch_with_a_lower_rate(make_controller, qtbot):
+    controller = make_controller(Config(problem="regression", dataset="plane", learning_rate=10, hidden=[8, 8, 8]))
+    controller.play()
+    qtbot.waitUntil(lambda: controller.snapshot.diverged and not controller.snapshot.running, timeout=WAIT_MS)
+    diverged_at = controller.snapshot.epoch
+    controller.show_checkpoint(0)
+    qtbot.waitUntil(lambda: controller.snapshot.scrubbed and controller.snapshot.epoch == 0, timeout=WAIT_MS)
+    assert not controller.snapshot.diverged  # epoch 0, as it was
+    controller.set_value("learning_rate", 0.03)
+    qtbot.waitUntil(lambda: controller.snapshot.config.learning_rate == 0.03, timeout=WAIT_MS)
+    controller.play()  # continues from epoch 0 at the lower rate
+    qtbot.waitUntil(lambda: controller.snapshot.epoch >= diverged_at + 50, timeout=WAIT_MS)
+    controller.pause()
+    qtbot.waitUntil(lambda: not controller.snapshot.running, timeout=WAIT_MS)
+    assert not controller.snapshot.diverged and controller.snapshot.train_loss < 0.05
